@@ -1,0 +1,139 @@
+"""Command-line interface: parses options, calls the stages, reports.
+
+Results go to stdout, messages and progress to stderr.  Domain errors become one
+sentence (no traceback unless ``--debug``).
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import sys
+from pathlib import Path
+
+import click
+
+from kg import __version__
+from kg.errors import KGError
+
+EXIT_SKIPPED = 3
+
+
+class KGGroup(click.Group):
+    """Turns :class:`KGError` into a one-line error unless ``--debug``."""
+
+    def invoke(self, ctx: click.Context):
+        try:
+            return super().invoke(ctx)
+        except KGError as exc:
+            if ctx.params.get("debug"):
+                raise
+            raise click.ClickException(str(exc)) from exc
+
+
+@click.group(cls=KGGroup, context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
+@click.version_option(__version__, prog_name="kg")
+@click.option("--debug", is_flag=True, help="Show full tracebacks.")
+def main(debug: bool) -> None:
+    """chuanyu-kg: the knowledge graph of Sichuan–Chongqing (川渝) environmental cooperation.
+
+    Reads Chinese government letters, reports, press conferences and news pages, finds the
+    agencies, regions, rivers, agreements, programmes, standards, regulations and meetings
+    in them and how they connect, and publishes an RDF graph with evidence for every fact.
+
+    \b
+    Example:
+      kg build seeds --out exports
+      kg query agreements_signers
+    """
+    logging.basicConfig(level=logging.DEBUG if debug else logging.WARNING, format="kg: %(message)s", stream=sys.stderr)
+
+
+@main.command()
+@click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
+@click.option("--out", "out", default="exports", show_default=True, type=click.Path(path_type=Path), help="Output folder.")
+@click.option("--strict", is_flag=True, help="Fail (exit 1, nothing written) if any file cannot be read.")
+@click.option("--quiet", "-q", is_flag=True, help="No progress bar and no summary.")
+def build(paths: tuple[Path, ...], out: Path, strict: bool, quiet: bool) -> None:
+    """Build the graph from documents (.txt, .md, .html) into OUT.
+
+    PATHS are files or folders (default: seeds/). Writes OUT/kg.ttl (Turtle),
+    OUT/graph.html (interactive view) and OUT/queries/<name>.csv (bundled query results).
+
+    \b
+    Exit status: 0 all files built; 3 built, but some files were skipped
+    (each named on stderr with the reason); 1 error (with --strict: any skipped file).
+
+    \b
+    Example:
+      kg build seeds --out exports
+      kg build my_docs/ more.html --out /tmp/kg --strict
+    """
+    from kg.pipeline import build as run_build
+
+    result = run_build(list(paths) or [Path("seeds")], out=out, quiet=quiet, strict=strict)
+    for w in result.warnings:
+        click.echo(f"warning: {w}", err=True)
+    for e in result.skipped:
+        click.echo(f"skipped: {e}", err=True)
+    if not quiet:
+        click.echo(result.summary())
+    if result.skipped:
+        sys.exit(EXIT_SKIPPED)
+
+
+@main.command()
+@click.argument("query")
+@click.option("--graph", "graph", default="exports/kg.ttl", show_default=True, type=click.Path(path_type=Path), help="Graph file to query.")
+@click.option("--format", "fmt", type=click.Choice(["table", "csv", "json"]), default="table", show_default=True)
+@click.option("--list", "list_only", is_flag=True, help="List the bundled queries and what they answer.")
+def query(query: str, graph: Path, fmt: str, list_only: bool) -> None:
+    """Run a bundled query by NAME, or your own FILE.rq, on the graph.
+
+    Runs on an embedded Oxigraph store: no server needed.
+    Use `kg query --list x` to see the bundled queries.
+
+    \b
+    Example:
+      kg query agreements_signers
+      kg query my_question.rq --graph exports/kg.ttl --format csv
+    """
+    from kg.query import bundled_queries, describe, load_query, load_store, run_query
+
+    if list_only:
+        for name, text in sorted(bundled_queries().items()):
+            click.echo(f"{name}\t{describe(text)}")
+        return
+    res = run_query(load_query(query), load_store(graph))
+    click.echo({"table": res.to_table, "csv": res.to_csv, "json": res.to_json}[fmt](), nl=False)
+
+
+@main.command(name="eval")
+@click.argument("gold_dir", type=click.Path(path_type=Path))
+@click.option("--docs", "docs", default="seeds", show_default=True, type=click.Path(path_type=Path), help="Folder of the documents the gold annotates.")
+@click.option("--verbose", "-v", is_flag=True, help="Also list the misses and the extras.")
+@click.option("--json", "as_json", is_flag=True, help="Scores as JSON.")
+def eval_(gold_dir: Path, docs: Path, verbose: bool, as_json: bool) -> None:
+    """Score extraction against gold annotations (GUIDELINES.md format).
+
+    Builds the documents in memory (nothing written), then prints precision, recall
+    and F1 per entity type, per relation and overall (micro).
+
+    \b
+    Example:
+      kg eval gold --docs seeds --verbose
+    """
+    from kg.evaluate import evaluate, load_gold
+    from kg.pipeline import extract_all
+    from kg.resolve import resolve
+
+    gold = load_gold(gold_dir)
+    wanted = {g.doc for g in gold}
+    files = [p for p in sorted(Path(docs).glob("*")) if p.name in wanted]
+    missing = wanted - {p.name for p in files}
+    if missing:
+        raise KGError(f"gold annotates documents not found in {docs}: {', '.join(sorted(missing))}")
+    extractions, _ = extract_all(files)
+    entities, relations = resolve(extractions)
+    report = evaluate(gold, entities, relations)
+    click.echo(json.dumps(report.to_dict(), ensure_ascii=False, indent=2) if as_json else report.to_text(verbose=verbose))

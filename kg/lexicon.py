@@ -1,0 +1,171 @@
+"""Domain lexicons, loaded once from the data files in ``kg/data`` (see ``SOURCES.md``).
+
+>>> lex = load_lexicon()
+>>> lex.region("重庆").name
+'重庆市'
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from functools import lru_cache
+from importlib import resources
+
+
+@dataclass(frozen=True)
+class Place:
+    name: str
+    type: str  # Region or River
+    level: str = ""  # province / prefecture / county / zone / river
+    code: str = ""
+    parent: str = ""  # canonical name of the parent division, or the river flowed into
+    english: str = ""
+
+
+@dataclass(frozen=True)
+class AgencyEntry:
+    name: str
+    jurisdiction: str
+    english: str = ""
+
+
+@dataclass(eq=False)
+class Lexicon:
+    places: dict[str, Place] = field(default_factory=dict)  # canonical name → place
+    place_forms: dict[str, str] = field(default_factory=dict)  # surface → canonical
+    agencies: dict[str, AgencyEntry] = field(default_factory=dict)
+    agency_forms: dict[str, str] = field(default_factory=dict)  # global surface → canonical
+    local_agency_forms: dict[tuple[str, str], str] = field(default_factory=dict)  # (jurisdiction, short) → canonical
+    agency_suffixes: list[tuple[str, tuple[str, ...]]] = field(default_factory=list)  # (full suffix, short forms)
+    named: dict[str, tuple[str, str]] = field(default_factory=dict)  # surface → (type, canonical)
+    heads: dict[str, tuple[str, ...]] = field(default_factory=dict)  # type → head nouns
+    triggers: dict[str, tuple[str, ...]] = field(default_factory=dict)  # predicate → trigger words
+    pair: tuple[str, ...] = ()  # collective pair phrases (两地, 双方 …)
+    pair_members: tuple[str, ...] = ()
+    departments: list[tuple[str, tuple[str, ...]]] = field(default_factory=list)
+
+    def region(self, surface: str) -> Place | None:
+        name = self.place_forms.get(surface)
+        place = self.places.get(name) if name else None
+        return place if place and place.type == "Region" else None
+
+    def place(self, surface: str) -> Place | None:
+        name = self.place_forms.get(surface)
+        return self.places.get(name) if name else None
+
+
+def _rows(name: str) -> list[dict[str, str]]:
+    path = resources.files("kg").joinpath(f"data/{name}")
+    if not path.is_file():
+        return []
+    lines = [ln for ln in path.read_text(encoding="utf-8").splitlines() if ln.strip()]
+    header = lines[0].split("\t")
+    rows = []
+    for ln in lines[1:]:
+        cells = ln.split("\t")
+        cells += [""] * (len(header) - len(cells))
+        rows.append(dict(zip(header, (c.strip() for c in cells), strict=False)))
+    return rows
+
+
+def _split(cell: str) -> list[str]:
+    return [c.strip() for c in cell.split("|") if c.strip()]
+
+
+_GENERIC_SHORTS = frozenset(
+    {"中国", "全国", "西部", "东部", "中部", "城区", "新区", "高新", "开发", "江北", "南岸", "北部", "南部", "主城",
+     "长寿", "和平", "白云", "青山", "新华", "朝阳", "城中", "城北", "城南", "城东", "城西", "市中", "普陀", "东城", "西城",
+     "合作", "安全", "永定", "江南", "河口", "兴隆", "太平", "富民", "民主", "平安", "新兴", "红旗", "长安", "大通",
+     "通道", "石林", "文山", "宝山", "大方", "安宁", "吉利", "清河", "红河", "盘龙", "五华", "官渡", "西山", "东川",
+     "龙泉", "新都", "温江", "金牛", "武侯", "青羊", "锦江", "成华", "天府", "双流", "郫都", "新津", "江油", "射洪"}
+)
+
+
+def _load_places(lex: Lexicon) -> None:
+    rows = _rows("regions.tsv")
+    by_code = {r["code"]: r["name"] for r in rows}
+    # duplicate county names in different provinces: keep the Sichuan/Chongqing one
+    ranked = sorted(rows, key=lambda r: (r["code"][:2] not in ("50", "51"), r["code"]))
+    for r in ranked:
+        name = r["name"]
+        if name in lex.places:
+            continue
+        lex.places[name] = Place(name, "Region", r.get("level", ""), r["code"], by_code.get(r.get("parent", ""), ""), r.get("english", ""))
+        lex.place_forms.setdefault(name, name)
+    for r in ranked:
+        for short in _split(r.get("short", "")):
+            if len(short) >= 2 and short not in _GENERIC_SHORTS:
+                lex.place_forms.setdefault(short, r["name"])
+    for r in _rows("zones.tsv"):
+        name = r["name"]
+        lex.places.setdefault(name, Place(name, "Region", "zone", "", r.get("parent", ""), r.get("english", "")))
+        for form in [name, *_split(r.get("aliases", ""))]:
+            lex.place_forms.setdefault(form, name)
+    for r in _rows("rivers.tsv"):
+        name = r["name"]
+        if name in lex.places:
+            continue
+        lex.places[name] = Place(name, "River", "river", "", r.get("flows_into", ""), r.get("english", ""))
+        for form in [name, *_split(r.get("aliases", ""))]:
+            lex.place_forms.setdefault(form, name)
+
+
+def _load_agencies(lex: Lexicon) -> None:
+    for r in _rows("agencies.tsv"):
+        name, juris = r["name"], r.get("jurisdiction", "")
+        lex.agencies[name] = AgencyEntry(name, juris, r.get("english", ""))
+        lex.agency_forms.setdefault(name, name)
+        for short in _split(r.get("short_forms", "")):
+            if juris in ("", "国家", "全国", "中央") or short.startswith(juris[:2]):
+                lex.agency_forms.setdefault(short, name)
+            else:
+                lex.local_agency_forms.setdefault((juris, short), name)
+    for r in _rows("agency_suffixes.tsv"):
+        lex.agency_suffixes.append((r["suffix"], tuple(_split(r.get("short_forms", "")))))
+
+
+@lru_cache(maxsize=1)
+def load_lexicon() -> Lexicon:
+    """Load every lexicon file (cached)."""
+    lex = Lexicon()
+    _load_places(lex)
+    _load_agencies(lex)
+    for r in _rows("programmes.tsv"):
+        for form in [r["name"], *_split(r.get("aliases", ""))]:
+            lex.named.setdefault(form, (r["type"], r["name"]))
+    lex.heads = {r["type"]: tuple(_split(r["heads"])) for r in _rows("heads.tsv")}
+    lex.triggers = {r["predicate"]: tuple(_split(r["triggers"])) for r in _rows("triggers.tsv")}
+    for r in _rows("collectives.tsv"):
+        if r["kind"] == "pair":
+            lex.pair = tuple(_split(r["pattern"]))
+            lex.pair_members = tuple(_split(r["members"]))
+        else:
+            lex.departments.append((r["pattern"], tuple(_split(r["members"]))))
+    return lex
+
+
+def literal_regex(words: list[str] | set[str] | tuple[str, ...]) -> str:
+    """A compact regex (a trie of alternations) matching any of ``words``, longest first.
+
+    >>> re.fullmatch(literal_regex(["重庆", "重庆市", "四川"]), "重庆市") is not None
+    True
+    """
+    trie: dict = {}
+    for w in words:
+        if not w:
+            continue
+        node = trie
+        for ch in w:
+            node = node.setdefault(ch, {})
+        node[""] = {}
+
+    def build(node: dict) -> str:
+        end = "" in node
+        branches = [re.escape(ch) + build(sub) for ch, sub in sorted(node.items()) if ch]
+        if not branches:
+            return ""
+        body = branches[0] if len(branches) == 1 else "(?:" + "|".join(branches) + ")"
+        return f"(?:{body})?" if end else body
+
+    return build(trie)

@@ -1,0 +1,173 @@
+"""NLP stage: a blank spaCy ``zh`` pipeline with two rule components.
+
+``kg_entities`` finds entity mentions (lexicons + patterns, see :mod:`kg.rules`) and
+stores them as ``doc.spans["kg_mentions"]`` (label = type, kb_id = canonical name);
+``kg_relations`` finds the relations each sentence states (``doc._.kg_relations``).
+
+>>> from kg.ingest import document_from_bytes
+>>> doc = document_from_bytes("两地签订《联合执法机制协议》。".encode(), path="x.txt")
+>>> ex = extract(doc)
+>>> sorted({(r.subject, r.predicate, r.object) for r in ex.relations})[:1]
+[('联合执法机制协议', 'signedBy', '四川省')]
+"""
+
+from __future__ import annotations
+
+import hashlib
+from functools import lru_cache
+
+import spacy
+from spacy.language import Language
+from spacy.tokens import Doc
+
+from kg.lexicon import Lexicon, load_lexicon
+from kg.model import (
+    Document,
+    DocumentMeta,
+    Evidence,
+    Extraction,
+    Mention,
+    RelationMention,
+    SourceDocument,
+)
+from kg.rules import Cand, Context, Rel, document_context, find_mentions, find_relations
+
+for _attr in ("kg_candidates", "kg_context", "kg_relations"):
+    if not Doc.has_extension(_attr):
+        Doc.set_extension(_attr, default=None)
+
+
+class EntityFinder:
+    """Finds entity mentions of the eight types with lexicons and patterns."""
+
+    def __init__(self, *, spans_key: str, lexicon: Lexicon | None = None) -> None:
+        self.spans_key = spans_key
+        self.lexicon = lexicon
+
+    def initialize(self, get_examples=None, *, nlp: Language | None = None) -> None:
+        self.lexicon = load_lexicon()
+
+    def __call__(self, doc: Doc) -> Doc:
+        lex = self.lexicon or load_lexicon()
+        ctx = self._context(doc, lex)
+        cands = find_mentions(doc.text, lex, ctx)
+        doc._.kg_context = ctx
+        doc._.kg_candidates = cands
+        doc.spans[self.spans_key] = self._spans(doc, cands)
+        return doc
+
+    def _context(self, doc: Doc, lex: Lexicon) -> Context:
+        return document_context(doc.text, doc.user_data.get("kg_title", ""), lex)
+
+    @staticmethod
+    def _spans(doc: Doc, cands: list[Cand]):
+        spans = []
+        for c in cands:
+            span = doc.char_span(c.start, c.end, label=c.type, kb_id=c.name, alignment_mode="expand")
+            if span is not None:
+                spans.append(span)
+        return spans
+
+
+@Language.factory("kg_entities", assigns=["doc.spans", "doc._.kg_candidates", "doc._.kg_context"], default_config={"spans_key": "kg_mentions"})
+def make_entity_finder(nlp: Language, name: str, spans_key: str) -> EntityFinder:
+    return EntityFinder(spans_key=spans_key)
+
+
+class RelationFinder:
+    """Finds signedBy / issuedBy / participant / concerns, sentence by sentence."""
+
+    def __init__(self, *, lexicon: Lexicon | None = None) -> None:
+        self.lexicon = lexicon
+
+    def initialize(self, get_examples=None, *, nlp: Language | None = None) -> None:
+        self.lexicon = load_lexicon()
+
+    def __call__(self, doc: Doc) -> Doc:
+        lex = self.lexicon or load_lexicon()
+        doc._.kg_relations = find_relations(doc.text, doc._.kg_candidates or [], lex, doc._.kg_context or Context())
+        return doc
+
+
+@Language.factory("kg_relations", assigns=["doc._.kg_relations"], requires=["doc._.kg_candidates"], default_config={})
+def make_relation_finder(nlp: Language, name: str) -> RelationFinder:
+    return RelationFinder()
+
+
+@lru_cache(maxsize=1)
+def make_pipeline() -> Language:
+    """The blank ``zh`` pipeline (character segmentation, no model download).
+
+    >>> make_pipeline().pipe_names
+    ['kg_entities', 'kg_relations']
+    """
+    nlp = spacy.blank("zh")
+    nlp.add_pipe("kg_entities")
+    nlp.add_pipe("kg_relations")
+    nlp.initialize()
+    return nlp
+
+
+def _evidence(document: Document, start: int, end: int) -> Evidence:
+    text = document.text
+    while start < end and text[start].isspace():
+        start += 1
+    while end > start and text[end - 1].isspace():
+        end -= 1
+    o_start, o_end = document.offsets.span_to_original(start, end)
+    return Evidence(document.file_name, o_start, o_end, document.original[o_start:o_end])
+
+
+def extract(document: Document, *, nlp: Language | None = None) -> Extraction:
+    """Run the pipeline on one document: mentions and relation mentions with evidence."""
+    nlp = nlp or make_pipeline()
+    doc = nlp.make_doc(document.text)
+    doc.user_data["kg_title"] = document.meta.title
+    for _name, proc in nlp.pipeline:
+        doc = proc(doc)
+    ctx: Context = doc._.kg_context
+    cands: list[Cand] = doc._.kg_candidates
+    sents = {}
+    from kg.rules import sentences
+
+    spans = sentences(document.text)
+    starts = [s for s, _ in spans]
+    from bisect import bisect_right
+
+    mentions = []
+    for c in cands:
+        k = bisect_right(starts, c.start) - 1
+        s, e = spans[k] if k >= 0 else (c.start, c.end)
+        key = (s, e)
+        if key not in sents:
+            sents[key] = _evidence(document, s, e)
+        ev = _evidence(document, c.start, c.end)
+        surface = document.text[c.start : c.end]
+        for name, typ in ([(m, c.type) for m in c.members] if c.members and c.kind == "compound" else [(c.name, c.type)]):
+            if c.kind == "collective":
+                continue  # 两地, 双方 …: they stand for their members in relations only
+            mentions.append(Mention(typ, name, surface, ev, sents[key], c.kind))
+    relations = []
+    for r in doc._.kg_relations:
+        r: Rel
+        relations.append(RelationMention(r.subject, r.subject_type, r.predicate, r.object, r.object_type, _evidence(document, *r.sentence)))
+    # relation endpoints that are not mentions of their own (collective members, default authors)
+    named = {(m.type, m.name) for m in mentions}
+    for r in relations:
+        for typ, name in ((r.subject_type, r.subject), (r.object_type, r.object)):
+            if (typ, name) not in named:
+                mentions.append(Mention(typ, name, name, r.evidence, r.evidence, "implied"))
+                named.add((typ, name))
+    meta = document.meta
+    meta = DocumentMeta(
+        title=meta.title, date=meta.date, number=meta.number, author=ctx.author,
+        addressee=meta.addressee, jurisdiction=ctx.jurisdiction, city=ctx.city,
+    )
+    source = SourceDocument(
+        file_name=document.file_name,
+        sha256=hashlib.sha256(document.original.encode("utf-8", "surrogatepass")).hexdigest(),
+        characters=len(document.original),
+        encoding=document.encoding,
+        meta=meta,
+    )
+    return Extraction(source, tuple(sorted(set(mentions))), tuple(sorted(set(relations))))

@@ -1,0 +1,91 @@
+"""Spam and boilerplate filtering.
+
+Compromised government and news sites carry gambling, porn and advertising phrases
+inserted mid-sentence (``为成渝地区大发体育开户,手机赌博官网持续改善``) and pages come
+with navigation, copyright and "scan the QR code" lines.  This module finds those spans
+so that ingest can drop them from the analysis text; nothing found here can become an
+entity.  The phrase lists are data (``kg/data/spam.tsv``).
+
+>>> [m for m in find_noise("为成渝地区大发体育开户,手机赌博官网持续改善")]
+[(5, 18)]
+"""
+
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+from importlib import resources
+
+
+@lru_cache(maxsize=1)
+def _lists() -> dict[str, list[str]]:
+    out: dict[str, list[str]] = {}
+    text = resources.files("kg").joinpath("data/spam.tsv").read_text(encoding="utf-8")
+    for line in text.splitlines()[1:]:
+        if not line.strip():
+            continue
+        kind, pattern, _note = line.split("\t")
+        out.setdefault(kind, []).extend(p for p in pattern.split("|") if p)
+    return out
+
+
+def _alt(words: list[str]) -> str:
+    return "|".join(re.escape(w) for w in sorted(set(words), key=lambda w: (-len(w), w)))
+
+
+@lru_cache(maxsize=1)
+def _phrase_re() -> re.Pattern[str]:
+    lists = _lists()
+    core, prefix, suffix, brand = (_alt(lists[k]) for k in ("core", "prefix", "suffix", "brand"))
+    unit = (
+        rf"(?:(?:{prefix})*(?:(?:{brand})(?=体育|娱乐|彩票|棋牌|真人|电子))?(?:体育|娱乐|彩票|棋牌|电子)?"
+        rf"(?:{core})(?:{suffix})*)"
+    )
+    return re.compile(rf"{unit}(?:[,，、/|\s]{{0,2}}{unit})*", re.IGNORECASE)
+
+
+@lru_cache(maxsize=1)
+def _boilerplate_re() -> re.Pattern[str]:
+    return re.compile(_alt(_lists()["boilerplate"]))
+
+
+_BREADCRUMB = re.compile(r"(?:>|＞|»|›).*(?:>|＞|»|›)")
+_SPAM_LINE_SHARE = 0.4
+_BOILERPLATE_MAX_LINE = 80
+
+
+def find_noise(text: str) -> list[tuple[int, int]]:
+    """Spans of ``text`` (start, end) that are spam phrases or boilerplate lines, sorted.
+
+    >>> find_noise("版权与免责声明：\\n长江")
+    [(0, 9)]
+    """
+    spans: list[tuple[int, int]] = []
+    pos = 0
+    phrase_re, boiler_re = _phrase_re(), _boilerplate_re()
+    for line in text.splitlines(keepends=True):
+        start, end = pos, pos + len(line)
+        pos = end
+        body = line.strip()
+        if not body:
+            continue
+        hits = [(start + m.start(), start + m.end()) for m in phrase_re.finditer(line)]
+        spam_chars = sum(e - s for s, e in hits)
+        if spam_chars and spam_chars >= _SPAM_LINE_SHARE * len(body):
+            spans.append((start, end))
+            continue
+        if len(body) <= _BOILERPLATE_MAX_LINE and (boiler_re.search(body) or _BREADCRUMB.search(body)):
+            spans.append((start, end))
+            continue
+        spans.extend(hits)
+    return spans
+
+
+def is_noise(text: str) -> bool:
+    """True when a short string is nothing but spam or boilerplate.
+
+    >>> is_noise("手机赌博官网"), is_noise("嘉陵江")
+    (True, False)
+    """
+    body = text.strip()
+    return bool(body) and sum(e - s for s, e in find_noise(body)) >= len(body)

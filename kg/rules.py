@@ -1,0 +1,763 @@
+"""Extraction rules over simplified analysis text: entity mentions and relations.
+
+Pure functions of (text, lexicon, document context); the spaCy components in
+:mod:`kg.nlp` call them and store the results on the ``Doc``.  Offsets here are
+offsets into the analysis text.
+
+>>> from kg.lexicon import load_lexicon
+>>> ms = find_mentions("两地签订《长江流域川渝横向生态保护补偿协议》。", load_lexicon(), Context())
+>>> sorted((m.type, m.name) for m in ms if m.type == "Agreement")
+[('Agreement', '长江流域川渝横向生态保护补偿协议')]
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections import Counter
+from dataclasses import dataclass, field, replace
+from functools import lru_cache
+
+from kg.lexicon import Lexicon, literal_regex
+from kg.model import TITLED_TYPES
+
+CJK = r"\u4e00-\u9fff"
+_MARKS = "《》〈〉“”‘’\"'「」『』"
+_MARK_RE = re.compile(f"[{re.escape(_MARKS)}\\s]")
+
+
+@dataclass(frozen=True, order=True)
+class Cand:
+    """A candidate mention (analysis-text offsets)."""
+
+    start: int
+    end: int
+    type: str
+    name: str  # canonical name
+    priority: int = 0  # higher wins overlaps of equal extent
+    kind: str = "pattern"
+    members: tuple[str, ...] = ()  # for collective mentions: canonical names of the members
+
+
+@dataclass
+class Context:
+    """What the document says about itself; filled before canonicalising short forms."""
+
+    author: str = ""
+    jurisdiction: str = ""  # 重庆市 / 四川省 / …
+    province: str = ""  # the province 省… short forms refer to
+    city: str = ""  # the city 市… short forms refer to
+    letter: bool = False  # a letter or report that speaks as its author
+    abbreviations: dict[str, tuple[str, str]] = field(default_factory=dict)  # alias → (type, canonical)
+
+
+def clean_name(name: str) -> str:
+    """Canonical form of a name: NFKC, no whitespace or quote/title marks, ASCII parentheses.
+
+    >>> clean_name("《重庆市辐射污染防治办法（征求意见稿）》")
+    '重庆市辐射污染防治办法(征求意见稿)'
+    """
+    s = unicodedata.normalize("NFKC", name)
+    s = _MARK_RE.sub("", s)
+    return s.replace("（", "(").replace("）", ")")
+
+
+_TRAILING_PAREN = re.compile(r"\([^()]*\)$")
+
+
+def base_title(name: str) -> str:
+    """A title without its trailing parenthetical (year range, 试行, draft status, number).
+
+    >>> base_title("川渝大气污染防治联动工作方案(2023—2025年)")
+    '川渝大气污染防治联动工作方案'
+    """
+    s = clean_name(name)
+    while True:
+        t = _TRAILING_PAREN.sub("", s)
+        if t == s or len(t) < 4:
+            return s
+        s = t
+
+
+# --------------------------------------------------------------------------- compiled patterns
+
+
+@dataclass(frozen=True)
+class Patterns:
+    place: re.Pattern[str]
+    agency: re.Pattern[str]
+    named: re.Pattern[str]
+    heads: dict[str, re.Pattern[str]]
+    head_any: re.Pattern[str]
+    trigger: re.Pattern[str]
+    trigger_pred: dict[str, str]
+    agency_open: re.Pattern[str]
+    collective: re.Pattern[str]
+
+
+_AGENCY_GENERIC_SUFFIX = (
+    "人民代表大会常务委员会|人大常委会|人民政府|政府|委员会|领导小组办公室|领导小组|办公室|工作组|协调小组|小组|"
+    "研究院|科学院|研究所|研究中心|监测中心|预报中心|中心|总站|监测站|总队|支队|大队|常委会|法院|检察院|"
+    "管理局|监督管理局|总局|局|厅|委|办|署|部"
+)
+
+
+@lru_cache(maxsize=4)
+def compile_patterns(lex: Lexicon) -> Patterns:
+    place = re.compile(literal_regex(set(lex.place_forms)))
+    agency_forms = set(lex.agency_forms) | {s for (_j, s) in lex.local_agency_forms}
+    for full, shorts in lex.agency_suffixes:
+        for pre in ("市", "省", "区", "县"):
+            agency_forms.add(pre + full)
+            agency_forms.update(pre + s for s in shorts)
+    agency = re.compile(literal_regex(agency_forms))
+    named = re.compile(literal_regex(set(lex.named)))
+    heads = {t: re.compile("(?:" + "|".join(map(re.escape, sorted(hs, key=len, reverse=True))) + ")$") for t, hs in lex.heads.items()}
+    all_heads = sorted({h for t, hs in lex.heads.items() if t != "Skip" for h in hs}, key=len, reverse=True)
+    head_any = re.compile("|".join(map(re.escape, all_heads)))
+    trigger_pred = {w: p for p, ws in lex.triggers.items() for w in ws}
+    trigger = re.compile(literal_regex(set(trigger_pred)))
+    suffixes = sorted({f for f, _ in lex.agency_suffixes} | set(_AGENCY_GENERIC_SUFFIX.split("|")), key=len, reverse=True)
+    region_forms = sorted((f for f, n in lex.place_forms.items() if lex.places[n].type == "Region" and lex.places[n].level in ("province", "prefecture", "county") and f == n), key=len, reverse=True)
+    agency_open = re.compile(
+        "(?:" + literal_regex(region_forms) + ")"
+        + f"(?:[{CJK}]{{0,14}}?)"
+        + "(?:" + "|".join(map(re.escape, suffixes)) + ")"
+    )
+    depts = sorted({d for pat, _ in lex.departments for d in pat.split("|")}, key=len, reverse=True)
+    pair = sorted(lex.pair, key=len, reverse=True)
+    collective = re.compile(
+        "(?P<pair>" + "|".join(map(re.escape, pair)) + ")"
+        + "(?:的)?(?:(?P<dept>" + "|".join(map(re.escape, depts)) + ")"
+        + "(?:部门|厅\\(局\\)|厅（局）|厅局|局|厅|系统|机关|主管部门)?)?"
+    )
+    return Patterns(place, agency, named, heads, head_any, trigger, trigger_pred, agency_open, collective)
+
+
+# --------------------------------------------------------------------------- classification
+
+
+def classify_title(name: str, lex: Lexicon) -> str | None:
+    """Entity type of a title by its head noun, or None (reports, letters, unknown heads).
+
+    >>> from kg.lexicon import load_lexicon
+    >>> lex = load_lexicon()
+    >>> [classify_title(t, lex) for t in ("联合执法机制协议", "水泥工业大气污染物排放标准", "企业环境管理问答")]
+    ['Agreement', 'Standard', None]
+    """
+    core = base_title(name)
+    core = re.sub(r"[(（][^()（）]*[)）]$", "", core)
+    pats = compile_patterns(lex)
+    if pats.heads["Skip"].search(core):
+        return None
+    for t in ("Agreement", "Meeting", "Regulation", "Standard", "Programme"):
+        if pats.heads[t].search(core):
+            if t == "Regulation" and core.endswith("法") and not re.search(r"(保护法|防治法|管理法|促进法|[^方]法)$", core):
+                continue
+            return t
+    return None
+
+
+_GENERIC_QUALIFIERS = re.compile(
+    r"^(?:相关|有关|各项|各类|各地|该|本|此|其|上述|这些|一批|一系列|年度|工作|重点|专项|具体|配套|各|多|新|总体|实施|"
+    r"省级|市级|县级|区县|地方|国家|全国|全市|全省|我市|我省|两地|双方|联合|共同|有效|系列|若干|\d+[项个条批])+$"
+)
+
+
+def is_generic(name: str, head: str) -> bool:
+    """A head noun with no distinguishing qualifier: 工作方案, 合作协议, 相关规划 …"""
+    qualifier = name[: len(name) - len(head)] if name.endswith(head) else name
+    qualifier = re.sub(r"(?:工作|合作|实施|行动|建设|发展|管理)$", "", qualifier)
+    return len(qualifier) < 2 or bool(_GENERIC_QUALIFIERS.match(qualifier))
+
+
+# --------------------------------------------------------------------------- finders
+
+
+def _titles(text: str, lex: Lexicon, cands: list[Cand]) -> None:
+    """《title》 and nested 〈title〉."""
+    for m in re.finditer(r"《([^《》\n]{2,80})》", text):
+        inner = m.group(1)
+        _title_cand(inner, m.start(1), lex, cands, outer=(m.start(), m.end()), text=text)
+        for n in re.finditer(r"〈([^〈〉]{2,60})〉", inner):
+            _title_cand(n.group(1), m.start(1) + n.start(1), lex, cands, outer=None, text=text)
+
+
+def _title_cand(inner: str, start: int, lex: Lexicon, cands: list[Cand], *, outer, text: str) -> None:
+    name = clean_name(inner)
+    typ = classify_title(name, lex)
+    after = text[outer[1] : outer[1] + 2] if outer else ""
+    if typ in ("Programme", "Regulation", None) and after.startswith("协议") and re.search(r"(机制|制度)$", base_title(name)):
+        typ = "Agreement"  # 签订《…合作机制》协议
+    if typ in (None, "Programme") and after.startswith("项目") and typ is None and re.search(r"研究$", name):
+        typ = "Programme"
+    if typ is None:
+        return
+    # titles with a document number in their parenthetical are kept whole; the number is not a name
+    cands.append(Cand(start, start + len(inner), typ, name, priority=30, kind="title"))
+
+
+_QUOTE = re.compile(r"“([^“”\n]{1,40})”")
+
+
+def _quoted(text: str, lex: Lexicon, cands: list[Cand]) -> None:
+    """Quoted programme names: “绿盾”行动, “无废城市”建设, 成渝“电走廊”, “三线一单”."""
+    pats = compile_patterns(lex)
+    prog_heads = "|".join(
+        sorted(("行动", "专项行动", "建设", "制度", "机制", "工程", "计划", "活动", "试点", "战略", "体系", "措施", "平台",
+                "攻坚", "集团建设", "共建指导意见", "工作体系", "指标体系", "生态产品价值实现平台", "公益行动", "采风活动",
+                "定向利用豁免管理", "自然保护地强化监督行动", "项目", "生态廊道建设规划", "发展战略", "计划"), key=len, reverse=True)
+    )
+    for m in _QUOTE.finditer(text):
+        inner = m.group(1)
+        if re.search(r"[，。；！？、]", inner) and not re.search(r"(研究与应用|项目)$", inner):
+            continue  # a slogan or a list, not a name
+        s, e = m.start(), m.end()
+        tail = re.match(rf"[{CJK}“”·]{{0,16}}?(?:{prog_heads})", text[e:])
+        # a short prefix glued to the quote: 成渝“电走廊”, 中石化“无废”集团建设, 夏秋季“治气”攻坚
+        pre = re.search(rf"(?:^|[^{CJK}]|开展|推进|实施|启动|打造|建立|深化|协同|协作|联动|用好|推动|印发|集成|提质|全面|加快|积极)([{CJK}]{{2,8}})$", text[max(0, s - 12) : s])
+        if tail:
+            e2 = e + tail.end()
+            start = s
+            if pre and not compile_patterns(lex).trigger.fullmatch(pre.group(1)):
+                start = s - len(pre.group(1))
+            name = clean_name(text[start:e2])
+            if classify_title(name, lex) not in ("Standard",):
+                cands.append(Cand(start, e2, "Programme", name, priority=20, kind="quoted"))
+                continue
+            cands.append(Cand(start, e2, "Standard", name, priority=20, kind="quoted"))
+            continue
+        typ = classify_title(inner, lex)
+        if typ == "Programme" and re.search(r"(项目|研究与应用|研究)$", inner) and len(inner) >= 8:
+            cands.append(Cand(m.start(1), m.end(1), "Programme", clean_name(inner), priority=20, kind="quoted"))
+        elif re.fullmatch(r"[一二三四五六七八九十两\d]+[线单区策图化]+[一二三四五六七八九十\d]*[单策图]?|三线一单", inner) and pats:
+            if inner == "三线一单":
+                cands.append(Cand(m.start(1), m.end(1), "Programme", inner, priority=20, kind="quoted"))
+
+
+def _places(text: str, lex: Lexicon, cands: list[Cand]) -> None:
+    pats = compile_patterns(lex)
+    for m in pats.place.finditer(text):
+        form = m.group(0)
+        place = lex.place(form)
+        if place is None:
+            continue
+        s, e = m.span()
+        nxt = text[e : e + 1]
+        if place.type == "Region" and form != place.name and nxt and nxt in "市省区县州":
+            continue  # 重庆 in 重庆市 is matched by the full form; a short form glued to a suffix is another name
+        if place.type == "River":
+            e2 = e
+            if mm := re.match(r"(?:流域|干流|上游|中游|下游|干支流|重庆段|四川段|[\u4e00-\u9fff]{2}段)", text[e:]):
+                e2 = e + mm.end()
+            cands.append(Cand(s, e2, "River", place.name, priority=10, kind="lexicon"))
+        else:
+            cands.append(Cand(s, e, "Region", place.name, priority=10 if form == place.name else 8, kind="lexicon"))
+    # compound river abbreviations: 岷沱江 → 岷江, 沱江
+    for m in re.finditer(rf"([{CJK}])([{CJK}])(江|河)", text):
+        a, b = m.group(1) + m.group(3), m.group(2) + m.group(3)
+        pa, pb = lex.place(a), lex.place(b)
+        if pa and pb and pa.type == pb.type == "River" and lex.place(m.group(0)) is None:
+            cands.append(Cand(m.start(), m.end(), "River", pa.name, priority=9, kind="compound", members=(pa.name, pb.name)))
+
+
+_RIVER_OPEN = re.compile(rf"(?<![{CJK}])([{CJK}]{{1,3}}(?:江|河|溪))(?=流域|干流|上游|下游|[、（(）)]|和[{CJK}]{{1,3}}(?:江|河|溪))")
+_NOT_RIVER = re.compile(r"(河长|河湖|江河|河流|河道|河段|运河|内河|跨河|入河|沿江|长江经济|幸福河|美丽河|母亲河|护河|巡河|治河|界河|过江|跨江|大江)")
+
+
+def _rivers_open(text: str, lex: Lexicon, cands: list[Cand]) -> None:
+    """Rivers not in the lexicon, in river context (X河流域, lists of rivers)."""
+    for m in re.finditer(rf"([{CJK}]{{2,3}}(?:江|河|溪))(?=流域|干流|上游|下游|（|\()|([{CJK}]{{2,3}}(?:江|河|溪))(?=、)", text):
+        form = m.group(1) or m.group(2)
+        s = m.start()
+        # trim a leading function word
+        while form and form[0] in "和与及对在将等是的、" and len(form) > 2:
+            form, s = form[1:], s + 1
+        if lex.place(form) is not None or _NOT_RIVER.search(form) or len(form) < 2:
+            continue
+        if classify_title(form, lex) is not None:
+            continue
+        cands.append(Cand(s, s + len(form), "River", form, priority=5, kind="river-pattern"))
+
+
+def _agencies(text: str, lex: Lexicon, ctx: Context, cands: list[Cand]) -> None:
+    pats = compile_patterns(lex)
+    for m in pats.agency.finditer(text):
+        name = resolve_agency(m.group(0), lex, ctx)
+        if name:
+            cands.append(Cand(m.start(), m.end(), "Agency", name, priority=25, kind="lexicon"))
+    for m in pats.agency_open.finditer(text):
+        surface = m.group(0)
+        if re.search(r"(召开|举行|签订|印发|发布|开展|推进|实施|建设|完成|加强|按照|根据|提出|要求|以及|和|与|的|在|为|对|从|向|等|、)", surface[2:-1]):
+            continue
+        name = resolve_agency(surface, lex, ctx) or surface
+        cands.append(Cand(m.start(), m.end(), "Agency", name, priority=22, kind="agency-pattern"))
+    for m in re.finditer(rf"(?:推动|推进)[{CJK}]{{2,24}}?(?:联合办公室[{CJK}]{{0,14}}?专项工作组|领导小组办公室)", text):
+        surface = m.group(0)
+        s = m.start()
+        pre = re.search(r"(四川省|重庆市|四川|重庆|国家)(?:、[\u4e00-\u9fff]{2,3}(?:省|市))?$", text[max(0, s - 8) : s])
+        if pre and not pre.group(0).count("、"):
+            surface, s = pre.group(1) + surface, s - len(pre.group(1))
+        name = resolve_agency(surface, lex, ctx) or surface
+        if name.startswith("国家"):
+            name = name[2:]
+        cands.append(Cand(s, m.end(), "Agency", name, priority=26, kind="agency-pattern"))
+        # 四川省、重庆市推动…领导小组办公室 → both offices
+        if pre and pre.group(0).count("、"):
+            for part in re.findall(r"(四川省|重庆市)", pre.group(0)):
+                cands.append(Cand(s - len(pre.group(0)), m.end(), "Agency", part + surface, priority=26, kind="agency-distributive"))
+
+
+def resolve_agency(surface: str, lex: Lexicon, ctx: Context) -> str | None:
+    """Full official name of an agency mention, using the document's jurisdiction for short forms.
+
+    >>> from kg.lexicon import load_lexicon
+    >>> resolve_agency("市生态环境局", load_lexicon(), Context(jurisdiction="重庆市", city="重庆市"))
+    '重庆市生态环境局'
+    """
+    if surface in lex.agency_forms:
+        return lex.agency_forms[surface]
+    for juris in (ctx.city, ctx.jurisdiction, ctx.province):
+        if juris and (juris, surface) in lex.local_agency_forms:
+            return lex.local_agency_forms[(juris, surface)]
+    # 市… / 省… short forms built from the standard department names
+    if surface[:1] in "市省区县" and len(surface) > 2:
+        place = ctx.city if surface[0] == "市" else ctx.province if surface[0] == "省" else ""
+        rest = surface[1:]
+        for full, shorts in lex.agency_suffixes:
+            if rest == full or rest in shorts:
+                if place:
+                    cand = place + full
+                    return lex.agency_forms.get(cand, cand)
+                return None
+        if place and len(rest) >= 3:
+            cand = place + rest
+            return lex.agency_forms.get(cand, cand)
+        return None
+    # Region + department: 成都市生态环境局, 四川省委
+    for full, shorts in lex.agency_suffixes:
+        for form in (full, *shorts):
+            if surface.endswith(form) and len(surface) > len(form):
+                region = lex.region(surface[: -len(form)])
+                if region and region.level in ("province", "prefecture", "county"):
+                    cand = region.name + full
+                    return lex.agency_forms.get(cand, cand)
+    return None
+
+
+_MEETING_HEADS = (
+    "联席会议|工作会议|新闻发布会|座谈会议|座谈会|联席会|工作会|视频会议|视频会|培训会|推进大会|推进会|"
+    "建设大会|大会|峰会|论坛|研讨会|现场会|调度会|交流会|协调会|年会|发布会|会议"
+)
+_MEETING = re.compile(rf"[{CJK}\d“”·]{{4,50}}?(?:{_MEETING_HEADS})(?:第[一二三四五六七八九十\d]+次会议)?(?:座谈会)?")
+_MEETING_LEFT_CUT = re.compile(
+    r".*(?:联合召开了|联合召开|组织召开了|组织召开|召开了|召开|举行了|举行|举办了|举办|出席|参加|主持|参会|贯彻|落实|精神|围绕|"
+    r"开展|通过|认真|按照|根据|依托|在|于|赴|和|及|与|的|了|次|场|期|后|前|时|上|中|是|为|将|对|、|\d+月\d+日|\d+日)"
+)
+
+
+def _meetings(text: str, lex: Lexicon, ctx: Context, cands: list[Cand]) -> None:
+    # people's congress sessions: 市六届人大一次会议 → 重庆市第六届人民代表大会第一次会议
+    for m in re.finditer(r"(市|省)([一二三四五六七八九十]+)届人大([一二三四五六七八九十]+)次会议", text):
+        place = ctx.city if m.group(1) == "市" else ctx.province
+        if place:
+            name = f"{place}第{m.group(2)}届人民代表大会第{m.group(3)}次会议"
+            cands.append(Cand(m.start(), m.end(), "Meeting", name, priority=40, kind="congress"))
+    for m in re.finditer(r"党的([一二三四五六七八九十]+)大", text):
+        name = f"中国共产党第{m.group(1)}次全国代表大会"
+        cands.append(Cand(m.start(), m.end(), "Meeting", name, priority=40, kind="congress"))
+    for m in _MEETING.finditer(text):
+        s, e = m.span()
+        surface = m.group(0)
+        cut = _MEETING_LEFT_CUT.match(surface[:-2])
+        if cut:
+            surface, s = surface[cut.end():], s + cut.end()
+        surface = surface.lstrip("“”·")
+        s = e - len(surface)
+        head = re.search(f"(?:{_MEETING_HEADS})(?:第[一二三四五六七八九十\\d]+次会议)?(?:座谈会)?$", surface)
+        if not head or is_generic(surface, head.group(0)) or len(surface) - len(head.group(0)) < 4:
+            continue
+        if re.match(r"^(?:第[一二三四五六七八九十\d]+次|\d+次|多次|本次|此次|该|各|每|两|会上)", surface):
+            continue
+        cands.append(Cand(s, e, "Meeting", clean_name(surface), priority=15, kind="meeting-pattern"))
+
+
+_NP_STOP = r"，。；：！？\n《》"
+
+
+def _triggered_titles(text: str, lex: Lexicon, cands: list[Cand]) -> None:
+    """Untitled names after a trigger: 签订大气污染联合防治协议, 印发生态共建环境共保工作方案."""
+    pats = compile_patterns(lex)
+    for m in pats.trigger.finditer(text):
+        pred = pats.trigger_pred[m.group(0)]
+        if pred == "participant":
+            continue
+        s = m.end()
+        s += len(re.match(r"(?:实施|完成|形成|出台|了|并|印发|发布)*", text[s:]).group(0))
+        if text[s : s + 1] in "《“":
+            if text[s : s + 1] == "“":
+                pass
+            else:
+                continue
+        seg = re.match(rf"[^{_NP_STOP}]{{2,60}}", text[s:])
+        if not seg:
+            continue
+        segment = seg.group(0)
+        # a list of clauses each with its own trigger: stop at 、+trigger
+        for tm in re.finditer("、", segment):
+            if pats.trigger.match(segment, tm.end()) or re.match("(?:印发|签订|编制|制定|出台|开展)", segment[tm.end():]):
+                segment = segment[: tm.start()]
+                break
+        best = None
+        for hm in pats.head_any.finditer(segment):
+            cand = segment[: hm.end()]
+            typ = classify_title(cand, lex)
+            if typ is None or typ == "Meeting":
+                continue
+            if pred == "signedBy" and typ != "Agreement":
+                continue
+            if pred == "issuedBy" and typ == "Agreement":
+                continue
+            rest = segment[hm.end():]
+            if re.match(rf"[{CJK}]", rest[:1]) and not re.match(r"(的|等|中|和|及|与|，|并|为|后|以|超|近|\d)", rest[:1]):
+                # the name goes on (…工作方案实施 …) unless a function word follows
+                if best is not None:
+                    continue
+            best = (hm.end(), typ)
+        if best is None:
+            continue
+        end, typ = best
+        name = segment[:end]
+        head = pats.heads[typ].search(base_title(name))
+        if re.match(r"^(?:\d|[一二三四五六七八九十]+[项个条]|超|近|多|各|相关|有关|一批)", name):
+            continue
+        if re.search(r"\d+(?:余|多)?[项个份条]", text[s + end : s + end + 6]) or re.search(r"超\d|近\d", text[s + end : s + end + 4]):
+            continue  # a count of agreements, not a name
+        if head and is_generic(base_title(name), head.group(0)):
+            continue
+        if re.search(r"(?:签订|印发|编制|制定|开展|召开|发布|的基础上)", name):
+            continue
+        cands.append(Cand(s, s + end, typ, clean_name(name), priority=12, kind="triggered"))
+
+
+_STANDARD = re.compile(rf"([{CJK}]{{2,20}}?(?:大气|水)?污染物排放标准|[{CJK}]{{4,24}}?(?:技术规范|技术指南|裁量基准))")
+_ACTION = re.compile(
+    rf"(?:开展|实施|推进|启动|组织开展|加快推进|深化|集成实施|协作开展|协同推进|持续实施|联合开展|推动)(?:了)?"
+    rf"([{CJK}“”·]{{4,28}}?(?:专项行动|联合行动|协同行动|清零行动|攻坚行动|行动|试点|工程|督察整改|采风活动|公益行动))(?=[，。；、和及与等\n]|$)"
+)
+
+
+def _standards_and_actions(text: str, lex: Lexicon, cands: list[Cand]) -> None:
+    for m in _STANDARD.finditer(text):
+        s, e = m.span(1)
+        name = m.group(1)
+        cut = re.match(r".*(?:推进|开展|编制|制定|制修订|完成|修订|发布|实施|加强|的|和|等|对|在|了|与|及|、)", name[:-4])
+        if cut:
+            name, s = name[cut.end():], s + cut.end()
+        if len(name) < 6 or is_generic(name, "标准" if name.endswith("标准") else name[-4:]):
+            continue
+        cands.append(Cand(s, e, "Standard", clean_name(name), priority=11, kind="standard-pattern"))
+    for m in _ACTION.finditer(text):
+        s, e = m.span(1)
+        name = m.group(1)
+        if is_generic(name, re.search(r"(专项行动|联合行动|协同行动|清零行动|攻坚行动|行动|试点|工程|督察整改|采风活动|公益行动)$", name).group(0)):
+            continue
+        if re.match(r"^(?:[一二三四五六七八九十\d]+|相关|有关|各类|系列)", name):
+            continue
+        cands.append(Cand(s, e, "Programme", clean_name(name), priority=9, kind="action-pattern"))
+
+
+def _named(text: str, lex: Lexicon, cands: list[Cand]) -> None:
+    pats = compile_patterns(lex)
+    for m in pats.named.finditer(text):
+        typ, name = lex.named[m.group(0)]
+        cands.append(Cand(m.start(), m.end(), typ, name, priority=14, kind="lexicon"))
+
+
+def _collectives(text: str, lex: Lexicon, cands: list[Cand]) -> None:
+    pats = compile_patterns(lex)
+    for m in pats.collective.finditer(text):
+        dept = m.group("dept")
+        if dept:
+            members = next((mem for pat, mem in lex.departments if dept in pat.split("|")), ())
+            typ = "Agency"
+        else:
+            members, typ = lex.pair_members, "Region"
+        if members:
+            cands.append(Cand(m.start(), m.end(), typ, "+".join(members), priority=24, kind="collective", members=members))
+
+
+def _abbreviations(text: str, cands: list[Cand], ctx: Context) -> None:
+    """（以下简称《成渝环保规划》） → an alias of the name just before it."""
+    for m in re.finditer(r"[（(]以下简称[:：]?[《“]?([^》”)）]{2,20})[》”]?[)）]", text):
+        prev = [c for c in cands if c.end <= m.start() and m.start() - c.end <= 2 and c.type not in ("Region", "River")]
+        if not prev:
+            continue
+        target = max(prev, key=lambda c: (c.end, c.end - c.start))
+        alias = clean_name(m.group(1))
+        ctx.abbreviations[alias] = (target.type, target.name)
+        cands.append(Cand(m.start(1), m.end(1), target.type, target.name, priority=35, kind="abbreviation"))
+
+
+def _abbreviation_uses(text: str, cands: list[Cand], ctx: Context) -> None:
+    if not ctx.abbreviations:
+        return
+    rx = re.compile(literal_regex(set(ctx.abbreviations)))
+    for m in rx.finditer(text):
+        typ, name = ctx.abbreviations[m.group(0)]
+        cands.append(Cand(m.start(), m.end(), typ, name, priority=33, kind="abbreviation"))
+
+
+# --------------------------------------------------------------------------- selection
+
+
+def _select(cands: list[Cand]) -> list[Cand]:
+    """Resolve overlaps: longest/highest-priority outer spans win; places inside titles stay."""
+    order = sorted(set(cands), key=lambda c: (-(c.end - c.start) - c.priority * 0.001 * 0, -c.priority, c.start, c.type, c.name))
+    order = sorted(set(cands), key=lambda c: (-c.priority if c.kind in ("title", "abbreviation", "congress") else 0, -(c.end - c.start), -c.priority, c.start, c.type, c.name))
+    chosen: list[Cand] = []
+    occupied: list[tuple[int, int, str]] = []
+    for c in order:
+        clash = False
+        for s, e, t in occupied:
+            if c.start < e and s < c.end:
+                inside = s <= c.start and c.end <= e
+                if inside and t in TITLED_TYPES and c.type in ("Region", "River", "Agency") and c.kind != "collective":
+                    continue  # a place or body named inside a title
+                if inside and t in TITLED_TYPES and c.type in TITLED_TYPES and c.kind == "title":
+                    continue  # 〈nested title〉
+                if s == c.start and e == c.end and c.kind == "agency-distributive":
+                    continue
+                clash = True
+                break
+        if not clash:
+            chosen.append(c)
+            occupied.append((c.start, c.end, c.type))
+    return sorted(chosen)
+
+
+def document_context(text: str, title: str, lex: Lexicon) -> Context:
+    """Author, jurisdiction and the city that 市… refers to."""
+    pats = compile_patterns(lex)
+    ctx = Context()
+    head = "\n".join(text.splitlines()[:6])
+    tail_lines = [ln.strip() for ln in text.splitlines() if ln.strip()][-12:]
+    author = ""
+    for m in pats.agency.finditer(title or head):
+        if m.group(0) in lex.agency_forms:
+            author = lex.agency_forms[m.group(0)]
+            break
+    if not author:
+        for ln in tail_lines:
+            src = re.match(r"^(?:来源|信息来源|稿源)[:：]\s*(.+?)\s*[|｜]?$", ln)
+            body = src.group(1) if src else ln
+            if body in lex.agency_forms:
+                author = lex.agency_forms[body]
+    ctx.author = author
+    ctx.letter = bool(re.search(r"(函|报告|通知|意见|答复)$", title or ""))
+    counts: Counter[str] = Counter()
+    for m in pats.place.finditer(text):
+        place = lex.region(m.group(0))
+        if place and place.level in ("province", "prefecture"):
+            counts[place.name] += 1
+    juris = ""
+    if author:
+        for name in sorted(lex.places, key=len, reverse=True):
+            if author.startswith(name) and lex.places[name].type == "Region":
+                juris = name
+                break
+        if not juris and author in lex.agencies:
+            juris = lex.agencies[author].jurisdiction
+    if not juris:
+        provinces = [(n, c) for n, c in counts.items() if lex.places[n].level == "province"]
+        juris = max(provinces, key=lambda x: (x[1], x[0]))[0] if provinces else ""
+    ctx.jurisdiction = juris
+    jp = lex.places.get(juris)
+    if jp and jp.level == "province" and juris != "重庆市":
+        ctx.province = juris
+        cities = [(n, c) for n, c in counts.items() if lex.places[n].level == "prefecture" and lex.places[n].parent == juris]
+        ctx.city = max(cities, key=lambda x: (x[1], x[0]))[0] if cities else ""
+    elif jp and jp.level == "prefecture":
+        ctx.city = juris
+        ctx.province = jp.parent
+    else:
+        ctx.city = juris or "重庆市"
+        ctx.province = "四川省"
+    return ctx
+
+
+def find_mentions(text: str, lex: Lexicon, ctx: Context) -> list[Cand]:
+    """Every entity mention of ``text`` (overlaps resolved), sorted by offset."""
+    cands: list[Cand] = []
+    _titles(text, lex, cands)
+    _abbreviations(text, cands, ctx)
+    _abbreviation_uses(text, cands, ctx)
+    _quoted(text, lex, cands)
+    _named(text, lex, cands)
+    _places(text, lex, cands)
+    _rivers_open(text, lex, cands)
+    _agencies(text, lex, ctx, cands)
+    _collectives(text, lex, cands)
+    _meetings(text, lex, ctx, cands)
+    _triggered_titles(text, lex, cands)
+    _standards_and_actions(text, lex, cands)
+    return _select(cands)
+
+
+# --------------------------------------------------------------------------- relations
+
+
+@dataclass(frozen=True, order=True)
+class Rel:
+    subject: str
+    subject_type: str
+    predicate: str
+    object: str
+    object_type: str
+    sentence: tuple[int, int]
+
+
+_SENT = re.compile(r"[^。！？；!?;\n]+[。！？；!?;]?")
+_SUBJECT_TYPES = ("Agency", "Region")
+_OBJECT_TYPES = {
+    "signedBy": ("Agreement",),
+    "issuedBy": ("Programme", "Standard", "Regulation"),
+    "participant": ("Meeting",),
+}
+
+
+def sentences(text: str) -> list[tuple[int, int]]:
+    return [m.span() for m in _SENT.finditer(text) if m.group(0).strip()]
+
+
+def _expand(c: Cand) -> list[tuple[str, str]]:
+    if c.members:
+        typ = c.type
+        return [(m, typ) for m in c.members]
+    return [(c.name, c.type)]
+
+
+def find_relations(text: str, mentions: list[Cand], lex: Lexicon, ctx: Context) -> list[Rel]:
+    """signedBy / issuedBy / participant from triggers, concerns from names inside titles."""
+    pats = compile_patterns(lex)
+    rels: list[Rel] = []
+    by_sentence: list[tuple[tuple[int, int], list[Cand]]] = []
+    ms = sorted(mentions)
+    i = 0
+    for s, e in sentences(text):
+        inside = []
+        while i < len(ms) and ms[i].start < s:
+            i += 1
+        j = i
+        while j < len(ms) and ms[j].start < e:
+            inside.append(ms[j])
+            j += 1
+        by_sentence.append(((s, e), inside))
+    for (s, e), inside in by_sentence:
+        sent = text[s:e]
+        _concerns(inside, (s, e), rels)
+        triggers = [(m.start() + s, m.end() + s, pats.trigger_pred[m.group(0)]) for m in pats.trigger.finditer(sent)]
+        for k, (ts, te, pred) in enumerate(triggers):
+            next_t = triggers[k + 1][0] if k + 1 < len(triggers) else e
+            objects = _objects(text, inside, te, next_t, e, pred)
+            if not objects:
+                continue
+            subjects = _subjects(text, inside, s, ts, pred)
+            if not subjects:
+                subjects = _default_subjects(pred, ctx, lex, objects)
+            for o in objects:
+                for sname, stype in subjects:
+                    for oname, otype in _expand(o):
+                        if sname != oname:
+                            rels.append(Rel(oname, otype, pred, sname, stype, (s, e)))
+    return sorted(set(rels))
+
+
+def _concerns(inside: list[Cand], sent: tuple[int, int], rels: list[Rel]) -> None:
+    titled = [c for c in inside if c.type in TITLED_TYPES]
+    for t in titled:
+        for c in inside:
+            if c.type in ("Region", "River") and t.start <= c.start and c.end <= t.end and c is not t:
+                for name, typ in _expand(c):
+                    rels.append(Rel(t.name, t.type, "concerns", name, typ, sent))
+        # 川渝 inside a name: both sides
+        if re.search(r"川渝|成渝两地|重庆四川|四川重庆", t.name):
+            for name in ("四川省", "重庆市"):
+                rels.append(Rel(t.name, t.type, "concerns", name, "Region", sent))
+
+
+def _objects(text: str, inside: list[Cand], te: int, next_t: int, sent_end: int, pred: str) -> list[Cand]:
+    wanted = _OBJECT_TYPES[pred]
+    out = []
+    for c in inside:
+        if c.start < te or c.type not in wanted or c.start >= sent_end:
+            continue
+        if c.start >= next_t:
+            break
+        gap = text[te : c.start]
+        if re.search(r"[，,：:]", gap) and not re.fullmatch(r"[^，,]*", gap.split("，")[-1]) :
+            continue
+        if out and not re.fullmatch(r"[》」\s]*(?:、|和|及|以及|与|》《|》、《|”、“)?[《“\s]*", text[out[-1].end : c.start].strip("》”")):
+            # only enumerations continue the object list
+            if len(gap) > 4 and not re.fullmatch(rf"[{CJK}]{{0,4}}", gap):
+                break
+        if len(gap) > 40:
+            break
+        if re.search(r"[，。；]", gap):
+            break
+        out.append(c)
+    # keep titled objects nested inside another object only if the trigger names them directly
+    return [c for c in out if not any(o is not c and o.start <= c.start and c.end <= o.end for o in out)]
+
+
+def _subjects(text: str, inside: list[Cand], sent_start: int, ts: int, pred: str) -> list[tuple[str, str]]:
+    before = [c for c in inside if c.end <= ts and c.type in _SUBJECT_TYPES]
+    if not before:
+        return []
+    # the clause holding the trigger, then earlier clauses
+    clause_start = max(text.rfind(p, sent_start, ts) for p in "，,：:") + 1
+    clause_start = max(clause_start, sent_start)
+    near = [c for c in before if c.start >= clause_start and not _is_object_place(text, c, ts)]
+    if not near:
+        return []
+    out: list[tuple[str, str]] = []
+    for c in near:
+        for item in _expand(c):
+            if item not in out:
+                out.append(item)
+    return out
+
+
+def _is_object_place(text: str, c: Cand, ts: int) -> bool:
+    """A place that is where or about, not who: 在嘉陵江合川段, 围绕长江, 对…."""
+    before = text[max(0, c.start - 2) : c.start]
+    return c.type == "Region" and bool(re.search(r"(在|于|围绕|针对|对|从)$", before)) and c.kind != "collective"
+
+
+def _default_subjects(pred: str, ctx: Context, lex: Lexicon, objects: list[Cand]) -> list[tuple[str, str]]:
+    if pred == "signedBy":
+        return [(m, "Region") for m in lex.pair_members]
+    if ctx.letter and ctx.author:
+        return [(ctx.author, "Agency")]
+    return []
+
+
+def mention_for_relation(rel: Rel) -> tuple[str, str]:
+    return rel.subject, rel.object
+
+
+__all__ = [
+    "Cand",
+    "Context",
+    "Rel",
+    "base_title",
+    "classify_title",
+    "clean_name",
+    "compile_patterns",
+    "document_context",
+    "find_mentions",
+    "find_relations",
+    "resolve_agency",
+    "sentences",
+    "replace",
+]

@@ -1,0 +1,55 @@
+from __future__ import annotations
+
+import json
+
+import pytest
+from click.testing import CliRunner
+
+from kg.cli import main
+
+from .conftest import GOLD, SEEDS
+
+
+@pytest.mark.parametrize("command", [[], ["build"], ["query"], ["eval"]])
+def test_cli_help_explains_with_example(command):
+    res = CliRunner().invoke(main, [*command, "--help"])
+    assert res.exit_code == 0
+    assert "Example" in res.output
+
+
+def test_cli_build_query_roundtrip(tmp_path):
+    runner = CliRunner()
+    out = tmp_path / "out"
+    res = runner.invoke(main, ["build", str(SEEDS), "--out", str(out), "--quiet"])
+    assert res.exit_code == 0, res.output
+    res = runner.invoke(main, ["query", "agreements_signers", "--graph", str(out / "kg.ttl"), "--format", "json"])
+    assert res.exit_code == 0, res.output
+    rows = json.loads(res.output)
+    assert {"agreement", "signer", "signerClass"} <= set(rows[0])
+    assert any(r["agreement"] == "长江流域川渝横向生态保护补偿协议" for r in rows)
+
+
+def test_cli_build_skips_bad_files_with_status(tmp_path):
+    docs = tmp_path / "docs"
+    docs.mkdir()
+    (docs / "good.txt").write_text("两地签订《联合执法机制协议》。", encoding="utf-8")
+    (docs / "empty.txt").write_bytes(b"")
+    res = CliRunner().invoke(main, ["build", str(docs), "--out", str(tmp_path / "o"), "--quiet"])
+    assert res.exit_code == 3
+    assert "empty.txt" in res.output and "empty file" in res.output
+    assert (tmp_path / "o" / "kg.ttl").is_file()
+    res = CliRunner().invoke(main, ["build", str(docs), "--out", str(tmp_path / "s"), "--quiet", "--strict"])
+    assert res.exit_code == 1 and not (tmp_path / "s" / "kg.ttl").exists()
+
+
+def test_cli_unknown_query_is_one_line_error(tmp_path):
+    res = CliRunner().invoke(main, ["query", "no_such_query", "--graph", str(tmp_path / "x.ttl")])
+    assert res.exit_code == 1
+    assert "no bundled query" in res.output and "Traceback" not in res.output
+
+
+def test_cli_eval_prints_scores():
+    res = CliRunner().invoke(main, ["eval", str(GOLD), "--docs", str(SEEDS), "--json"])
+    assert res.exit_code == 0, res.output
+    data = json.loads(res.output)
+    assert 0 < data["entity_micro"]["f1"] <= 1 and "Agency" in data["entities"]

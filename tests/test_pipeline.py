@@ -1,0 +1,100 @@
+"""End to end: the seeds build, deterministically, into a valid graph with evidence."""
+
+from __future__ import annotations
+
+import filecmp
+import subprocess
+from pathlib import Path
+
+import pyoxigraph as ox
+import rdflib
+from rdflib import RDF, RDFS
+from rdflib.namespace import SKOS
+
+from kg.pipeline import build
+from kg.vocab import CY, OA
+
+from .conftest import ROOT, SEEDS
+
+CORE = [CY.Agency, CY.Region, CY.River, CY.Agreement, CY.Programme, CY.Standard, CY.Regulation, CY.Meeting]
+
+
+def _files(folder: Path) -> list[Path]:
+    return sorted(p.relative_to(folder) for p in folder.rglob("*") if p.is_file() and ".cache" not in p.parts)
+
+
+def test_pipeline_build_is_deterministic(seed_build, tmp_path):
+    _result, out = seed_build
+    again = tmp_path / "again"
+    build([SEEDS], out=again, quiet=True)
+    assert _files(out) == _files(again)
+    for rel in _files(out):
+        assert (out / rel).read_bytes() == (again / rel).read_bytes(), rel
+
+
+def test_pipeline_committed_exports_are_fresh(seed_build):
+    _result, out = seed_build
+    committed = ROOT / "exports"
+    for rel in _files(out):
+        assert (committed / rel).is_file(), f"exports/{rel} missing: run `kg build`"
+        assert filecmp.cmp(out / rel, committed / rel, shallow=False), f"exports/{rel} is stale: run `kg build`"
+
+
+def test_pipeline_turtle_parses_everywhere(seed_build, rapper):
+    _result, out = seed_build
+    ttl = out / "kg.ttl"
+    g = rdflib.Graph().parse(ttl, format="turtle")
+    store = ox.Store()
+    store.load(path=str(ttl), format=ox.RdfFormat.TURTLE)
+    assert len(store) == len(g) > 1000
+    proc = subprocess.run([rapper, "-q", "-i", "turtle", "-c", str(ttl)], capture_output=True, text=True)
+    assert proc.returncode == 0, proc.stderr
+    assert "warning" not in proc.stderr.lower()
+
+
+def test_pipeline_contract_every_entity_and_document(seed_build):
+    _result, out = seed_build
+    g = rdflib.Graph().parse(out / "kg.ttl", format="turtle")
+    entities = {s for c in CORE for s in g.subjects(RDF.type, c)}
+    assert len(entities) > 100
+    for e in entities:
+        classes = [c for c in g.objects(e, RDF.type) if c in CORE]
+        assert len(classes) == 1, e
+        labels = list(g.objects(e, RDFS.label))
+        assert len(labels) == 1 and labels[0].language == "zh"
+        assert list(g.objects(e, SKOS.prefLabel)) == labels
+        docs = list(g.objects(e, CY.mentionedIn))
+        assert docs and all((d, RDF.type, CY.SourceDocument) in g for d in docs)
+    names = {str(n) for d in g.subjects(RDF.type, CY.SourceDocument) for n in g.objects(d, CY.fileName)}
+    assert names == {p.name for p in SEEDS.glob("*.txt")}
+
+
+def test_pipeline_every_relation_has_sentence_evidence(seed_build):
+    _result, out = seed_build
+    g = rdflib.Graph().parse(out / "kg.ttl", format="turtle")
+    originals = {p.name: p.read_text(encoding="utf-8") for p in SEEDS.iterdir()}
+    file_of = {d: str(n) for d, n in g.subject_objects(CY.fileName)}
+    relations = [(s, p, o) for p in (CY.signedBy, CY.issuedBy, CY.concerns, CY.participant) for s, o in g.subject_objects(p)]
+    assert len(relations) > 50
+    for s, p, o in relations:
+        statements = [st for st in g.subjects(RDF.subject, s) if (st, RDF.predicate, p) in g and (st, RDF.object, o) in g]
+        assert len(statements) == 1
+        anns = list(g.subjects(OA.hasBody, statements[0]))
+        assert anns, (s, p, o)
+        for a in anns:
+            t = g.value(a, OA.hasTarget)
+            text = originals[file_of[g.value(t, OA.hasSource)]]
+            selectors = list(g.objects(t, OA.hasSelector))
+            pos = next(x for x in selectors if (x, RDF.type, OA.TextPositionSelector) in g)
+            quote = next(x for x in selectors if (x, RDF.type, OA.TextQuoteSelector) in g)
+            start, end = int(g.value(pos, OA.start)), int(g.value(pos, OA.end))
+            assert text[start:end] == str(g.value(quote, OA.exact))
+            assert end - start >= 4
+
+
+def test_pipeline_summary_counts(seed_build):
+    result, _out = seed_build
+    assert result.documents == 5 and not result.skipped
+    assert all(result.entity_counts[t] > 0 for t in ("Agency", "Region", "River", "Agreement", "Programme", "Meeting"))
+    text = result.summary()
+    assert "documents: 5 built" in text and "kg.ttl" in text

@@ -1,0 +1,57 @@
+from __future__ import annotations
+
+import pytest
+
+from kg.model import DocumentMeta, Evidence, Extraction, Mention, RelationMention, SourceDocument
+from kg.resolve import mint_iri, resolution_key, resolve
+
+
+def _m(type_, name, surface, doc="a.txt"):
+    ev = Evidence(doc, 0, len(surface), surface)
+    return Mention(type_, name, surface, ev, ev)
+
+
+@pytest.mark.parametrize(
+    ("a", "b"),
+    [
+        ("川渝大气污染防治联动工作方案（2023—2025年）", "川渝大气污染防治联动工作方案"),
+        ("長江經濟帶發展負面清單指南（試行）", "长江经济带发展负面清单指南(试行,2022年版)"),
+        ("《重庆市辐射污染防治办法（征求意见稿）》", "重庆市辐射污染防治办法"),
+    ],
+)
+def test_resolve_merges_title_variants(a, b):
+    assert resolution_key("Programme", a) == resolution_key("Programme", b)
+
+
+def test_resolve_keeps_types_apart():
+    assert resolution_key("Region", "重庆市") != resolution_key("Agency", "重庆市")
+
+
+def test_resolve_one_entity_across_documents_with_aliases():
+    ms = [_m("Agency", "重庆市生态环境局", "市生态环境局", "a.txt"), _m("Agency", "重庆市生态环境局", "重庆市生态环境局", "b.txt")]
+    ents, _ = resolve([], mentions=ms)
+    assert len(ents) == 1
+    assert ents[0].label == "重庆市生态环境局"
+    assert ents[0].aliases == ("市生态环境局",)
+    assert ents[0].documents == ("a.txt", "b.txt")
+
+
+def test_resolve_relations_need_both_ends():
+    doc = SourceDocument("a.txt", "0", 1, "utf-8", DocumentMeta())
+    ev = Evidence("a.txt", 0, 4, "两地签订")
+    ex = Extraction(
+        doc,
+        (_m("Agreement", "联合执法机制协议", "联合执法机制协议"), _m("Region", "四川省", "四川")),
+        (RelationMention("联合执法机制协议", "Agreement", "signedBy", "四川省", "Region", ev),
+         RelationMention("联合执法机制协议", "Agreement", "signedBy", "重庆市", "Region", ev)),
+    )
+    _ents, rels = resolve([ex])
+    assert [(r.predicate, r.object) for r in rels] == [("signedBy", "Region:四川省")]
+
+
+def test_resolve_iris_are_stable_and_distinct():
+    base = "https://w3id.org/chuanyu-kg/id/"
+    a = mint_iri("Region:重庆市", base_iri=base)
+    assert a == mint_iri("Region:重庆市", base_iri=base)
+    assert a != mint_iri("Agency:重庆市", base_iri=base)
+    assert a.startswith(base + "region/")
