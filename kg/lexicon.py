@@ -95,6 +95,8 @@ def _load_places(lex: Lexicon) -> None:
         lex.place_forms.setdefault(name, name)
     for r in ranked:
         for short in _split(r.get("short", "")):
+            if r.get("level") == "county" and r["code"][:2] not in ("50", "51"):
+                continue  # county short forms of neighbouring provinces collide with ordinary words (新建水站)
             if len(short) >= 2 and short not in _GENERIC_SHORTS:
                 lex.place_forms.setdefault(short, r["name"])
     for r in _rows("zones.tsv"):

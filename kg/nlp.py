@@ -145,7 +145,10 @@ def extract(document: Document, *, nlp: Language | None = None) -> Extraction:
         surface = document.text[c.start : c.end]
         for name, typ in ([(m, c.type) for m in c.members] if c.members and c.kind == "compound" else [(c.name, c.type)]):
             if c.kind == "collective":
-                continue  # 两地, 双方 …: they stand for their members in relations only
+                # 两省市生态环境部门 mentions both departments; 两地 / 双方 stand for the two sides
+                for member in c.members:
+                    mentions.append(Mention(c.type, member, member, ev, sents[key], "collective"))
+                continue
             mentions.append(Mention(typ, name, surface, ev, sents[key], c.kind))
     relations = []
     for r in doc._.kg_relations:

@@ -152,7 +152,9 @@ def classify_title(name: str, lex: Lexicon) -> str | None:
         return None
     for t in ("Agreement", "Meeting", "Regulation", "Standard", "Programme"):
         if pats.heads[t].search(core):
-            if t == "Regulation" and core.endswith("法") and not re.search(r"(保护法|防治法|管理法|促进法|[^方]法)$", core):
+            if t == "Regulation" and core.endswith("法") and (
+                len(core) < 4 or re.search(r"(执法|方法|做法|用法|说法|违法|守法|依法|司法|立法|想法|手法|看法|算法|技法|工法)$", core)
+            ):
                 continue
             return t
     return None
@@ -191,6 +193,11 @@ def _title_cand(inner: str, start: int, lex: Lexicon, cands: list[Cand], *, oute
         typ = "Agreement"  # 签订《…合作机制》协议
     if typ in (None, "Programme") and after.startswith("项目") and typ is None and re.search(r"研究$", name):
         typ = "Programme"
+    if typ == "Programme" and outer and re.search(r"(机制|制度)$", base_title(name)):
+        before = text[max(0, outer[0] - 60) : outer[0]]
+        clause = re.split(r"[。；！？]", before)[-1]
+        if re.search(r"签订|签署", clause):
+            typ = "Agreement"  # 签订了《…协议》《…联防联控机制》
     if typ is None:
         return
     # titles with a document number in their parenthetical are kept whole; the number is not a name
@@ -198,41 +205,63 @@ def _title_cand(inner: str, start: int, lex: Lexicon, cands: list[Cand], *, oute
 
 
 _QUOTE = re.compile(r"“([^“”\n]{1,40})”")
+_QUOTE_TAIL_HEADS = (
+    "自然保护地强化监督行动|定向利用豁免管理|生态产品价值实现平台|共建指导意见|生态廊道建设规划|集团建设|工作体系|指标体系|"
+    "专项行动|公益行动|采风活动|发展战略|行动|建设|制度|机制|工程|计划|活动|试点|战略|体系|措施|平台|攻坚|项目|走廊|回头看"
+)
+_QUOTE_INNER_HEAD = re.compile(r"(?:走廊|工程|行动|计划|制度|机制|体系|平台|战略|措施|研究与应用|项目)$")
+#: words that end a name's left edge: verbs, function words, ordinals
+_LEFT_EDGE = re.compile(
+    r".*(?:开展|推进|实施|启动|打造|建立|建成|深化|协同|协作|联动|用好|推动|印发|集成|提质|全面|加快|积极|构建|开放|推行|持续|"
+    r"实现|强化|完成|发现|推广|深入|采取|首创|率先|营造|共建|落实|贯彻|围绕|依托|通过|加强|组织|参与|参加|纳入|列入|获评|荣获|"
+    r"举办|主办|支持|形成|制定|健全|迭代|升级|上线|发布|出台|编制|"
+    r"[一二三四五六七八九十]是|下一步|的|和|与|及|在|等|为|以|将|对|把|了|是|要|个|为)"
+)
+_QUOTE_INTRO = re.compile(r"(?:营造|打造|共建|开展|实施|推进|启动|推动|深化|提质共建)了?$")
+_QUOTE_NOT_NAME = re.compile(r"^(?:等|主题|方针|理念|要求|目标|称号|精神|话题|的|字|一词|二字|期间)")
+
+
+def _glued_prefix(text: str, s: int) -> int:
+    """Start of a name whose quoted part begins at ``s``: 成渝“电走廊”, 夏秋季“治气”攻坚."""
+    run = re.search(rf"[{CJK}\d]{{1,14}}$", text[max(0, s - 14) : s])
+    if not run:
+        return s
+    prefix = run.group(0)
+    cut = _LEFT_EDGE.match(prefix)
+    if cut:
+        prefix = prefix[cut.end() :]
+    return s - len(prefix) if 2 <= len(prefix) <= 12 else s
 
 
 def _quoted(text: str, lex: Lexicon, cands: list[Cand]) -> None:
-    """Quoted programme names: “绿盾”行动, “无废城市”建设, 成渝“电走廊”, “三线一单”."""
-    pats = compile_patterns(lex)
-    prog_heads = "|".join(
-        sorted(("行动", "专项行动", "建设", "制度", "机制", "工程", "计划", "活动", "试点", "战略", "体系", "措施", "平台",
-                "攻坚", "集团建设", "共建指导意见", "工作体系", "指标体系", "生态产品价值实现平台", "公益行动", "采风活动",
-                "定向利用豁免管理", "自然保护地强化监督行动", "项目", "生态廊道建设规划", "发展战略", "计划"), key=len, reverse=True)
-    )
+    """Quoted programme names: “绿盾”行动, “无废城市”建设, 成渝“电走廊”, “清废”“绿盾”等专项行动."""
+    # a list of quoted names sharing one head: “清废”“绿盾”等专项行动
+    for m in re.finditer(r"((?:“[^“”\n]{1,10}”[、和及]?){2,})等(?:专项)?(行动|工程|活动|试点)", text):
+        for q in _QUOTE.finditer(m.group(1)):
+            s = m.start(1) + q.start()
+            cands.append(Cand(s, m.start(1) + q.end(), "Programme", clean_name(q.group(0)) + m.group(2), priority=20, kind="quoted"))
     for m in _QUOTE.finditer(text):
         inner = m.group(1)
-        if re.search(r"[，。；！？、]", inner) and not re.search(r"(研究与应用|项目)$", inner):
-            continue  # a slogan or a list, not a name
         s, e = m.start(), m.end()
-        tail = re.match(rf"[{CJK}“”·]{{0,16}}?(?:{prog_heads})", text[e:])
-        # a short prefix glued to the quote: 成渝“电走廊”, 中石化“无废”集团建设, 夏秋季“治气”攻坚
-        pre = re.search(rf"(?:^|[^{CJK}]|开展|推进|实施|启动|打造|建立|深化|协同|协作|联动|用好|推动|印发|集成|提质|全面|加快|积极)([{CJK}]{{2,8}})$", text[max(0, s - 12) : s])
-        if tail:
-            e2 = e + tail.end()
-            start = s
-            if pre and not compile_patterns(lex).trigger.fullmatch(pre.group(1)):
-                start = s - len(pre.group(1))
-            name = clean_name(text[start:e2])
-            if classify_title(name, lex) not in ("Standard",):
-                cands.append(Cand(start, e2, "Programme", name, priority=20, kind="quoted"))
+        tail = re.match(rf"(?!“)[{CJK}“”·]{{0,16}}?(?:{_QUOTE_TAIL_HEADS})+", text[e:])
+        if tail and "等" in tail.group(0):
+            tail = None
+        if tail and not (len(inner) <= 2 and tail.group(0).startswith("工作")):
+            if re.search(r"[。；！？、]", inner) and not re.search(r"(研究与应用|项目)$", inner):
                 continue
-            cands.append(Cand(start, e2, "Standard", name, priority=20, kind="quoted"))
+            start = _glued_prefix(text, s)
+            e2 = e + tail.end()
+            name = clean_name(text[start:e2])
+            typ = "Standard" if classify_title(name, lex) == "Standard" else "Programme"
+            cands.append(Cand(start, e2, typ, name, priority=20, kind="quoted"))
             continue
-        typ = classify_title(inner, lex)
-        if typ == "Programme" and re.search(r"(项目|研究与应用|研究)$", inner) and len(inner) >= 8:
-            cands.append(Cand(m.start(1), m.end(1), "Programme", clean_name(inner), priority=20, kind="quoted"))
-        elif re.fullmatch(r"[一二三四五六七八九十两\d]+[线单区策图化]+[一二三四五六七八九十\d]*[单策图]?|三线一单", inner) and pats:
-            if inner == "三线一单":
-                cands.append(Cand(m.start(1), m.end(1), "Programme", inner, priority=20, kind="quoted"))
+        if re.search(r"[，。；！？、]", inner):
+            continue  # a slogan or a list, not a name
+        if _QUOTE_INNER_HEAD.search(inner) and len(inner) >= 3:
+            start = _glued_prefix(text, s)
+            cands.append(Cand(start, e, "Programme", clean_name(text[start:e]), priority=20, kind="quoted"))
+        elif _QUOTE_INTRO.search(text[max(0, s - 4) : s]) and 4 <= len(inner) <= 12 and not _QUOTE_NOT_NAME.match(text[e : e + 2]):
+            cands.append(Cand(m.start(1), m.end(1), "Programme", clean_name(inner), priority=18, kind="quoted"))
 
 
 def _places(text: str, lex: Lexicon, cands: list[Cand]) -> None:
@@ -246,9 +275,12 @@ def _places(text: str, lex: Lexicon, cands: list[Cand]) -> None:
         nxt = text[e : e + 1]
         if place.type == "Region" and form != place.name and nxt and nxt in "市省区县州":
             continue  # 重庆 in 重庆市 is matched by the full form; a short form glued to a suffix is another name
+        if place.type == "Region" and form != place.name and place.level == "county" and s > 0 and re.match(rf"[{CJK}]", text[s - 1]) \
+                and not re.match(r"[和与及在对赴至到的等是为将从由把向]", text[s - 1]):
+            continue  # a county short form inside a word: 成渝中线 is not 渝中
         if place.type == "River":
             e2 = e
-            if mm := re.match(r"(?:流域|干流|上游|中游|下游|干支流|重庆段|四川段|[\u4e00-\u9fff]{2}段)", text[e:]):
+            if mm := re.match(r"(?:流域|干流|上游|中游|下游|干支流)", text[e:]):
                 e2 = e + mm.end()
             cands.append(Cand(s, e2, "River", place.name, priority=10, kind="lexicon"))
         else:
@@ -265,6 +297,22 @@ _RIVER_OPEN = re.compile(rf"(?<![{CJK}])([{CJK}]{{1,3}}(?:江|河|溪))(?=流域
 _NOT_RIVER = re.compile(r"(河长|河湖|江河|河流|河道|河段|运河|内河|跨河|入河|沿江|长江经济|幸福河|美丽河|母亲河|护河|巡河|治河|界河|过江|跨江|大江)")
 
 
+_PARK = re.compile(rf"[{CJK}]{{2,8}}?(?:化工园区|工业园区|高新区|经开区|经济技术开发区|高新技术产业开发区|园区)")
+
+
+def _parks(text: str, lex: Lexicon, cands: list[Cand]) -> None:
+    """Industrial parks named after a place: 长寿化工园区, 涪陵白涛园区."""
+    pats = compile_patterns(lex)
+    for m in _PARK.finditer(text):
+        surface = m.group(0)
+        for k in range(len(surface) - 3):
+            head = pats.place.match(surface, k)
+            if head and lex.region(head.group(0)) is not None or re.match(r"长寿|江北|南岸", surface[k:]):
+                name = surface[k:]
+                cands.append(Cand(m.start() + k, m.end(), "Region", name, priority=12, kind="park"))
+                break
+
+
 def _rivers_open(text: str, lex: Lexicon, cands: list[Cand]) -> None:
     """Rivers not in the lexicon, in river context (X河流域, lists of rivers)."""
     for m in re.finditer(rf"([{CJK}]{{2,3}}(?:江|河|溪))(?=流域|干流|上游|下游|（|\()|([{CJK}]{{2,3}}(?:江|河|溪))(?=、)", text):
@@ -275,24 +323,53 @@ def _rivers_open(text: str, lex: Lexicon, cands: list[Cand]) -> None:
             form, s = form[1:], s + 1
         if lex.place(form) is not None or _NOT_RIVER.search(form) or len(form) < 2:
             continue
+        if any(lex.place(form[k:]) is not None for k in range(1, len(form) - 1)):
+            continue  # 推动长江: a known river with a verb glued on
         if classify_title(form, lex) is not None:
             continue
         cands.append(Cand(s, s + len(form), "River", form, priority=5, kind="river-pattern"))
 
 
+_SUBUNIT = re.compile(rf"[{CJK}]{{0,6}}?(?:人代工委|建议提案室|办公室|分院|分局|处|室|科|工委|总队|支队)(?![{CJK}])|[{CJK}]{{0,6}}?(?:人代工委|建议提案室|分院|综合处|总量处|监测处|法规处)")
+_ONE_CHAR_SUFFIX = tuple("局厅委办署部")
+_FOUNDED = re.compile(
+    rf"(?:成立|组建|设立|成立了|组建了)([{CJK}]{{4,30}}?(?:专项工作组|协调小组|领导小组|工作组|办公室|委员会|中心))(?![{CJK}])"
+)
+_NATIONAL_BODY = re.compile(rf"(?:中央|国家)(?:第[一二三四五六七八九十]+)?[{CJK}]{{2,10}}?(?:督察组|技术创新中心|工程研究中心|重点实验室)")
+
+
 def _agencies(text: str, lex: Lexicon, ctx: Context, cands: list[Cand]) -> None:
     pats = compile_patterns(lex)
     for m in pats.agency.finditer(text):
+        if text[m.end() : m.end() + 1] == "门":
+            continue  # 生态环境部门 is a kind of body, not 生态环境部
         name = resolve_agency(m.group(0), lex, ctx)
-        if name:
-            cands.append(Cand(m.start(), m.end(), "Agency", name, priority=25, kind="lexicon"))
+        if not name:
+            continue
+        end = m.end()
+        # a sub-unit glued to the body: 市生态环境局综合处, 市人大常委会人代工委, 中国环科院西南分院
+        sub = _SUBUNIT.match(text, end)
+        if sub and not re.search(r"(召开|举行|印发|发布|领导|负责|党组|局长|处长|主任|书记)", sub.group(0)):
+            cands.append(Cand(m.start(), sub.end(), "Agency", name + sub.group(0), priority=27, kind="subunit"))
+        cands.append(Cand(m.start(), end, "Agency", name, priority=25, kind="lexicon"))
     for m in pats.agency_open.finditer(text):
         surface = m.group(0)
         if re.search(r"(召开|举行|签订|印发|发布|开展|推进|实施|建设|完成|加强|按照|根据|提出|要求|以及|和|与|的|在|为|对|从|向|等|、)", surface[2:-1]):
             continue
+        if surface.endswith(_ONE_CHAR_SUFFIX) and re.match(rf"[{CJK}]", text[m.end() : m.end() + 1]):
+            continue  # 重庆市辐射污染防治办|法: the name goes on
         name = resolve_agency(surface, lex, ctx) or surface
         cands.append(Cand(m.start(), m.end(), "Agency", name, priority=22, kind="agency-pattern"))
-    for m in re.finditer(rf"(?:推动|推进)[{CJK}]{{2,24}}?(?:联合办公室[{CJK}]{{0,14}}?专项工作组|领导小组办公室)", text):
+    for m in _FOUNDED.finditer(text):
+        cands.append(Cand(m.start(1), m.end(1), "Agency", clean_name(m.group(1)), priority=21, kind="founded"))
+    for m in _NATIONAL_BODY.finditer(text):
+        cands.append(Cand(m.start(), m.end(), "Agency", m.group(0), priority=21, kind="agency-pattern"))
+    # 市委 / 省委: the party committee of the document's city / province
+    for m in re.finditer(r"(?<![\u4e00-\u9fff])(市委|省委)(?![会员])", text):
+        place = ctx.city if m.group(1) == "市委" else ctx.province
+        if place:
+            cands.append(Cand(m.start(), m.end(), "Agency", f"中国共产党{place}委员会", priority=24, kind="party"))
+    for m in re.finditer(r"(?:推动|推进)[\u4e00-\u9fff]{2,24}?(?:联合办公室[\u4e00-\u9fff]{0,14}?专项工作组|领导小组办公室)", text):
         surface = m.group(0)
         s = m.start()
         pre = re.search(r"(四川省|重庆市|四川|重庆|国家)(?:、[\u4e00-\u9fff]{2,3}(?:省|市))?$", text[max(0, s - 8) : s])
@@ -352,7 +429,7 @@ _MEETING_HEADS = (
 _MEETING = re.compile(rf"[{CJK}\d“”·]{{4,50}}?(?:{_MEETING_HEADS})(?:第[一二三四五六七八九十\d]+次会议)?(?:座谈会)?")
 _MEETING_LEFT_CUT = re.compile(
     r".*(?:联合召开了|联合召开|组织召开了|组织召开|召开了|召开|举行了|举行|举办了|举办|出席|参加|主持|参会|贯彻|落实|精神|围绕|"
-    r"开展|通过|认真|按照|根据|依托|在|于|赴|和|及|与|的|了|次|场|期|后|前|时|上|中|是|为|将|对|、|\d+月\d+日|\d+日)"
+    r"开展|通过|认真|按照|根据|依托|获评|荣获|会上|多次|每两周|每周|每月|\d+场|在|于|赴|和|及|与|的|了|是|为|将|对|、|\d+月\d+日|\d+日)"
 )
 
 
@@ -435,19 +512,31 @@ def _triggered_titles(text: str, lex: Lexicon, cands: list[Cand]) -> None:
             continue  # a count of agreements, not a name
         if head and is_generic(base_title(name), head.group(0)):
             continue
-        if re.search(r"(?:签订|印发|编制|制定|开展|召开|发布|的基础上)", name):
+        if re.search(r"(?:签订|印发|编制|制定|开展|召开|发布|的基础上|相互|征求|\d+个|[（(][^）)]*$)", name):
+            continue
+        if re.match(r"^(?:的|了|和|与|及|在|对|等|将|为|中|是|以|把|被|向|从|过程|其|该|本|各|上述|有关|相关)", name):
             continue
         cands.append(Cand(s, s + end, typ, clean_name(name), priority=12, kind="triggered"))
 
 
-_STANDARD = re.compile(rf"([{CJK}]{{2,20}}?(?:大气|水)?污染物排放标准|[{CJK}]{{4,24}}?(?:技术规范|技术指南|裁量基准))")
+_STANDARD = re.compile(rf"([{CJK}]{{2,16}}?(?:工业|行业|[^行工]业)(?:主要)?(?:大气|水)?污染物排放标准|[{CJK}]{{4,24}}?(?:技术规范|技术指南|裁量基准))")
 _ACTION = re.compile(
     rf"(?:开展|实施|推进|启动|组织开展|加快推进|深化|集成实施|协作开展|协同推进|持续实施|联合开展|推动)(?:了)?"
     rf"([{CJK}“”·]{{4,28}}?(?:专项行动|联合行动|协同行动|清零行动|攻坚行动|行动|试点|工程|督察整改|采风活动|公益行动))(?=[，。；、和及与等\n]|$)"
 )
 
 
+_DISTRIBUTIVE_STANDARD = re.compile(rf"((?:[{CJK}]{{2,4}}、)+[{CJK}]{{2,4}})(工业(?:大气|水)?污染物排放标准)")
+
+
 def _standards_and_actions(text: str, lex: Lexicon, cands: list[Cand]) -> None:
+    # 水泥、玻璃、陶瓷工业大气污染物排放标准 → three standards
+    for m in _DISTRIBUTIVE_STANDARD.finditer(text):
+        items = m.group(1).split("、")
+        items[0] = re.sub(r"^.*(?:的|编制|制定|推进|开展)", "", items[0])
+        if all(2 <= len(i) <= 4 and not re.search(r"标准|工业|规范|的|等", i) for i in items):
+            for item in items:
+                cands.append(Cand(m.start(), m.end(), "Standard", item + m.group(2), priority=13, kind="distributive", members=()))
     for m in _STANDARD.finditer(text):
         s, e = m.span(1)
         name = m.group(1)
@@ -455,6 +544,8 @@ def _standards_and_actions(text: str, lex: Lexicon, cands: list[Cand]) -> None:
         if cut:
             name, s = name[cut.end():], s + cut.end()
         if len(name) < 6 or is_generic(name, "标准" if name.endswith("标准") else name[-4:]):
+            continue
+        if re.search(r"其中|领域|等|、|地方|国家|现行", name):
             continue
         cands.append(Cand(s, e, "Standard", clean_name(name), priority=11, kind="standard-pattern"))
     for m in _ACTION.finditer(text):
@@ -524,9 +615,9 @@ def _select(cands: list[Cand]) -> list[Cand]:
                 inside = s <= c.start and c.end <= e
                 if inside and t in TITLED_TYPES and c.type in ("Region", "River", "Agency") and c.kind != "collective":
                     continue  # a place or body named inside a title
-                if inside and t in TITLED_TYPES and c.type in TITLED_TYPES and c.kind == "title":
+                if inside and (s, e) != (c.start, c.end) and t in TITLED_TYPES and c.type in TITLED_TYPES and c.kind == "title":
                     continue  # 〈nested title〉
-                if s == c.start and e == c.end and c.kind == "agency-distributive":
+                if s == c.start and e == c.end and c.kind in ("agency-distributive", "distributive"):
                     continue
                 clash = True
                 break
@@ -596,12 +687,26 @@ def find_mentions(text: str, lex: Lexicon, ctx: Context) -> list[Cand]:
     _named(text, lex, cands)
     _places(text, lex, cands)
     _rivers_open(text, lex, cands)
+    _parks(text, lex, cands)
     _agencies(text, lex, ctx, cands)
     _collectives(text, lex, cands)
     _meetings(text, lex, ctx, cands)
     _triggered_titles(text, lex, cands)
     _standards_and_actions(text, lex, cands)
-    return _select(cands)
+    return _short_titles(_select(cands))
+
+
+def _short_titles(chosen: list[Cand]) -> list[Cand]:
+    """《行动计划》 after 《美丽重庆建设行动计划》: a short reference to the full title."""
+    full = [c for c in chosen if c.kind in ("title", "quoted") and c.type in TITLED_TYPES]
+    out = []
+    for c in chosen:
+        if c.kind == "title" and len(c.name) >= 4:
+            longer = [f for f in full if f.start < c.start and f.name != c.name and f.name.endswith(c.name) and f.type == c.type]
+            if longer:
+                c = replace(c, name=longer[-1].name, kind="short-title")
+        out.append(c)
+    return out
 
 
 # --------------------------------------------------------------------------- relations
@@ -619,7 +724,7 @@ class Rel:
 
 _SENT = re.compile(r"[^。！？；!?;\n]+[。！？；!?;]?")
 _SUBJECT_TYPES = ("Agency", "Region")
-_OBJECT_TYPES = {
+_OBJECT_TYPES: dict[str, tuple[str, ...]] = {
     "signedBy": ("Agreement",),
     "issuedBy": ("Programme", "Standard", "Regulation"),
     "participant": ("Meeting",),
@@ -658,13 +763,19 @@ def find_relations(text: str, mentions: list[Cand], lex: Lexicon, ctx: Context) 
         _concerns(inside, (s, e), rels)
         triggers = [(m.start() + s, m.end() + s, pats.trigger_pred[m.group(0)]) for m in pats.trigger.finditer(sent)]
         for k, (ts, te, pred) in enumerate(triggers):
+            if pred not in _OBJECT_TYPES:
+                continue
             next_t = triggers[k + 1][0] if k + 1 < len(triggers) else e
             objects = _objects(text, inside, te, next_t, e, pred)
+            first = ts
+            if not objects and re.match(r"[，。；、\s]|$|工作|等", text[te : te + 2]):
+                objects = _objects_before(text, inside, s, ts, pred)
+                first = min((o.start for o in objects), default=ts)
             if not objects:
                 continue
-            subjects = _subjects(text, inside, s, ts, pred)
+            subjects = _subjects(text, inside, s, first, pred)
             if not subjects:
-                subjects = _default_subjects(pred, ctx, lex, objects)
+                subjects = _default_subjects(pred, ctx, lex, objects, text[s:e])
             for o in objects:
                 for sname, stype in subjects:
                     for oname, otype in _expand(o):
@@ -711,21 +822,27 @@ def _objects(text: str, inside: list[Cand], te: int, next_t: int, sent_end: int,
 
 
 def _subjects(text: str, inside: list[Cand], sent_start: int, ts: int, pred: str) -> list[tuple[str, str]]:
-    before = [c for c in inside if c.end <= ts and c.type in _SUBJECT_TYPES]
+    """Agents of the clause holding the trigger, else of the nearest earlier clause that names one."""
+    titles = [c for c in inside if c.type in TITLED_TYPES]
+    before = [
+        c for c in inside
+        if c.end <= ts and c.type in _SUBJECT_TYPES and not _is_object_place(text, c, ts)
+        and not any(t.start <= c.start and c.end <= t.end and t is not c for t in titles)
+    ]
     if not before:
         return []
-    # the clause holding the trigger, then earlier clauses
-    clause_start = max(text.rfind(p, sent_start, ts) for p in "，,：:") + 1
-    clause_start = max(clause_start, sent_start)
-    near = [c for c in before if c.start >= clause_start and not _is_object_place(text, c, ts)]
-    if not near:
-        return []
-    out: list[tuple[str, str]] = []
-    for c in near:
-        for item in _expand(c):
-            if item not in out:
-                out.append(item)
-    return out
+    bounds = [sent_start] + [i + 1 for i in range(sent_start, ts) if text[i] in "，,："] + [ts]
+    for k in range(len(bounds) - 2, -1, -1):
+        lo, hi = bounds[k], bounds[k + 1]
+        near = [c for c in before if lo <= c.start < hi]
+        if near:
+            out: list[tuple[str, str]] = []
+            for c in near:
+                for item in _expand(c):
+                    if item not in out:
+                        out.append(item)
+            return out
+    return []
 
 
 def _is_object_place(text: str, c: Cand, ts: int) -> bool:
@@ -734,12 +851,25 @@ def _is_object_place(text: str, c: Cand, ts: int) -> bool:
     return c.type == "Region" and bool(re.search(r"(在|于|围绕|针对|对|从)$", before)) and c.kind != "collective"
 
 
-def _default_subjects(pred: str, ctx: Context, lex: Lexicon, objects: list[Cand]) -> list[tuple[str, str]]:
-    if pred == "signedBy":
+_JOINT = re.compile(r"共同|联合|携手|两地|两省市|双方|川渝|互认")
+
+
+def _default_subjects(pred: str, ctx: Context, lex: Lexicon, objects: list[Cand], sentence: str) -> list[tuple[str, str]]:
+    """Who acts when the sentence names nobody: both sides for joint work, else the author."""
+    joint = _JOINT.search(sentence) or any(re.search(r"川渝|成渝", o.name) for o in objects)
+    both_sides = ctx.jurisdiction in lex.pair_members
+    if both_sides and (pred == "signedBy" or joint):
         return [(m, "Region") for m in lex.pair_members]
     if ctx.letter and ctx.author:
         return [(ctx.author, "Agency")]
     return []
+
+
+def _objects_before(text: str, inside: list[Cand], sent_start: int, ts: int, pred: str) -> list[Cand]:
+    """Objects named before a clause-final trigger: 加快《A》《B》研究制定."""
+    clause_start = max(max(text.rfind(p, sent_start, ts) for p in "，,；") + 1, sent_start)
+    wanted = _OBJECT_TYPES[pred]
+    return [c for c in inside if clause_start <= c.start and c.end <= ts and c.type in wanted]
 
 
 def mention_for_relation(rel: Rel) -> tuple[str, str]:
