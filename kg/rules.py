@@ -162,7 +162,8 @@ def classify_title(name: str, lex: Lexicon) -> str | None:
 
 _GENERIC_QUALIFIERS = re.compile(
     r"^(?:相关|有关|各项|各类|各地|该|本|此|其|上述|这些|一批|一系列|年度|工作|重点|专项|具体|配套|各|多|新|总体|实施|"
-    r"省级|市级|县级|区县|地方|国家|全国|全市|全省|我市|我省|两地|双方|联合|共同|有效|系列|若干|\d+[项个条批])+$"
+    r"省级|市级|县级|区县|地方|国家|全国|全市|全省|我市|我省|两地|双方|联合|共同|有效|系列|若干|辖区|生态环境保护|环境保护|"
+    r"生态保护|污染防治|生态环境|\d+[项个条批])+$"
 )
 
 
@@ -221,7 +222,7 @@ _QUOTE_INTRO = re.compile(r"(?:营造|打造|共建|开展|实施|推进|启动|
 _QUOTE_NOT_NAME = re.compile(r"^(?:等|主题|方针|理念|要求|目标|称号|精神|话题|的|字|一词|二字|期间)")
 
 
-def _glued_prefix(text: str, s: int) -> int:
+def _glued_prefix(text: str, s: int, lex: Lexicon | None = None) -> int:
     """Start of a name whose quoted part begins at ``s``: 成渝“电走廊”, 夏秋季“治气”攻坚."""
     run = re.search(rf"[{CJK}\d]{{1,14}}$", text[max(0, s - 14) : s])
     if not run:
@@ -230,6 +231,8 @@ def _glued_prefix(text: str, s: int) -> int:
     cut = _LEFT_EDGE.match(prefix)
     if cut:
         prefix = prefix[cut.end() :]
+    if lex is not None and any(prefix.endswith(n) for n in lex.named):
+        return s  # 国家重点研发计划“…项目”: two names side by side
     return s - len(prefix) if 2 <= len(prefix) <= 12 else s
 
 
@@ -249,7 +252,7 @@ def _quoted(text: str, lex: Lexicon, cands: list[Cand]) -> None:
         if tail and not (len(inner) <= 2 and tail.group(0).startswith("工作")):
             if re.search(r"[。；！？、]", inner) and not re.search(r"(研究与应用|项目)$", inner):
                 continue
-            start = _glued_prefix(text, s)
+            start = _glued_prefix(text, s, lex)
             e2 = e + tail.end()
             name = clean_name(text[start:e2])
             typ = "Standard" if classify_title(name, lex) == "Standard" else "Programme"
@@ -258,7 +261,7 @@ def _quoted(text: str, lex: Lexicon, cands: list[Cand]) -> None:
         if re.search(r"[，。；！？、]", inner):
             continue  # a slogan or a list, not a name
         if _QUOTE_INNER_HEAD.search(inner) and len(inner) >= 3:
-            start = _glued_prefix(text, s)
+            start = _glued_prefix(text, s, lex)
             cands.append(Cand(start, e, "Programme", clean_name(text[start:e]), priority=20, kind="quoted"))
         elif _QUOTE_INTRO.search(text[max(0, s - 4) : s]) and 4 <= len(inner) <= 12 and not _QUOTE_NOT_NAME.match(text[e : e + 2]):
             cands.append(Cand(m.start(1), m.end(1), "Programme", clean_name(inner), priority=18, kind="quoted"))
@@ -290,7 +293,8 @@ def _places(text: str, lex: Lexicon, cands: list[Cand]) -> None:
         a, b = m.group(1) + m.group(3), m.group(2) + m.group(3)
         pa, pb = lex.place(a), lex.place(b)
         if pa and pb and pa.type == pb.type == "River" and lex.place(m.group(0)) is None:
-            cands.append(Cand(m.start(), m.end(), "River", pa.name, priority=9, kind="compound", members=(pa.name, pb.name)))
+            end = m.end() + len(re.match(r"(?:流域|干流|上游|中游|下游|干支流)?", text[m.end() :]).group(0))
+            cands.append(Cand(m.start(), end, "River", pa.name, priority=11, kind="compound", members=(pa.name, pb.name)))
 
 
 _RIVER_OPEN = re.compile(rf"(?<![{CJK}])([{CJK}]{{1,3}}(?:江|河|溪))(?=流域|干流|上游|下游|[、（(）)]|和[{CJK}]{{1,3}}(?:江|河|溪))")
@@ -514,7 +518,7 @@ def _triggered_titles(text: str, lex: Lexicon, cands: list[Cand]) -> None:
             continue
         if re.search(r"(?:签订|印发|编制|制定|开展|召开|发布|的基础上|相互|征求|\d+个|[（(][^）)]*$)", name):
             continue
-        if re.match(r"^(?:的|了|和|与|及|在|对|等|将|为|中|是|以|把|被|向|从|过程|其|该|本|各|上述|有关|相关)", name):
+        if re.match(r"^(?:的|了|和|与|及|在|对|等|将|为|中|是|以|把|被|向|从|过程|其|该|本|各|上述|有关|相关|辖区)", name):
             continue
         cands.append(Cand(s, s + end, typ, clean_name(name), priority=12, kind="triggered"))
 
@@ -645,7 +649,12 @@ def document_context(text: str, title: str, lex: Lexicon) -> Context:
             if body in lex.agency_forms:
                 author = lex.agency_forms[body]
     ctx.author = author
-    ctx.letter = bool(re.search(r"(函|报告|通知|意见|答复)$", title or ""))
+    ctx.letter = bool(re.search(r"(函|报告|通知|意见|答复|发布会|实录|总结)$", title or ""))
+    if not author and ctx.letter:
+        for m in pats.agency.finditer("\n".join(text.splitlines()[:8])):
+            if m.group(0) in lex.agency_forms:
+                ctx.author = author = lex.agency_forms[m.group(0)]
+                break
     counts: Counter[str] = Counter()
     for m in pats.place.finditer(text):
         place = lex.region(m.group(0))
@@ -698,10 +707,10 @@ def find_mentions(text: str, lex: Lexicon, ctx: Context) -> list[Cand]:
 
 def _short_titles(chosen: list[Cand]) -> list[Cand]:
     """《行动计划》 after 《美丽重庆建设行动计划》: a short reference to the full title."""
-    full = [c for c in chosen if c.kind in ("title", "quoted") and c.type in TITLED_TYPES]
+    full = [c for c in chosen if c.kind in ("title", "quoted", "triggered") and c.type in TITLED_TYPES]
     out = []
     for c in chosen:
-        if c.kind == "title" and len(c.name) >= 4:
+        if c.kind in ("title", "triggered") and len(c.name) >= 4:
             longer = [f for f in full if f.start < c.start and f.name != c.name and f.name.endswith(c.name) and f.type == c.type]
             if longer:
                 c = replace(c, name=longer[-1].name, kind="short-title")
@@ -722,7 +731,7 @@ class Rel:
     sentence: tuple[int, int]
 
 
-_SENT = re.compile(r"[^。！？；!?;\n]+[。！？；!?;]?")
+_SENT = re.compile(r"[^。！？!?\n]+[。！？!?]?")
 _SUBJECT_TYPES = ("Agency", "Region")
 _OBJECT_TYPES: dict[str, tuple[str, ...]] = {
     "signedBy": ("Agreement",),
@@ -760,7 +769,7 @@ def find_relations(text: str, mentions: list[Cand], lex: Lexicon, ctx: Context) 
         by_sentence.append(((s, e), inside))
     for (s, e), inside in by_sentence:
         sent = text[s:e]
-        _concerns(inside, (s, e), rels)
+        _concerns(inside, (s, e), rels, lex)
         triggers = [(m.start() + s, m.end() + s, pats.trigger_pred[m.group(0)]) for m in pats.trigger.finditer(sent)]
         for k, (ts, te, pred) in enumerate(triggers):
             if pred not in _OBJECT_TYPES:
@@ -773,9 +782,13 @@ def find_relations(text: str, mentions: list[Cand], lex: Lexicon, ctx: Context) 
                 first = min((o.start for o in objects), default=ts)
             if not objects:
                 continue
-            subjects = _subjects(text, inside, s, first, pred)
+            subjects = _subjects(text, inside, s, first, pred, ctx, lex)
             if not subjects:
-                subjects = _default_subjects(pred, ctx, lex, objects, text[s:e])
+                clause_start = max(max(text.rfind(p, s, ts) for p in "，,；") + 1, s)
+                line_start = text.rfind("\n", 0, s) + 1
+                joint_paragraph = re.match(r"\s*[一二三四五六七八九十]是共", text[line_start : line_start + 8])
+                window = text[clause_start:e] + ("共同" if joint_paragraph else "")
+                subjects = _default_subjects(pred, ctx, lex, objects, window)
             for o in objects:
                 for sname, stype in subjects:
                     for oname, otype in _expand(o):
@@ -784,17 +797,36 @@ def find_relations(text: str, mentions: list[Cand], lex: Lexicon, ctx: Context) 
     return sorted(set(rels))
 
 
-def _concerns(inside: list[Cand], sent: tuple[int, int], rels: list[Rel]) -> None:
-    titled = [c for c in inside if c.type in TITLED_TYPES]
-    for t in titled:
-        for c in inside:
-            if c.type in ("Region", "River") and t.start <= c.start and c.end <= t.end and c is not t:
-                for name, typ in _expand(c):
-                    rels.append(Rel(t.name, t.type, "concerns", name, typ, sent))
-        # 川渝 inside a name: both sides
-        if re.search(r"川渝|成渝两地|重庆四川|四川重庆", t.name):
-            for name in ("四川省", "重庆市"):
-                rels.append(Rel(t.name, t.type, "concerns", name, "Region", sent))
+def _concerns(inside: list[Cand], sent: tuple[int, int], rels: list[Rel], lex: Lexicon) -> None:
+    """Every river or region named in a title (its canonical name, so 市六届人大… counts too)."""
+    for t in inside:
+        if t.type not in TITLED_TYPES:
+            continue
+        for name, typ in places_in_name(t.name, lex):
+            rels.append(Rel(t.name, t.type, "concerns", name, typ, sent))
+
+
+@lru_cache(maxsize=65536)
+def places_in_name(name: str, lex: Lexicon) -> tuple[tuple[str, str], ...]:
+    """Rivers and regions named inside a title, longest match first; 川渝 names both sides.
+
+    >>> from kg.lexicon import load_lexicon
+    >>> places_in_name("岷沱江流域水污染联防联控联治机制", load_lexicon())
+    (('岷江', 'River'), ('沱江', 'River'))
+    """
+    found: list[Cand] = []
+    _places(name, lex, found)
+    chosen = _select([c for c in found if c.type in ("Region", "River")])
+    out: list[tuple[str, str]] = []
+    for c in chosen:
+        for item in (_expand(c) if c.members else [(c.name, c.type)]):
+            if item not in out:
+                out.append(item)
+    if re.search(r"川渝|成渝两地|重庆四川|四川重庆", name):
+        for m in lex.pair_members:
+            if (m, "Region") not in out:
+                out.append((m, "Region"))
+    return tuple(out)
 
 
 def _objects(text: str, inside: list[Cand], te: int, next_t: int, sent_end: int, pred: str) -> list[Cand]:
@@ -821,28 +853,61 @@ def _objects(text: str, inside: list[Cand], te: int, next_t: int, sent_end: int,
     return [c for c in out if not any(o is not c and o.start <= c.start and c.end <= o.end for o in out)]
 
 
-def _subjects(text: str, inside: list[Cand], sent_start: int, ts: int, pred: str) -> list[tuple[str, str]]:
+_SELF = re.compile(r"我局|本局|我厅|本厅|我委|我们")
+_DE_CLAUSE = re.compile(r"(?:联合|共同)?(?:印发|发布|出台|制定|编制|签订|签署|召开|举行|主办)(?:了)?的")
+
+
+def pats_trigger_de(ts: int, text: str) -> bool:
+    """The trigger heads an attributive clause: X印发的《Y》."""
+    m = re.match(r"[\u4e00-\u9fff]{0,4}?的", text[ts : ts + 6])
+    return bool(m) and not re.search(r"[，。；]", m.group(0))
+
+
+def _subjects(text: str, inside: list[Cand], sent_start: int, ts: int, pred: str, ctx: Context | None = None,
+              lex: Lexicon | None = None) -> list[tuple[str, str]]:
     """Agents of the clause holding the trigger, else of the nearest earlier clause that names one."""
     titles = [c for c in inside if c.type in TITLED_TYPES]
-    before = [
-        c for c in inside
-        if c.end <= ts and c.type in _SUBJECT_TYPES and not _is_object_place(text, c, ts)
-        and not any(t.start <= c.start and c.end <= t.end and t is not c for t in titles)
-    ]
+    starts = {c.start: c for c in inside}
+    before = []
+    for c in inside:
+        if c.end > ts or c.type not in _SUBJECT_TYPES or _is_object_place(text, c, ts):
+            continue
+        if any(t.start <= c.start and c.end <= t.end and t is not c for t in titles):
+            continue
+        if c.type == "Region" and lex is not None and not c.members:
+            place = lex.places.get(c.name)
+            if place is not None and place.level not in ("province", "prefecture", "county"):
+                continue  # 成渝地区, 长江经济带 …: where, not who
+            nxt = starts.get(c.end)
+            if nxt is not None and nxt.type == "Region":
+                continue  # 四川省成都市: the province only qualifies the city
+        before.append(c)
+    if ctx is not None and ctx.author:
+        for m in _SELF.finditer(text, sent_start, ts):
+            before.append(Cand(m.start(), m.end(), "Agency", ctx.author, kind="self"))
+        before.sort()
     if not before:
         return []
-    bounds = [sent_start] + [i + 1 for i in range(sent_start, ts) if text[i] in "，,："] + [ts]
+    bounds = [sent_start] + [i + 1 for i in range(sent_start, ts) if text[i] in "，,：；"] + [ts]
+    attributive = pats_trigger_de(ts, text)
+    out: list[tuple[str, str]] = []
     for k in range(len(bounds) - 2, -1, -1):
         lo, hi = bounds[k], bounds[k + 1]
         near = [c for c in before if lo <= c.start < hi]
+        if attributive and near:
+            near = near[-1:]  # 领导小组办公室印发的《…》: only the body right before the verb
+        elif near:
+            near = [c for c in near if not _DE_CLAUSE.match(text, c.end)] or near
         if near:
-            out: list[tuple[str, str]] = []
             for c in near:
                 for item in _expand(c):
                     if item not in out:
                         out.append(item)
-            return out
-    return []
+            if not re.search(r"会同|协同|配合|联合", text[lo : near[0].start]):
+                return out
+    if out and ctx is not None and ctx.letter and ctx.author and (ctx.author, "Agency") not in out:
+        out.insert(0, (ctx.author, "Agency"))
+    return out
 
 
 def _is_object_place(text: str, c: Cand, ts: int) -> bool:
@@ -856,11 +921,18 @@ _JOINT = re.compile(r"共同|联合|携手|两地|两省市|双方|川渝|互认
 
 def _default_subjects(pred: str, ctx: Context, lex: Lexicon, objects: list[Cand], sentence: str) -> list[tuple[str, str]]:
     """Who acts when the sentence names nobody: both sides for joint work, else the author."""
-    joint = _JOINT.search(sentence) or any(re.search(r"川渝|成渝", o.name) for o in objects)
+    joint = _JOINT.search(sentence) or any("川渝" in o.name for o in objects)
     both_sides = ctx.jurisdiction in lex.pair_members
     if both_sides and (pred == "signedBy" or joint):
         return [(m, "Region") for m in lex.pair_members]
     if ctx.letter and ctx.author:
+        # an environment bureau speaks for its own plans; a city-wide plan of another sector is the city's
+        region = ctx.jurisdiction
+        short = region[:-1] if region.endswith(("市", "省")) else region
+        if pred == "issuedBy" and region and all(
+            short in o.name and not re.search(r"生态环境|环境保护|大气|污染|环保|监测", o.name) for o in objects
+        ):
+            return [(region, "Region")]
         return [(ctx.author, "Agency")]
     return []
 
