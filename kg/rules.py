@@ -48,6 +48,7 @@ class Context:
     province: str = ""  # the province 省… short forms refer to
     city: str = ""  # the city 市… short forms refer to
     letter: bool = False  # a letter or report that speaks as its author
+    both_sides: bool = False  # the document speaks of Sichuan and of Chongqing
     abbreviations: dict[str, tuple[str, str]] = field(default_factory=dict)  # alias → (type, canonical)
 
 
@@ -260,7 +261,8 @@ def _quoted(text: str, lex: Lexicon, cands: list[Cand]) -> None:
             continue
         if re.search(r"[，。；！？、]", inner):
             continue  # a slogan or a list, not a name
-        if _QUOTE_INNER_HEAD.search(inner) and len(inner) >= 3:
+        head = _QUOTE_INNER_HEAD.search(inner)
+        if head and len(inner) - len(head.group(0)) >= 2:
             start = _glued_prefix(text, s, lex)
             cands.append(Cand(start, e, "Programme", clean_name(text[start:e]), priority=20, kind="quoted"))
         elif _QUOTE_INTRO.search(text[max(0, s - 4) : s]) and 4 <= len(inner) <= 12 and not _QUOTE_NOT_NAME.match(text[e : e + 2]):
@@ -279,7 +281,8 @@ def _places(text: str, lex: Lexicon, cands: list[Cand]) -> None:
         if place.type == "Region" and form != place.name and nxt and nxt in "市省区县州":
             continue  # 重庆 in 重庆市 is matched by the full form; a short form glued to a suffix is another name
         if place.type == "Region" and form != place.name and place.level == "county" and s > 0 and re.match(rf"[{CJK}]", text[s - 1]) \
-                and not re.match(r"[和与及在对赴至到的等是为将从由把向]", text[s - 1]):
+                and not form.endswith(("县", "区", "市")) and nxt != "段" \
+                and not re.match(r"[和与及在对赴至到的等是为将从由把向动进]", text[s - 1]):
             continue  # a county short form inside a word: 成渝中线 is not 渝中
         if place.type == "River":
             e2 = e
@@ -347,6 +350,8 @@ def _agencies(text: str, lex: Lexicon, ctx: Context, cands: list[Cand]) -> None:
     for m in pats.agency.finditer(text):
         if text[m.end() : m.end() + 1] == "门":
             continue  # 生态环境部门 is a kind of body, not 生态环境部
+        if m.group(0)[:1] in "市省" and m.start() > 0 and text[m.start() - 1] in "省两各地":
+            continue  # 两省市人大, 各市生态环境局: not this city's body
         name = resolve_agency(m.group(0), lex, ctx)
         if not name:
             continue
@@ -369,7 +374,7 @@ def _agencies(text: str, lex: Lexicon, ctx: Context, cands: list[Cand]) -> None:
     for m in _NATIONAL_BODY.finditer(text):
         cands.append(Cand(m.start(), m.end(), "Agency", m.group(0), priority=21, kind="agency-pattern"))
     # 市委 / 省委: the party committee of the document's city / province
-    for m in re.finditer(r"(?<![\u4e00-\u9fff])(市委|省委)(?![会员])", text):
+    for m in re.finditer(r"(市委|省委)(?![会员书])", text):
         place = ctx.city if m.group(1) == "市委" else ctx.province
         if place:
             cands.append(Cand(m.start(), m.end(), "Agency", f"中国共产党{place}委员会", priority=24, kind="party"))
@@ -433,7 +438,7 @@ _MEETING_HEADS = (
 _MEETING = re.compile(rf"[{CJK}\d“”·]{{4,50}}?(?:{_MEETING_HEADS})(?:第[一二三四五六七八九十\d]+次会议)?(?:座谈会)?")
 _MEETING_LEFT_CUT = re.compile(
     r".*(?:联合召开了|联合召开|组织召开了|组织召开|召开了|召开|举行了|举行|举办了|举办|出席|参加|主持|参会|贯彻|落实|精神|围绕|"
-    r"开展|通过|认真|按照|根据|依托|获评|荣获|会上|多次|每两周|每周|每月|\d+场|在|于|赴|和|及|与|的|了|是|为|将|对|、|\d+月\d+日|\d+日)"
+    r"丨|｜|开展|通过|认真|按照|根据|依托|获评|荣获|会上|多次|每两周|每周|每月|\d+场|在|于|赴|和|及|与|的|了|是|为|将|对|、|\d+月\d+日|\d+日)"
 )
 
 
@@ -501,22 +506,20 @@ def _triggered_titles(text: str, lex: Lexicon, cands: list[Cand]) -> None:
                 continue
             rest = segment[hm.end():]
             if re.match(rf"[{CJK}]", rest[:1]) and not re.match(r"(的|等|中|和|及|与|，|并|为|后|以|超|近|\d)", rest[:1]):
-                # the name goes on (…工作方案实施 …) unless a function word follows
-                if best is not None:
-                    continue
+                continue  # the name goes on (美丽建设规划省市 …) unless a function word follows
             best = (hm.end(), typ)
         if best is None:
             continue
         end, typ = best
         name = segment[:end]
         head = pats.heads[typ].search(base_title(name))
-        if re.match(r"^(?:\d|[一二三四五六七八九十]+[项个条]|超|近|多|各|相关|有关|一批)", name):
+        if re.match(r"^(?:\d(?!\d{3}年)|[一二三四五六七八九十]+[项个条]|超|近|多|各|相关|有关|一批)", name):
             continue
         if re.search(r"\d+(?:余|多)?[项个份条]", text[s + end : s + end + 6]) or re.search(r"超\d|近\d", text[s + end : s + end + 4]):
             continue  # a count of agreements, not a name
         if head and is_generic(base_title(name), head.group(0)):
             continue
-        if re.search(r"(?:签订|印发|编制|制定|开展|召开|发布|的基础上|相互|征求|\d+个|[（(][^）)]*$)", name):
+        if re.search(r"(?:签订|印发|编制|制定|开展|召开|发布|的基础上|相互|征求|\d+个|[（(][^）)]*$|的|和相关|和有关)", name):
             continue
         if re.match(r"^(?:的|了|和|与|及|在|对|等|将|为|中|是|以|把|被|向|从|过程|其|该|本|各|上述|有关|相关|辖区)", name):
             continue
@@ -544,7 +547,7 @@ def _standards_and_actions(text: str, lex: Lexicon, cands: list[Cand]) -> None:
     for m in _STANDARD.finditer(text):
         s, e = m.span(1)
         name = m.group(1)
-        cut = re.match(r".*(?:推进|开展|编制|制定|制修订|完成|修订|发布|实施|加强|的|和|等|对|在|了|与|及|、)", name[:-4])
+        cut = re.match(r".*(?:推进|开展|编制|制定|制修订|完成|修订|发布|实施|加强|实现|形成|统一|的|和|等|对|在|了|与|及|、)", name[:-4])
         if cut:
             name, s = name[cut.end():], s + cut.end()
         if len(name) < 6 or is_generic(name, "标准" if name.endswith("标准") else name[-4:]):
@@ -557,9 +560,13 @@ def _standards_and_actions(text: str, lex: Lexicon, cands: list[Cand]) -> None:
         name = m.group(1)
         if is_generic(name, re.search(r"(专项行动|联合行动|协同行动|清零行动|攻坚行动|行动|试点|工程|督察整改|采风活动|公益行动)$", name).group(0)):
             continue
-        if re.match(r"^(?:[一二三四五六七八九十\d]+|相关|有关|各类|系列)", name):
+        if re.match(r"^(?:[一二三四五六七八九十\d]+|相关|有关|各类|系列)", name) or "等" in name:
             continue
         cands.append(Cand(s, e, "Programme", clean_name(name), priority=9, kind="action-pattern"))
+    # 打赢蓝天、碧水保卫战 → 蓝天保卫战, 碧水保卫战
+    for m in re.finditer(rf"((?:[{CJK}]{{2}}、)+[{CJK}]{{2}})(保卫战|攻坚战)", text):
+        for item in m.group(1).split("、"):
+            cands.append(Cand(m.start(), m.end(), "Programme", item + m.group(2), priority=13, kind="distributive"))
 
 
 def _named(text: str, lex: Lexicon, cands: list[Cand]) -> None:
@@ -580,6 +587,28 @@ def _collectives(text: str, lex: Lexicon, cands: list[Cand]) -> None:
             members, typ = lex.pair_members, "Region"
         if members:
             cands.append(Cand(m.start(), m.end(), typ, "+".join(members), priority=24, kind="collective", members=members))
+
+
+_CN_DIGITS = {c: i for i, c in enumerate("零一二三四五六七八九十", start=0)}
+
+
+def _city_bureaus(text: str, lex: Lexicon, cands: list[Cand]) -> None:
+    """八市生态环境局 / 各市生态环境局: the bureaus of the cities the document enumerates."""
+    cities: list[str] = []
+    for c in cands:
+        place = lex.places.get(c.name) if c.type == "Region" else None
+        if place is not None and place.level == "prefecture" and c.name not in cities:
+            cities.append(c.name)
+    if len(cities) < 2:
+        return
+    for m in re.finditer(r"(?:([一二三四五六七八九十]|\d{1,2})|各)(?:个)?市(生态环境局|人民政府|政府)", text):
+        n = m.group(1)
+        count = None if n is None else int(n) if n.isdigit() else _CN_DIGITS[n]
+        if count is not None and count != len(cities):
+            continue
+        suffix = "人民政府" if m.group(2) == "政府" else m.group(2)
+        members = tuple(c + suffix for c in cities)
+        cands.append(Cand(m.start(), m.end(), "Agency", "+".join(members), priority=24, kind="collective", members=members))
 
 
 def _abbreviations(text: str, cands: list[Cand], ctx: Context) -> None:
@@ -672,6 +701,8 @@ def document_context(text: str, title: str, lex: Lexicon) -> Context:
         provinces = [(n, c) for n, c in counts.items() if lex.places[n].level == "province"]
         juris = max(provinces, key=lambda x: (x[1], x[0]))[0] if provinces else ""
     ctx.jurisdiction = juris
+    sides = {n for n in counts if n in lex.pair_members} | {lex.places[n].parent for n in counts if lex.places[n].parent in lex.pair_members}
+    ctx.both_sides = len(sides) == len(lex.pair_members) or bool(re.search(r"川渝|两省市", text))
     jp = lex.places.get(juris)
     if jp and jp.level == "province" and juris != "重庆市":
         ctx.province = juris
@@ -699,6 +730,7 @@ def find_mentions(text: str, lex: Lexicon, ctx: Context) -> list[Cand]:
     _parks(text, lex, cands)
     _agencies(text, lex, ctx, cands)
     _collectives(text, lex, cands)
+    _city_bureaus(text, lex, cands)
     _meetings(text, lex, ctx, cands)
     _triggered_titles(text, lex, cands)
     _standards_and_actions(text, lex, cands)
@@ -922,7 +954,7 @@ _JOINT = re.compile(r"共同|联合|携手|两地|两省市|双方|川渝|互认
 def _default_subjects(pred: str, ctx: Context, lex: Lexicon, objects: list[Cand], sentence: str) -> list[tuple[str, str]]:
     """Who acts when the sentence names nobody: both sides for joint work, else the author."""
     joint = _JOINT.search(sentence) or any("川渝" in o.name for o in objects)
-    both_sides = ctx.jurisdiction in lex.pair_members
+    both_sides = ctx.both_sides
     if both_sides and (pred == "signedBy" or joint):
         return [(m, "Region") for m in lex.pair_members]
     if ctx.letter and ctx.author:
