@@ -345,12 +345,24 @@ _FOUNDED = re.compile(
 _NATIONAL_BODY = re.compile(rf"(?:中央|国家)(?:第[一二三四五六七八九十]+)?[{CJK}]{{2,10}}?(?:督察组|技术创新中心|工程研究中心|重点实验室)")
 
 
+def _tail_place(text: str, pos: int, pats: Patterns) -> str:
+    """The place name ending right at ``pos`` (宜宾 in 宜宾|市生态环境局), or ""."""
+    for k in range(max(0, pos - 8), pos - 1):
+        m = pats.place.fullmatch(text, k, pos)
+        if m:
+            return m.group(0)
+    return ""
+
+
 def _agencies(text: str, lex: Lexicon, ctx: Context, cands: list[Cand]) -> None:
     pats = compile_patterns(lex)
     for m in pats.agency.finditer(text):
         if text[m.end() : m.end() + 1] == "门":
             continue  # 生态环境部门 is a kind of body, not 生态环境部
-        if m.group(0)[:1] in "市省" and m.start() > 0 and text[m.start() - 1] in "省两各地":
+        if m.group(0)[:1] in "市省区县" and m.start() > 0 and (
+            text[m.start() - 1] in "省两各地" or pats.place.search(text[max(0, m.start() - 6) : m.start()] + "$") is not None
+            and re.search(rf"[{CJK}]$", text[: m.start()]) and lex.region(_tail_place(text, m.start(), pats)) is not None
+        ):
             continue  # 两省市人大, 各市生态环境局: not this city's body
         name = resolve_agency(m.group(0), lex, ctx)
         if not name:
@@ -365,7 +377,8 @@ def _agencies(text: str, lex: Lexicon, ctx: Context, cands: list[Cand]) -> None:
         surface = m.group(0)
         if re.search(r"(召开|举行|签订|印发|发布|开展|推进|实施|建设|完成|加强|按照|根据|提出|要求|以及|和|与|的|在|为|对|从|向|等|、)", surface[2:-1]):
             continue
-        if surface.endswith(_ONE_CHAR_SUFFIX) and re.match(rf"[{CJK}]", text[m.end() : m.end() + 1]):
+        known = any(surface.endswith(f) for f, _ in lex.agency_suffixes if len(f) > 1)
+        if surface.endswith(_ONE_CHAR_SUFFIX) and not known and re.match(rf"[{CJK}]", text[m.end() : m.end() + 1]):
             continue  # 重庆市辐射污染防治办|法: the name goes on
         name = resolve_agency(surface, lex, ctx) or surface
         cands.append(Cand(m.start(), m.end(), "Agency", name, priority=22, kind="agency-pattern"))
