@@ -828,6 +828,7 @@ def find_relations(text: str, mentions: list[Cand], lex: Lexicon, ctx: Context) 
             if not objects:
                 continue
             subjects = _subjects(text, inside, s, first, pred, ctx, lex)
+            subjects = _named_parties(text, inside, s, first, subjects, lex)
             if not subjects:
                 clause_start = max(max(text.rfind(p, s, ts) for p in "，,；") + 1, s)
                 line_start = text.rfind("\n", 0, s) + 1
@@ -962,6 +963,22 @@ def _is_object_place(text: str, c: Cand, ts: int) -> bool:
 
 
 _JOINT = re.compile(r"共同|联合|携手|两地|两省市|双方|川渝|互认")
+
+
+def _named_parties(text: str, inside: list[Cand], sent_start: int, ts: int, subjects: list[tuple[str, str]],
+                   lex: Lexicon) -> list[tuple[str, str]]:
+    """双方 after two named bodies means those bodies: 四川省生态环境厅与重庆市生态环境局…，双方签署…"""
+    pair = [(m, "Region") for m in lex.pair_members]
+    if subjects != pair:
+        return subjects
+    at = text.rfind("双方", sent_start, ts)
+    if at < 0:
+        return subjects
+    named = []
+    for c in inside:
+        if c.end <= at and c.type == "Agency" and not c.members and (c.name, "Agency") not in named:
+            named.append((c.name, "Agency"))
+    return named if len(named) == 2 else subjects
 
 
 def _default_subjects(pred: str, ctx: Context, lex: Lexicon, objects: list[Cand], sentence: str) -> list[tuple[str, str]]:

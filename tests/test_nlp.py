@@ -122,3 +122,10 @@ def test_nlp_mentions_without_lexicon_hits_are_sorted_and_in_range():
     cands = find_mentions(text, load_lexicon(), Context())
     assert cands == sorted(cands)
     assert all(0 <= c.start < c.end <= len(text) for c in cands)
+
+
+def test_nlp_shuangfang_means_the_two_named_bodies():
+    rels = _rels("四川省生态环境厅与重庆市生态环境局召开联席会议，双方签署《赤水河流域横向生态保护补偿协议》。")
+    assert ("赤水河流域横向生态保护补偿协议", "signedBy", "四川省生态环境厅") in rels
+    assert ("赤水河流域横向生态保护补偿协议", "signedBy", "重庆市生态环境局") in rels
+    assert ("赤水河流域横向生态保护补偿协议", "signedBy", "四川省") not in rels
