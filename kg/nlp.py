@@ -14,6 +14,7 @@ stores them as ``doc.spans["kg_mentions"]`` (label = type, kb_id = canonical nam
 from __future__ import annotations
 
 import hashlib
+from bisect import bisect_right
 from functools import lru_cache
 
 import spacy
@@ -30,7 +31,7 @@ from kg.model import (
     RelationMention,
     SourceDocument,
 )
-from kg.rules import Cand, Context, Rel, document_context, find_mentions, find_relations
+from kg.rules import Cand, Context, Rel, document_context, find_mentions, find_relations, sentences
 
 for _attr in ("kg_candidates", "kg_context", "kg_relations"):
     if not Doc.has_extension(_attr):
@@ -127,13 +128,9 @@ def extract(document: Document, *, nlp: Language | None = None) -> Extraction:
         doc = proc(doc)
     ctx: Context = doc._.kg_context
     cands: list[Cand] = doc._.kg_candidates
-    sents = {}
-    from kg.rules import sentences
-
+    sents: dict[tuple[int, int], Evidence] = {}
     spans = sentences(document.text)
     starts = [s for s, _ in spans]
-    from bisect import bisect_right
-
     mentions = []
     for c in cands:
         k = bisect_right(starts, c.start) - 1
@@ -151,8 +148,9 @@ def extract(document: Document, *, nlp: Language | None = None) -> Extraction:
                 continue
             mentions.append(Mention(typ, name, surface, ev, sents[key], c.kind))
     relations = []
-    for r in doc._.kg_relations:
-        r: Rel
+    rel: Rel
+    for rel in doc._.kg_relations:
+        r = rel
         relations.append(RelationMention(r.subject, r.subject_type, r.predicate, r.object, r.object_type, _evidence(document, *r.sentence)))
     # relation endpoints that are not mentions of their own (collective members, default authors)
     named = {(m.type, m.name) for m in mentions}

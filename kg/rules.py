@@ -650,7 +650,6 @@ def _abbreviation_uses(text: str, cands: list[Cand], ctx: Context) -> None:
 
 def _select(cands: list[Cand]) -> list[Cand]:
     """Resolve overlaps: longest/highest-priority outer spans win; places inside titles stay."""
-    order = sorted(set(cands), key=lambda c: (-(c.end - c.start) - c.priority * 0.001 * 0, -c.priority, c.start, c.type, c.name))
     order = sorted(set(cands), key=lambda c: (-c.priority if c.kind in ("title", "abbreviation", "congress") else 0, -(c.end - c.start), -c.priority, c.start, c.type, c.name))
     chosen: list[Cand] = []
     occupied: list[tuple[int, int, str]] = []
@@ -1006,10 +1005,6 @@ def _objects_before(text: str, inside: list[Cand], sent_start: int, ts: int, pre
     return [c for c in inside if clause_start <= c.start and c.end <= ts and c.type in wanted]
 
 
-def mention_for_relation(rel: Rel) -> tuple[str, str]:
-    return rel.subject, rel.object
-
-
 __all__ = [
     "Cand",
     "Context",
@@ -1023,5 +1018,4 @@ __all__ = [
     "find_relations",
     "resolve_agency",
     "sentences",
-    "replace",
 ]
