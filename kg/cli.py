@@ -137,3 +137,7 @@ def eval_(gold_dir: Path, docs: Path, verbose: bool, as_json: bool) -> None:
     entities, relations = resolve(extractions)
     report = evaluate(gold, entities, relations)
     click.echo(json.dumps(report.to_dict(), ensure_ascii=False, indent=2) if as_json else report.to_text(verbose=verbose))
+
+from kg.cli_stats import stats_cmd  # noqa: E402
+
+main.add_command(stats_cmd)

@@ -115,6 +115,9 @@ def build(
     result.outputs.append(out / "kg.ttl")
     write_html(entities, relations, out / "graph.html", title="川渝生态环境合作知识图谱 chuanyu-kg")
     result.outputs.append(out / "graph.html")
+    from kg.docs import write_ontology_html
+
+    result.outputs.append(write_ontology_html(out / "ontology.html"))
     if queries:
         store = load_store(out / "kg.ttl")
         for name, sparql in sorted(bundled_queries().items()):
