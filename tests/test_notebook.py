@@ -1,0 +1,53 @@
+from __future__ import annotations
+
+import shutil
+
+import nbformat
+import pytest
+from nbclient import NotebookClient
+
+from .conftest import ROOT
+
+NOTEBOOK = ROOT / "notebooks" / "explore.ipynb"
+
+
+def test_notebook_committed_without_outputs():
+    nb = nbformat.read(NOTEBOOK, as_version=4)
+    nbformat.validate(nb)
+    code = [c for c in nb.cells if c.cell_type == "code"]
+    assert code, "the notebook has no code"
+    stale = [i for i, c in enumerate(code) if c.outputs or c.execution_count is not None]
+    assert not stale, f"code cells {stale} carry stale outputs: clear them before committing"
+
+
+@pytest.fixture(scope="module")
+def executed(seed_build, tmp_path_factory, request):
+    _, out = seed_build
+    work = tmp_path_factory.mktemp("nb")
+    shutil.copy(NOTEBOOK, work / NOTEBOOK.name)
+    nb = nbformat.read(work / NOTEBOOK.name, as_version=4)
+    mp = pytest.MonkeyPatch()
+    mp.setenv("KG_TTL", str(out / "kg.ttl"))
+    mp.setenv("MPLBACKEND", "module://matplotlib_inline.backend_inline")
+    try:
+        NotebookClient(nb, timeout=600, kernel_name="python3", resources={"metadata": {"path": str(work)}}).execute()
+    finally:
+        mp.undo()
+    return nb, out
+
+
+@pytest.mark.parametrize(("what", "minimum"), [("image/png", 2), ("text/plain", 1)])
+def test_notebook_executes_and_draws(executed, what, minimum):
+    nb, _ = executed
+    outputs = [o for c in nb.cells if c.cell_type == "code" for o in c.outputs]
+    assert not [o for o in outputs if o.output_type == "error"]
+    found = sum(1 for o in outputs if what in o.get("data", {}))
+    assert found >= minimum, f"expected at least {minimum} {what} outputs, got {found}"
+
+
+@pytest.mark.parametrize("needle", ["triples", "cross-provincial ties", "community 1", "Entities per class"])
+def test_notebook_reports_findings_from_the_graph(executed, needle):
+    nb, out = executed
+    text = "".join(o.get("text", "") for c in nb.cells if c.cell_type == "code" for o in c.outputs)
+    assert needle in text
+    assert str(out / "kg.ttl") in text  # it read the graph it was pointed at, not a stale one
