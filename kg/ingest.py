@@ -376,10 +376,32 @@ def read_document(path: str | Path, *, max_bytes: int = 64 * 1024 * 1024) -> Doc
     return document_from_bytes(data, path=p)
 
 
+MAX_CHARACTERS = 1_000_000
+"""Longest analysis text accepted (spaCy's own limit); longer documents are skipped, named."""
+
+
+def _too_long(n: int) -> str:
+    return f"document too long ({n} characters > {MAX_CHARACTERS}); split it into smaller files"
+
+
 def document_from_bytes(data: bytes, *, path: str | Path) -> Document:
+    """Decode and prepare one document; raises :class:`IngestError` naming ``path`` and the reason.
+
+    >>> document_from_bytes("两地签订协议。\\r\\n".encode("utf-16"), path="a.txt").encoding
+    'utf-16'
+    >>> document_from_bytes(bytes(range(4)) * 100, path="b.txt")
+    Traceback (most recent call last):
+    ...
+    kg.errors.IngestError: b.txt: binary file (NUL bytes), not a text document
+    """
     p = Path(path)
     original, encoding, warnings = decode(data, path=p)
-    text, offsets = analysis_text(original, is_html=looks_like_html(original, p.suffix))
+    is_html = looks_like_html(original, p.suffix)
+    if not is_html and len(original) > MAX_CHARACTERS:
+        raise IngestError(_too_long(len(original)), path=p)
+    text, offsets = analysis_text(original, is_html=is_html)
+    if len(text) > MAX_CHARACTERS:
+        raise IngestError(_too_long(len(text)), path=p)
     if not text.strip():
         raise IngestError("no article text left after removing markup and noise", path=p)
     return Document(

@@ -20,7 +20,7 @@ from pathlib import Path
 from tqdm import tqdm
 
 from kg.errors import IngestError, KGError
-from kg.export import write_csv, write_turtle
+from kg.export import atomic_write_text, write_csv, write_turtle
 from kg.graph import build_graph
 from kg.ingest import find_sources, read_document
 from kg.model import ENTITY_TYPES, RELATION_TYPES, Entity, Extraction, Relation
@@ -81,9 +81,16 @@ def extract_all(paths: Iterable[str | Path], *, quiet: bool = True, result: Buil
             log.warning("skipped %s", exc)
             result.skipped.append(exc)
             continue
+        try:
+            extraction = extract(doc)
+        except Exception as exc:  # one document must never end the batch
+            err = IngestError(f"analysis failed ({type(exc).__name__}: {exc})", path=path)
+            log.warning("skipped %s", err)
+            result.skipped.append(err)
+            continue
         names_seen[path.name] = path
         result.warnings.extend(doc.warnings)
-        extractions.append(extract(doc))
+        extractions.append(extraction)
         result.documents += 1
     return extractions, result
 
@@ -115,9 +122,10 @@ def build(
     result.outputs.append(out / "kg.ttl")
     write_html(entities, relations, out / "graph.html", title="川渝生态环境合作知识图谱 chuanyu-kg")
     result.outputs.append(out / "graph.html")
-    from kg.docs import write_ontology_html
+    from kg.docs import load_ontology, render_ontology_html
 
-    result.outputs.append(write_ontology_html(out / "ontology.html"))
+    atomic_write_text(out / "ontology.html", render_ontology_html(load_ontology()))
+    result.outputs.append(out / "ontology.html")
     if queries:
         store = load_store(out / "kg.ttl")
         for name, sparql in sorted(bundled_queries().items()):
