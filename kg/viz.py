@@ -265,8 +265,11 @@ def write_html(entities: list[Entity], relations: list[Relation], path: str | Pa
 
 
 def screenshot(html_path: str | Path, png_path: str | Path, *, width: int = 1400, height: int = 900,
-               chromium: str = "/usr/bin/chromium") -> None:
+               focus: str | None = None, scale: float = 0.75, chromium: str = "/usr/bin/chromium") -> None:
     """Render ``html_path`` in headless Chromium (Playwright) and save a PNG of the page.
+
+    With ``focus``, the best search hit for that name is selected, its panel opened and the
+    view centred on it at zoom ``scale``.
 
     Needs the ``[test]`` extra (Playwright) and Chromium; raises :class:`KGError` otherwise.
 
@@ -286,7 +289,15 @@ def screenshot(html_path: str | Path, png_path: str | Path, *, width: int = 1400
         try:
             page = browser.new_page(viewport={"width": width, "height": height})
             page.goto(Path(html_path).resolve().as_uri())
-            page.wait_for_function("window.kgView && window.kgView.ready", timeout=30000)
+            page.wait_for_function("() => window.kgView && window.kgView.ready", timeout=30000)
+            if focus:
+                page.evaluate(
+                    """([q, scale]) => { const hit = kgView.search(q)[0]; if (!hit) return;
+                        kgView.focusNode(hit.id);
+                        kgView.network.moveTo({position: kgView.network.getPosition(hit.id), scale, animation: false}); }""",
+                    [focus, scale],
+                )
+                page.wait_for_timeout(300)
             data = page.screenshot(full_page=False)
         finally:
             browser.close()

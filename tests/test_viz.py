@@ -161,3 +161,11 @@ def test_viz_seed_page_node_count_matches_graph(seed_build):
 def test_viz_screenshot_without_chromium_is_a_kgerror(tmp_path):
     with pytest.raises(KGError, match="Chromium not found"):
         screenshot(tmp_path / "g.html", tmp_path / "g.png", chromium=str(tmp_path / "no-chromium"))
+
+
+def test_viz_screenshot_writes_png(seed_build, tmp_path):
+    """Runs its own Playwright session, so it lives outside test_browser's shared browser."""
+    png = tmp_path / "g.png"
+    screenshot(seed_build[1] / "graph.html", png, width=800, height=500, focus="四川")
+    data = png.read_bytes()
+    assert data[:8] == b"\x89PNG\r\n\x1a\n" and len(data) > 10_000

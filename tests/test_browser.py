@@ -1,0 +1,266 @@
+"""graph.html in real headless Chromium (Debian's /usr/bin/chromium driven by Playwright).
+
+scripts/setup-test-env.sh installs Chromium and Playwright; a missing browser is a failure, not a skip.
+"""
+
+from __future__ import annotations
+
+import time
+from collections import Counter
+from pathlib import Path
+
+import pytest
+
+from kg.model import RELATION_TYPES
+from kg.viz import CHROMIUM_ARGS, write_html
+from tests.test_viz import MARKUP, small_graph, synthetic_graph
+
+CHROMIUM = "/usr/bin/chromium"
+LARGE_NODES = 5000
+LARGE_BUDGET_S = 10.0
+
+
+@pytest.fixture(scope="module")
+def browser():
+    assert Path(CHROMIUM).exists(), "Chromium is required: run scripts/setup-test-env.sh"
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        b = p.chromium.launch(executable_path=CHROMIUM, args=list(CHROMIUM_ARGS))
+        yield b
+        b.close()
+
+
+class Page:
+    """A page with everything it tried to fetch, logged as an error, or popped up."""
+
+    def __init__(self, browser, path: Path, *, width: int = 1300, height: int = 850):
+        self.url = path.resolve().as_uri()
+        self.requests: list[str] = []
+        self.errors: list[str] = []
+        self.dialogs: list[str] = []
+        self.context = browser.new_context(viewport={"width": width, "height": height})
+        self.page = self.context.new_page()
+        self.page.on("request", lambda r: self.requests.append(r.url))
+        self.page.on("console", lambda m: m.type in ("error", "warning") and self.errors.append(f"{m.type}: {m.text}"))
+        self.page.on("pageerror", lambda e: self.errors.append(f"pageerror: {e}"))
+        self.page.on("requestfailed", lambda r: self.errors.append(f"requestfailed: {r.url}"))
+        self.page.on("dialog", lambda d: (self.dialogs.append(d.message), d.dismiss()))
+
+    def load(self, *, timeout_ms: int = 30000) -> Page:
+        self.page.goto(self.url)
+        self.page.wait_for_function("() => window.kgView && window.kgView.ready", timeout=timeout_ms)
+        return self
+
+    def js(self, expr: str, arg=None):
+        return self.page.evaluate(expr, arg)
+
+    def visible_nodes(self) -> int:
+        return self.js("kgView.nodes.get({filter: n => !n.hidden}).length")
+
+    def visible_edges(self) -> int:
+        return self.js("kgView.edges.get({filter: e => !e.hidden}).length")
+
+    def click_node(self, node_id: str) -> None:
+        self.js("id => kgView.network.focus(id, {scale: 1.5, animation: false})", node_id)
+        self.page.wait_for_timeout(100)
+        box = self.page.locator("#net canvas").bounding_box()
+        xy = self.js("id => kgView.network.canvasToDOM(kgView.network.getPosition(id))", node_id)
+        self.page.mouse.click(box["x"] + xy["x"], box["y"] + xy["y"])
+
+    def close(self) -> None:
+        self.context.close()
+
+
+@pytest.fixture
+def open_page(browser):
+    pages: list[Page] = []
+
+    def _open(path: Path, **kw) -> Page:
+        pages.append(Page(browser, path, **kw))
+        return pages[-1].load()
+
+    yield _open
+    for p in pages:
+        p.close()
+
+
+@pytest.fixture(scope="module")
+def seed_page_path(seed_build):
+    return seed_build[1] / "graph.html"
+
+
+def test_browser_seed_page_loads_offline_without_errors(open_page, seed_build, seed_page_path):
+    result, _ = seed_build
+    page = open_page(seed_page_path)
+    page.page.wait_for_timeout(500)
+    assert page.requests == [page.url]  # the file itself, nothing else
+    assert page.errors == []
+    assert page.js("kgView.nodes.length") == len(result.entities)
+    assert page.js("kgView.edges.length") == len(result.relations)
+    assert page.visible_nodes() == len(result.entities)
+    assert page.js("document.getElementById('title').textContent") == page.page.title()
+    legend = page.js("document.getElementById('class-filters').innerText")
+    for kind, count in Counter(e.type for e in result.entities).items():
+        assert kind in legend and str(count) in legend
+
+
+def _named_entities(result):
+    """The best-connected entity with an alias, and a few others, from the graph itself."""
+    degree = Counter()
+    for r in result.relations:
+        degree[r.subject] += 1
+        degree[r.object] += 1
+    with_alias = sorted((e for e in result.entities if e.aliases), key=lambda e: (-degree[e.key], e.key))
+    return with_alias[:3]
+
+
+@pytest.mark.parametrize("which", ["label", "alias", "label-prefix"])
+def test_browser_search_focuses_node_by_any_name(open_page, seed_build, seed_page_path, which):
+    result, _ = seed_build
+    picked = _named_entities(result)
+    assert picked, "the seed graph has entities with aliases"
+    page = open_page(seed_page_path)
+    for e in picked:
+        query = {"label": e.label, "alias": e.aliases[0], "label-prefix": e.label[: max(2, len(e.label) - 1)]}[which]
+        page.page.fill("#search", query)
+        hits = page.js("[...document.querySelectorAll('#results li')].map(li => li.dataset.id)")
+        assert e.key in hits
+        page.page.click(f"#results li[data-id='{e.key}']") if which == "label-prefix" else page.page.press("#search", "Enter")
+        assert page.js("kgView.network.getSelectedNodes()") == [e.key]
+        assert page.js("document.querySelector('#panel h2').textContent") == e.label
+    assert page.errors == []
+
+
+def test_browser_class_filters_hide_and_show(open_page, seed_build, seed_page_path):
+    result, _ = seed_build
+    page = open_page(seed_page_path)
+    counts = Counter(e.type for e in result.entities)
+    kind_of = {e.key: e.type for e in result.entities}
+    total = len(result.entities)
+    for kind, n in sorted(counts.items()):
+        box = f"#class-filters input[data-filter='{kind}']"
+        page.page.uncheck(box)
+        assert page.visible_nodes() == total - n
+        assert page.visible_edges() == sum(1 for r in result.relations if kind not in (kind_of[r.subject], kind_of[r.object]))
+        page.page.check(box)
+        assert page.visible_nodes() == total
+    assert page.visible_edges() == len(result.relations)
+
+
+@pytest.mark.parametrize("predicate", RELATION_TYPES)
+def test_browser_relation_filter_hides_edges(open_page, seed_build, seed_page_path, predicate):
+    result, _ = seed_build
+    page = open_page(seed_page_path)
+    page.page.uncheck(f"#relation-filters input[data-filter='{predicate}']")
+    assert page.visible_edges() == sum(1 for r in result.relations if r.predicate != predicate)
+    assert page.visible_nodes() == len(result.entities)
+    assert str(len(result.relations) - sum(r.predicate == predicate for r in result.relations)) in page.js(
+        "document.getElementById('status').textContent")
+
+
+def test_browser_clicking_node_and_edge_shows_evidence(open_page, tmp_path):
+    es, rs = small_graph()
+    rs = rs[:1]
+    write_html(es, rs, tmp_path / "g.html", title="t")
+    page = open_page(tmp_path / "g.html")
+    agreement = es[2]
+    page.click_node(agreement.key)
+    assert page.js("document.getElementById('panel').dataset.id") == agreement.key
+    panel = page.js("document.getElementById('panel').innerText")
+    assert agreement.label in panel and "协议 Agreement" in panel and "a.txt" in panel
+    assert agreement.label in page.js("[...document.querySelectorAll('#panel mark')].map(m => m.textContent)")
+    # the edge: centre the view on the middle of its two ends and click there
+    edge = rs[0]
+    mid = page.js(
+        """([a, b]) => { const p = kgView.network.getPositions([a, b]);
+            const m = {x: (p[a].x + p[b].x) / 2, y: (p[a].y + p[b].y) / 2};
+            kgView.network.moveTo({position: m, scale: 1, animation: false});
+            return kgView.network.canvasToDOM(m); }""",
+        [edge.subject, edge.object],
+    )
+    page.page.wait_for_timeout(100)
+    canvas = page.page.locator("#net canvas").bounding_box()
+    page.page.mouse.click(canvas["x"] + mid["x"], canvas["y"] + mid["y"])
+    assert page.js("document.getElementById('panel').dataset.kind") == "edge"
+    marks = page.js("[...document.querySelectorAll('#panel mark')].map(m => m.textContent)")
+    assert sorted(marks) == sorted([agreement.label, "重庆市生态环境局"])
+    assert "签署 signedBy" in page.js("document.getElementById('panel').innerText")
+    assert page.errors == []
+
+
+@pytest.mark.parametrize("markup", MARKUP[:3])
+def test_browser_planted_markup_never_runs(open_page, tmp_path, markup):
+    es, rs = small_graph("协议" + markup, f"双方签订《协议{markup}》{markup}。")
+    write_html(es, rs, tmp_path / "g.html", title=markup)
+    page = open_page(tmp_path / "g.html")
+    page.page.fill("#search", "协议")
+    page.page.press("#search", "Enter")
+    page.js("id => kgView.showEdge(id)", f"{rs[0].subject}|signedBy|{rs[0].object}")
+    page.page.wait_for_timeout(200)
+    assert markup in page.js("document.getElementById('panel').textContent")
+    page.js("id => kgView.showNode(id)", es[2].key)
+    assert markup in page.js("document.getElementById('panel').textContent")
+    assert page.js("document.getElementById('title').textContent") == markup
+    page.page.wait_for_timeout(200)
+    assert page.js("typeof window.__pwned") == "undefined"
+    assert page.js("document.querySelectorAll('#side img, #side script, #panel *[onerror]').length") == 0
+    assert page.dialogs == [] and page.errors == []
+
+
+def test_browser_planted_markup_document_through_the_pipeline(open_page, corpus, tmp_path):
+    from kg.pipeline import build
+
+    (corpus / "evil.txt").write_text(
+        "重庆市生态环境局和四川省生态环境厅签订《<img src=x onerror=alert(1)>联合执法机制协议》。"
+        "<script>alert(2)</script>\n", encoding="utf-8")
+    result = build([corpus], out=tmp_path / "out", quiet=True)
+    texts = [e.label for e in result.entities] + [ev.exact for r in result.relations for ev in r.evidence]
+    assert any("onerror" in t for t in texts), "the planted markup reaches the graph"
+    page = open_page(tmp_path / "out" / "graph.html")
+    assert page.js("kgView.nodes.length") == len(result.entities)
+    for e in result.entities:
+        page.js("id => kgView.focusNode(id)", e.key)
+    for r in result.relations:
+        page.js("id => kgView.showEdge(id)", f"{r.subject}|{r.predicate}|{r.object}")
+    page.page.wait_for_timeout(300)
+    assert "onerror" in page.js("document.getElementById('panel').textContent")
+    assert page.dialogs == [] and page.errors == [] and page.requests == [page.url]
+
+
+def test_browser_physics_toggle_stops_by_itself(open_page, tmp_path):
+    es, rs = synthetic_graph(60)
+    write_html(es, rs, tmp_path / "g.html", title="t")
+    page = open_page(tmp_path / "g.html")
+    assert page.js("kgView.network.physics.physicsEnabled") is False
+    page.page.check("#physics")
+    assert page.js("kgView.network.physics.physicsEnabled") is True
+    page.page.wait_for_function("() => !document.getElementById('physics').checked", timeout=30000)
+    assert page.js("kgView.network.physics.physicsEnabled") is False
+    assert page.errors == []
+
+
+def test_browser_large_graph_is_interactive_within_budget(open_page, tmp_path, record_property):
+    es, rs = synthetic_graph(LARGE_NODES)
+    started = time.perf_counter()
+    write_html(es, rs, tmp_path / "large.html", title="large")
+    write_s = time.perf_counter() - started
+    started = time.perf_counter()
+    page = open_page(tmp_path / "large.html", width=1300, height=850)
+    ready_s = time.perf_counter() - started
+    target = es[LARGE_NODES // 2]
+    page.page.fill("#search", target.aliases[0])
+    page.page.press("#search", "Enter")
+    assert page.js("kgView.network.getSelectedNodes()") == [target.key]
+    page.page.uncheck("#class-filters input[data-filter='Agency']")
+    assert page.visible_nodes() == LARGE_NODES - sum(e.type == "Agency" for e in es)
+    interactive_s = time.perf_counter() - started
+    record_property("large_graph_write_s", round(write_s, 2))
+    record_property("large_graph_ready_s", round(ready_s, 2))
+    record_property("large_graph_interactive_s", round(interactive_s, 2))
+    print(f"\nlarge graph ({LARGE_NODES} nodes, {len(rs)} edges): write_html {write_s:.2f} s, "
+          f"page ready {ready_s:.2f} s, search + filter done {interactive_s:.2f} s")
+    assert page.js("kgView.nodes.length") == LARGE_NODES
+    assert interactive_s < LARGE_BUDGET_S
+    assert page.errors == [] and page.requests == [page.url]
+
