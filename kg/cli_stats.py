@@ -14,8 +14,11 @@ import click
 @click.option("--top", default=10, show_default=True, type=click.IntRange(min=1), help="Rows per ranked list.")
 @click.option("--quiet", "-q", is_flag=True, help="Accepted for symmetry with the other commands (stats prints no progress).")
 def stats_cmd(graph: Path, as_json: bool, top: int, quiet: bool) -> None:
-    """Summarise a built graph: entities per class, relations, the most connected
-    agencies, cross-provincial (Sichuan–Chongqing) agreements, documents with the most facts.
+    """Summarise a graph: counts, hubs, cross-provincial ties.
+
+    Prints entities per class, relations per kind, the most connected agencies,
+    the agreements signed by both a Sichuan-side and a Chongqing-side party, and the
+    documents that contribute the most facts; as tables, or JSON with --json.
 
     \b
     Example:
