@@ -58,7 +58,8 @@ def build(paths: tuple[Path, ...], out: Path, strict: bool, quiet: bool) -> None
     """Build the graph from documents (.txt, .md, .html) into OUT.
 
     PATHS are files or folders (default: seeds/). Writes OUT/kg.ttl (Turtle),
-    OUT/graph.html (interactive view) and OUT/queries/<name>.csv (bundled query results).
+    OUT/graph.html (interactive view), OUT/ontology.html (ontology documentation)
+    and OUT/queries/<name>.csv (bundled query results).
 
     \b
     Exit status: 0 all files built; 3 built, but some files were skipped

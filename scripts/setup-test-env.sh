@@ -8,6 +8,7 @@ if [ "$(id -u)" != "0" ] && command -v sudo >/dev/null; then SUDO="sudo"; fi
 need=()
 command -v rapper >/dev/null || need+=(raptor2-utils)
 command -v chromium >/dev/null || need+=(chromium)
+command -v curl >/dev/null || need+=(curl ca-certificates)  # the README's Fuseki upload, run by tests/test_readme.py
 fc-list 2>/dev/null | grep -qi "noto sans cjk\|wenquanyi" || need+=(fonts-noto-cjk)
 if [ ${#need[@]} -gt 0 ]; then
   echo "setup: installing ${need[*]}" >&2
