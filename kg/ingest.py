@@ -68,7 +68,7 @@ def decode(data: bytes, *, path: str | Path = "<bytes>") -> tuple[str, str, tupl
     if enc:
         text, warnings = _decode_with(data, enc, path)
         return _check_text(text, path), enc, warnings
-    if b"\x00" in data:
+    if data.count(b"\x00") > max(8, len(data) // 1000):
         raise IngestError("binary file (NUL bytes), not a text document", path=path)
     for enc in ("utf-8", "gb18030"):
         try:
@@ -128,7 +128,7 @@ def _check_text(text: str, path: str | Path) -> str:
     if controls > _BINARY_SHARE * len(sample):
         raise IngestError("binary file (control characters), not a text document", path=path)
     if sample.count("\ufffd") > 0.3 * len(sample):
-        raise IngestError("undecodable file: most bytes are invalid in every known encoding", path=path)
+        raise IngestError("binary or undecodable file: most bytes are invalid in every known encoding", path=path)
     return text
 
 

@@ -49,7 +49,7 @@ def _boilerplate_re() -> re.Pattern[str]:
     return re.compile(_alt(_lists()["boilerplate"]))
 
 
-_BREADCRUMB = re.compile(r"(?:>|＞|»|›).*(?:>|＞|»|›)")
+_BREADCRUMB = re.compile(r"[^>＞»›]{1,12}(?:[>＞»›][^>＞»›]{1,12}){2,}")  # 首页 > 新闻 > 正文: short segments only
 _SPAM_LINE_SHARE = 0.4
 _BOILERPLATE_MAX_LINE = 80
 
@@ -74,7 +74,7 @@ def find_noise(text: str) -> list[tuple[int, int]]:
         if spam_chars and spam_chars >= _SPAM_LINE_SHARE * len(body):
             spans.append((start, end))
             continue
-        if len(body) <= _BOILERPLATE_MAX_LINE and (boiler_re.search(body) or _BREADCRUMB.search(body)):
+        if len(body) <= _BOILERPLATE_MAX_LINE and (boiler_re.search(body) or _BREADCRUMB.fullmatch(body)):
             spans.append((start, end))
             continue
         spans.extend(hits)
