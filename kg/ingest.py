@@ -92,10 +92,7 @@ def _utf16_without_bom(data: bytes) -> str | None:
         return None
     best, share = None, 0.0
     for enc in ("utf-16-le", "utf-16-be"):
-        try:
-            text = data[:4000].decode(enc)
-        except UnicodeDecodeError:
-            continue
+        text = data[:4000].decode(enc, errors="replace")  # a lone surrogate is one bad unit, not a verdict
         sh = _plausible_share(text)
         if sh > share:
             best, share = enc, sh
@@ -174,23 +171,39 @@ def looks_like_html(text: str, suffix: str) -> bool:
     return suffix.lower() in (".html", ".htm") or head.startswith(("<!doctype html", "<html"))
 
 
+_VOID_TAGS = frozenset({"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "param", "source", "track", "wbr"})
+_NOISE_ATTR = re.compile(
+    r"""\b(?:class|id|role)\s*=\s*["']?[^"'>]*?\b(?:nav|navbar|navigation|menu|breadcrumbs?|crumbs?|footer|sidebar|"""
+    r"""share|copyright|toolbar|pagination|pager|related|banner|ad|ads)\b""",
+    re.I,
+)
+
+
 def _html_text(original: str, builder: _Builder) -> None:
+    """Article text: scripts, styles, navigation (tags, or class/id/role naming it) dropped."""
     skip: list[str] = []
     pos = 0
     for m in _TAG.finditer(original):
         if not skip:
             _html_chunk(original, pos, m.start(), builder)
+        pos = m.end()
         name = (m.group(2) or "").lower()
-        closing = m.group(1) == "/"
-        if name in _SKIP_TAGS and not m.group(0).endswith("/>"):
-            if closing:
-                if name in skip:
-                    del skip[len(skip) - 1 - skip[::-1].index(name) :]
-            else:
-                skip.append(name)
+        if not name:
+            continue
+        if m.group(1) == "/":
+            if name in skip:
+                del skip[len(skip) - 1 - skip[::-1].index(name) :]
+            elif name in _BLOCK_TAGS and not skip:
+                builder.add_at("\n", m.start())
+            continue
+        if name in _VOID_TAGS or m.group(0).endswith("/>"):
+            if name in _BLOCK_TAGS and not skip:
+                builder.add_at("\n", m.start())
+            continue
+        if name in skip or name in _SKIP_TAGS or _NOISE_ATTR.search(m.group(0)):
+            skip.append(name)
         elif name in _BLOCK_TAGS and not skip:
             builder.add_at("\n", m.start())
-        pos = m.end()
     if not skip:
         _html_chunk(original, pos, len(original), builder)
 

@@ -6,8 +6,8 @@ with navigation, copyright and "scan the QR code" lines.  This module finds thos
 so that ingest can drop them from the analysis text; nothing found here can become an
 entity.  The phrase lists are data (``kg/data/spam.tsv``).
 
->>> [m for m in find_noise("为成渝地区大发体育开户,手机赌博官网持续改善")]
-[(5, 18)]
+>>> find_noise("两地联合执法，为成渝地区大发体育开户,手机赌博官网持续改善空气质量。")
+[(12, 25)]
 """
 
 from __future__ import annotations

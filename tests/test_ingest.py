@@ -107,3 +107,82 @@ def test_ingest_find_sources_filters_suffixes(tmp_path):
 def test_ingest_missing_path_is_an_error(tmp_path):
     with pytest.raises(IngestError, match="no such file"):
         find_sources([tmp_path / "nope"])
+
+
+PAGE = (
+    "<!DOCTYPE html><html><head><meta charset='utf-8'><title>川渝合作</title>"
+    "<script>document.write('<div>四川省脚本</div>');</script><style>.nav{color:red}</style></head><body>"
+    "<div class=\"top-nav\"><ul><li><a href=/>首页</a></li><li><div>菜单项</div></li></ul></div>"
+    "<div id='breadcrumb'>位置：首页 » 新闻</div><img class='share-icon' src=x.png>"
+    "<div class=\"article\"><h1>重庆市与四川省签订协议</h1><div><p>两地签订《联合执法协议》&nbsp;共同推进。<br/>第二行。</p></div></div>"
+    "<div class='footer'>地址：重庆市渝北区</div><div role=\"navigation\">导航链接</div></body></html>"
+)
+
+
+@pytest.mark.parametrize(
+    ("kept", "dropped"),
+    [("两地签订《联合执法协议》 共同推进。", "首页"), ("重庆市与四川省签订协议", "菜单项"), ("第二行。", "脚本"), ("共同推进", "渝北区"), ("共同推进", "导航链接")],
+)
+def test_ingest_html_drops_navigation_by_tag_class_and_role(kept, dropped):
+    doc = document_from_bytes(PAGE.encode(), path="page.html")
+    assert kept in doc.text
+    assert dropped not in doc.text
+    i = doc.text.index("联合执法")
+    s, e = doc.offsets.span_to_original(i, i + 4)
+    assert doc.original[s:e] == "联合执法"
+
+
+@pytest.mark.parametrize("ending", ["\n", "\r\n", "\r"])
+def test_ingest_line_endings_give_the_same_lines(ending):
+    raw = ending.join(["重庆市生态环境局", "渝环函〔2021〕313号", "关于建议的答复函", "正文。", "2021年5月6日"])
+    doc = document_from_bytes(raw.encode(), path="l.txt")
+    assert doc.text.splitlines() == raw.splitlines()
+    assert doc.meta.number == "渝环函〔2021〕313号" and doc.meta.date == "2021-05-06"
+    i = doc.text.index("正文")
+    s, e = doc.offsets.span_to_original(i, i + 2)
+    assert doc.original[s:e] == "正文"
+
+
+@pytest.mark.parametrize("encoding", ["utf-8", "utf-16-le", "utf-16"])
+def test_ingest_lone_surrogates_are_replaced_and_reported(encoding):
+    raw = "重庆市生态环境局\ud800与四川省生态环境厅\udfff签订协议。"
+    data = raw.encode(encoding, "surrogatepass")
+    doc = document_from_bytes(data, path="s.txt")
+    assert "\ud800" not in doc.original and "\udfff" not in doc.original
+    assert "重庆市生态环境局" in doc.text and "四川省生态环境厅" in doc.text
+    doc.original.encode("utf-8")  # strict: no surrogate survives
+    assert doc.warnings and "s.txt" in doc.warnings[0]
+
+
+def test_ingest_falls_back_to_charset_detection():
+    raw = "Protection de l'environnement à Chongqing : coopération régionale, qualité de l'air. " * 4
+    text, enc, warnings = decode(raw.encode("cp1252"), path="fr.txt")
+    assert enc not in ("utf-8", "gb18030")
+    assert "Chongqing" in text and "\ufffd" not in text and warnings == ()
+
+
+@pytest.mark.parametrize(("nuls", "binary"), [(1, False), (3, False), (400, True)])
+def test_ingest_stray_nul_bytes_are_not_binary(nuls, binary):
+    data = ("重庆市生态环境局与四川省生态环境厅签订协议。" * 20).encode()
+    data = data[:30] + b"\x00" * nuls + data[30:]
+    if binary:
+        with pytest.raises(IngestError, match="binary"):
+            decode(data, path="n.txt")
+    else:
+        assert "四川省" in decode(data, path="n.txt")[0]
+
+
+def test_ingest_too_long_document_is_skipped_with_reason():
+    from kg.ingest import MAX_CHARACTERS
+
+    with pytest.raises(IngestError, match="too long"):
+        document_from_bytes(("江" * (MAX_CHARACTERS + 1)).encode(), path="big.txt")
+
+
+@pytest.mark.parametrize("module", ["kg.ingest"])
+def test_ingest_docstring_examples_run(module):
+    import doctest
+    import importlib
+
+    result = doctest.testmod(importlib.import_module(module))
+    assert result.attempted > 0 and result.failed == 0

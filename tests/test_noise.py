@@ -31,3 +31,42 @@ def test_noise_boilerplate_lines_found(line):
 def test_noise_leaves_real_text_alone(clean):
     assert find_noise(clean) == []
     assert not is_noise(clean)
+
+
+@pytest.mark.parametrize(
+    "line",
+    ["Copyright © 2021 重庆市生态环境局 All Rights Reserved", "© 2021 四川省生态环境厅 版权所有", "首页 > 新闻中心 > 工作动态", "渝ICP备05003300号"],
+)
+def test_noise_copyright_and_navigation_lines_found(line):
+    text = f"重庆市生态环境局印发方案。\n{line}\n"
+    assert find_noise(text) == [(14, 14 + len(line) + 1)]
+
+
+@pytest.mark.parametrize(
+    "clean",
+    ["PM2.5浓度>75微克的天数>10天，重庆市生态环境局通报。", "a>b>c 的比较关系写在了四川省生态环境厅的长句子里面作为正文内容。", "游戏规则由两地生态环境部门共同制定。"],
+)
+def test_noise_comparisons_and_plain_words_are_not_noise(clean):
+    assert find_noise(clean) == []
+
+
+@pytest.mark.parametrize("spam", ["大发体育开户,手机赌博官网", "澳门新葡京娱乐官网", "在线真人娱乐平台注册", "成人视频网站"])
+def test_noise_spam_never_becomes_an_entity(spam):
+    from kg.ingest import document_from_bytes
+    from kg.nlp import extract
+
+    raw = f"重庆市生态环境局与四川省生态环境厅签订《{spam}联合执法协议》，为成渝地区{spam}持续改善空气质量。"
+    x = extract(document_from_bytes(raw.encode(), path="s.txt"))
+    assert x.mentions
+    names = " ".join(m.name + m.surface for m in x.mentions)
+    for word in ("赌博", "开户", "娱乐", "成人", "葡京", "官网"):
+        assert word not in names
+
+
+@pytest.mark.parametrize("module", ["kg.noise"])
+def test_noise_docstring_examples_run(module):
+    import doctest
+    import importlib
+
+    result = doctest.testmod(importlib.import_module(module))
+    assert result.attempted > 0 and result.failed == 0

@@ -330,3 +330,51 @@ def test_robustness_failed_write_keeps_previous_file(tmp_path, monkeypatch, fail
         build([tmp_path / "src"], out=out, quiet=True, queries=False)
     assert (out / fail_at).read_bytes() == before
     assert not list(out.glob(".*.tmp"))
+
+
+_KILLER = """
+import os, signal, sys
+from contextlib import contextmanager
+from pathlib import Path
+import kg.export as export
+from kg.cli import main
+
+target, moment = sys.argv[1], sys.argv[2]
+real_writer, real_replace = export.atomic_writer, os.replace
+
+@contextmanager
+def writer(path, **kw):
+    with real_writer(path, **kw) as fh:
+        if moment == "mid-write" and Path(path).name == target:
+            fh.write(b"@prefix half" if kw.get("binary") else "<!doctype html><p>half")
+            fh.flush()
+            os.kill(os.getpid(), signal.SIGKILL)
+        yield fh
+
+def replace(src, dst):
+    if moment == "before-rename" and Path(dst).name == target:
+        os.kill(os.getpid(), signal.SIGKILL)
+    return real_replace(src, dst)
+
+export.atomic_writer = writer
+os.replace = replace
+main(sys.argv[3:])
+"""
+
+
+@pytest.mark.parametrize("moment", ["mid-write", "before-rename"])
+@pytest.mark.parametrize("target", ["kg.ttl", "graph.html"])
+def test_robustness_sigkill_while_writing_keeps_previous_file(tmp_path, rapper, target, moment):
+    src, out = tmp_path / "src", tmp_path / "out"
+    src.mkdir()
+    (src / "a.txt").write_text(GOOD, encoding="utf-8")
+    build([src], out=out, quiet=True, queries=False)
+    before = (out / target).read_bytes()
+    (src / "b.txt").write_text(SENTENCE.format(x="新"), encoding="utf-8")
+    proc = subprocess.run(
+        [sys.executable, "-c", _KILLER, target, moment, "build", str(src), "--out", str(out), "--quiet"],
+        cwd=ROOT, env={**os.environ, "PYTHONPATH": str(ROOT)}, capture_output=True, timeout=300,
+    )
+    assert proc.returncode == -signal.SIGKILL, proc.stderr
+    assert (out / target).read_bytes() == before
+    _check_outputs(out, rapper)
