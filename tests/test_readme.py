@@ -150,15 +150,25 @@ def test_readme_every_command_help_has_a_runnable_example(name):
     (["query", "agreements_signers", "--graph", "{tmp}/none.ttl"], "graph file not found"),
     (["eval", "{tmp}/no_gold"], "gold folder not found"),
     (["stats", "--graph", "{tmp}/none.ttl"], "graph file not found"),
+    (["build", "{seeds}/003_acbd63032d83fe6a.txt", "--out", "{tmp}/a_file", "--quiet"], "a_file"),
 ])
 def test_readme_errors_are_one_sentence_unless_debug(tmp_path, args, needle):
-    args = [a.replace("{tmp}", str(tmp_path)) for a in args]
+    (tmp_path / "a_file").write_text("not a folder", encoding="utf-8")
+    args = [a.replace("{tmp}", str(tmp_path)).replace("{seeds}", str(ROOT / "seeds")) for a in args]
     res = CliRunner().invoke(main, args)
     assert res.exit_code == 1
     assert needle in res.output and "Traceback" not in res.output
     assert len(res.output.strip().splitlines()) == 1
     debug = CliRunner().invoke(main, ["--debug", *args])
     assert debug.exit_code == 1 and debug.exception is not None and not isinstance(debug.exception, SystemExit)
+
+
+def test_readme_invalid_sparql_is_one_line_error(seed_build, tmp_path):
+    _, out = seed_build
+    (tmp_path / "bad.rq").write_text("SELECT ?x WHERE {", encoding="utf-8")
+    res = CliRunner().invoke(main, ["query", str(tmp_path / "bad.rq"), "--graph", str(out / "kg.ttl")])
+    assert res.exit_code == 1 and "invalid SPARQL" in res.output
+    assert len(res.output.strip().splitlines()) == 1
 
 
 @pytest.mark.parametrize("quiet", [True, False])
