@@ -61,12 +61,16 @@ class Page:
     def visible_edges(self) -> int:
         return self.js("kgView.edges.get({filter: e => !e.hidden}).length")
 
-    def click_node(self, node_id: str) -> None:
+    def node_xy(self, node_id: str) -> tuple[float, float]:
+        """Centre the view on a node; its page coordinates."""
         self.js("id => kgView.network.focus(id, {scale: 1.5, animation: false})", node_id)
         self.page.wait_for_timeout(100)
         box = self.page.locator("#net canvas").bounding_box()
         xy = self.js("id => kgView.network.canvasToDOM(kgView.network.getPosition(id))", node_id)
-        self.page.mouse.click(box["x"] + xy["x"], box["y"] + xy["y"])
+        return box["x"] + xy["x"], box["y"] + xy["y"]
+
+    def click_node(self, node_id: str) -> None:
+        self.page.mouse.click(*self.node_xy(node_id))
 
     def close(self) -> None:
         self.context.close()
@@ -203,8 +207,13 @@ def test_browser_planted_markup_never_runs(open_page, tmp_path, markup):
     assert markup in page.js("document.getElementById('panel').textContent")
     assert page.js("document.getElementById('title').textContent") == markup
     page.page.wait_for_timeout(200)
+    x, y = page.node_xy(es[2].key)
+    page.page.mouse.move(x - 40, y - 40)
+    page.page.mouse.move(x, y, steps=5)
+    page.page.wait_for_selector("#tip:not([hidden])", timeout=5000)
+    assert markup in page.js("document.getElementById('tip').textContent")
     assert page.js("typeof window.__pwned") == "undefined"
-    assert page.js("document.querySelectorAll('#side img, #side script, #panel *[onerror]').length") == 0
+    assert page.js("document.querySelectorAll('#side img, #side script, #tip img, #tip script, [onerror]').length") == 0
     assert page.dialogs == [] and page.errors == []
 
 
