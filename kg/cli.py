@@ -20,15 +20,20 @@ EXIT_SKIPPED = 3
 
 
 class KGGroup(click.Group):
-    """Turns :class:`KGError` into a one-line error unless ``--debug``."""
+    """Turns :class:`KGError` and OS errors into a one-line error unless ``--debug``."""
 
     def invoke(self, ctx: click.Context):
         try:
             return super().invoke(ctx)
-        except KGError as exc:
+        except (KGError, OSError) as exc:
             if ctx.params.get("debug"):
                 raise
-            raise click.ClickException(str(exc)) from exc
+            if isinstance(exc, OSError) and not isinstance(exc, KGError):
+                where = f"{exc.filename}: " if exc.filename else ""
+                message = f"{where}{exc.strerror or exc} (rerun with `kg --debug` for details)"
+            else:
+                message = (str(exc).strip().splitlines() or [type(exc).__name__])[0]
+            raise click.ClickException(message) from exc
 
 
 @click.group(cls=KGGroup, context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
