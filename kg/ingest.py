@@ -28,6 +28,7 @@ from kg.noise import find_noise
 
 SUFFIXES: tuple[str, ...] = (".txt", ".md", ".html", ".htm")
 _BINARY_SHARE = 0.10
+_BIG5_MIN_BYTES = 32
 
 
 def find_sources(paths: Iterable[str | Path]) -> list[Path]:
@@ -57,6 +58,8 @@ def decode(data: bytes, *, path: str | Path = "<bytes>") -> tuple[str, str, tupl
     ('重庆', 'gb18030')
     >>> decode(codecs.BOM_UTF8 + "重庆".encode())[:2]
     ('重庆', 'utf-8-sig')
+    >>> decode("四川省生態環境廳與重慶市生態環境局簽訂協議".encode("big5"))[:2]
+    ('四川省生態環境廳與重慶市生態環境局簽訂協議', 'big5')
     """
     if not data.strip():
         raise IngestError("empty file", path=path)
@@ -70,11 +73,16 @@ def decode(data: bytes, *, path: str | Path = "<bytes>") -> tuple[str, str, tupl
         return _check_text(text, path), enc, warnings
     if data.count(b"\x00") > max(8, len(data) // 1000):
         raise IngestError("binary file (NUL bytes), not a text document", path=path)
-    for enc in ("utf-8", "gb18030"):
-        try:
-            return _check_text(data.decode(enc), path), enc, ()
-        except UnicodeDecodeError:
-            continue
+    try:
+        return _check_text(data.decode("utf-8"), path), "utf-8", ()
+    except UnicodeDecodeError:
+        pass
+    chinese = [enc for enc in ("gb18030", "big5") if _decodes(data, enc)]
+    if chinese:
+        enc = chinese[0]
+        if len(chinese) > 1 and len(data) >= _BIG5_MIN_BYTES:  # shorter: too little to tell, GB wins
+            enc = _guess(data, among=chinese) or "gb18030"
+        return _check_text(data.decode(enc), path), enc, ()
     enc = _guess(data) or "utf-8"
     text, warnings = _decode_with(data, enc, path)
     return _check_text(text, path), enc, warnings
@@ -99,10 +107,19 @@ def _utf16_without_bom(data: bytes) -> str | None:
     return best if share >= 0.9 else None
 
 
-def _guess(data: bytes) -> str | None:
+def _decodes(data: bytes, encoding: str) -> bool:
+    try:
+        data.decode(encoding)
+    except UnicodeDecodeError:
+        return False
+    return True
+
+
+def _guess(data: bytes, *, among: list[str] | None = None) -> str | None:
+    """charset-normalizer's best guess, optionally restricted to ``among``."""
     from charset_normalizer import from_bytes
 
-    best = from_bytes(data[:200_000]).best()
+    best = from_bytes(data[:200_000], cp_isolation=among).best()
     return best.encoding if best else None
 
 

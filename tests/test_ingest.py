@@ -25,6 +25,8 @@ TEXT = "川渝兩地生態環境部門簽訂了《聯合執法機制協議》，
         (TEXT.encode("utf-16"), "utf-16"),
         (TEXT.encode("utf-16-le"), "utf-16-le"),
         (TEXT.encode("gb18030"), "gb18030"),
+        (TEXT.encode("gbk"), "gb18030"),
+        (TEXT.encode("big5"), "big5"),
     ],
 )
 def test_ingest_decodes_every_encoding(data, encoding):

@@ -293,7 +293,7 @@ def test_robustness_sigkill_midway_leaves_previous_exports(tmp_path, rapper, del
     build([src], out=out, quiet=True, queries=False)
     before = {p.name: p.read_bytes() for p in out.iterdir() if p.is_file()}
     assert "kg.ttl" in before and "graph.html" in before
-    _biggish_corpus(src, 400)
+    _biggish_corpus(src, 1500)
     env = {**os.environ, "PYTHONPATH": str(ROOT)}
     proc = subprocess.Popen(
         [sys.executable, "-c", "from kg.cli import main; main()", "build", str(src), "--out", str(out), "--quiet"],
