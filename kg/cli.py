@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import logging
+import os
 import sys
 from pathlib import Path
 
@@ -59,7 +60,10 @@ def main(debug: bool) -> None:
 @click.option("--out", "out", default="exports", show_default=True, type=click.Path(path_type=Path), help="Output folder.")
 @click.option("--strict", is_flag=True, help="Fail (exit 1, nothing written) if any file cannot be read.")
 @click.option("--quiet", "-q", is_flag=True, help="No progress bar and no summary.")
-def build(paths: tuple[Path, ...], out: Path, strict: bool, quiet: bool) -> None:
+@click.option("--jobs", "-j", "jobs", default=1, show_default=True, type=click.IntRange(min=0),
+              help="Processes analysing documents in parallel (0: one per CPU). Output is the same for any N.")
+@click.option("--no-cache", "no_cache", is_flag=True, help="Re-analyse every document (ignore and do not update OUT/.cache).")
+def build(paths: tuple[Path, ...], out: Path, strict: bool, quiet: bool, jobs: int, no_cache: bool) -> None:
     """Build the graph from documents (.txt, .md, .html) into OUT.
 
     PATHS are files or folders (default: seeds/). Writes OUT/kg.ttl (Turtle),
@@ -77,7 +81,8 @@ def build(paths: tuple[Path, ...], out: Path, strict: bool, quiet: bool) -> None
     """
     from kg.pipeline import build as run_build
 
-    result = run_build(list(paths) or [Path("seeds")], out=out, quiet=quiet, strict=strict)
+    jobs = jobs or (os.cpu_count() or 1)
+    result = run_build(list(paths) or [Path("seeds")], out=out, quiet=quiet, strict=strict, jobs=jobs, cache=not no_cache)
     for w in result.warnings:
         click.echo(f"warning: {w}", err=True)
     for e in result.skipped:

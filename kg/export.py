@@ -18,13 +18,13 @@ import csv
 import io
 import os
 import tempfile
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 
 import pyoxigraph as ox
 from rdflib import BNode, Graph, Literal, URIRef
-from rdflib.namespace import RDF
+from rdflib.namespace import RDF, RDFS, SKOS
 
 from kg.vocab import PREFIXES
 
@@ -90,9 +90,11 @@ def serialize(triples: Iterable[ox.Triple], fmt: ox.RdfFormat) -> bytes:
     return ox.serialize(triples, format=fmt, **kwargs)
 
 
-def write_turtle(graph: Graph, path: str | Path) -> int:
-    """Write ``graph`` as Turtle with readable prefixes; returns the triple count."""
-    triples = sorted_triples(graph)
+def write_turtle(graph: Graph | Sequence[ox.Triple], path: str | Path) -> int:
+    """Write ``graph`` (an rdflib graph, or triples already in export order, see
+    :func:`kg.graph.graph_triples`) as Turtle with readable prefixes; returns the triple count.
+    """
+    triples = sorted_triples(graph) if isinstance(graph, Graph) else graph
     atomic_write_bytes(path, serialize(triples, ox.RdfFormat.TURTLE))
     return len(triples)
 
@@ -104,3 +106,168 @@ def write_csv(path: str | Path, header: list[str], rows: Iterable[Iterable[objec
     for row in rows:
         w.writerow(["" if v is None else v for v in row])
     atomic_write_text(path, buf.getvalue())
+
+
+def write_ntriples(graph: Graph, path: str | Path, *, triples: list[ox.Triple] | None = None) -> int:
+    """Write ``graph`` as N-Triples (one triple a line, sorted); returns the triple count.
+
+    >>> import tempfile, pathlib
+    >>> from rdflib import Graph, Literal, URIRef
+    >>> g = Graph(); g.add((URIRef("https://e.org/a"), URIRef("https://e.org/p"), Literal("重庆", lang="zh")))
+    >>> p = pathlib.Path(tempfile.mkdtemp()) / "kg.nt"
+    >>> write_ntriples(g, p), p.read_text(encoding="utf-8")
+    (1, '<https://e.org/a> <https://e.org/p> "重庆"@zh .\\n')
+    """
+    triples = sorted_triples(graph) if triples is None else triples
+    atomic_write_bytes(path, serialize(triples, ox.RdfFormat.N_TRIPLES))
+    return len(triples)
+
+
+_RDF_TYPE = ox.NamedNode(str(RDF.type))
+_XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
+
+
+def _compact(iri: str) -> str:
+    """An IRI as ``prefix:local`` when a project prefix covers it (and the local part is safe)."""
+    for prefix, ns in PREFIXES.items():
+        if iri.startswith(ns) and len(iri) > len(ns) and not iri[len(ns):].startswith("//"):
+            return f"{prefix}:{iri[len(ns):]}"
+    return iri
+
+
+def _jsonld_node_id(term) -> str:
+    return f"_:{term.value}" if isinstance(term, ox.BlankNode) else _compact(term.value)
+
+
+def jsonld_document(triples: Iterable[ox.Triple]) -> dict:
+    """A JSON-LD document (compact ``@context`` of the project prefixes, flat ``@graph``).
+
+    >>> t = ox.Triple(ox.NamedNode("https://w3id.org/chuanyu-kg/id/x"), _RDF_TYPE,
+    ...               ox.NamedNode("https://w3id.org/chuanyu-kg/ontology#Region"))
+    >>> jsonld_document([t])["@graph"]
+    [{'@id': 'id:x', '@type': ['cy:Region']}]
+    """
+    nodes: dict[str, dict] = {}
+    for t in triples:
+        sid = _jsonld_node_id(t.subject)
+        node = nodes.setdefault(sid, {"@id": sid})
+        o = t.object
+        if t.predicate == _RDF_TYPE and not isinstance(o, ox.Literal):
+            node.setdefault("@type", []).append(_jsonld_node_id(o))
+            continue
+        if isinstance(o, ox.Literal):
+            if o.language:
+                value = {"@value": o.value, "@language": o.language}
+            elif o.datatype.value != _XSD_STRING:
+                value = {"@value": o.value, "@type": _compact(o.datatype.value)}
+            else:
+                value = {"@value": o.value}
+        else:
+            value = {"@id": _jsonld_node_id(o)}
+        node.setdefault(_compact(t.predicate.value), []).append(value)
+    return {"@context": dict(PREFIXES), "@graph": [nodes[k] for k in sorted(nodes)]}
+
+
+def write_jsonld(graph: Graph, path: str | Path, *, triples: list[ox.Triple] | None = None) -> int:
+    """Write ``graph`` as JSON-LD with a compact context; returns the triple count."""
+    import json
+
+    triples = sorted_triples(graph) if triples is None else triples
+    text = json.dumps(jsonld_document(triples), ensure_ascii=False, indent=1, sort_keys=True)
+    atomic_write_text(path, text + "\n")
+    return len(triples)
+
+
+def document_graphs(graph: Graph) -> dict[URIRef | None, set]:
+    """Split ``graph`` by source document: document IRI → the triples extracted from it.
+
+    A document's graph holds the document's own description, every entity mentioned in it
+    (class, labels, ``cy:mentionedIn`` it), every annotation whose target is in it (with its
+    target and selectors) and the relations and statements those annotations give evidence
+    for.  Triples that no document gives evidence for (lexicon facts such as
+    ``cy:adminCode`` or ``cy:withinRegion``) are under the key ``None`` (the default graph).
+    A triple is in every document graph that gives evidence for it.
+
+    >>> document_graphs(Graph())
+    {}
+    """
+    from kg.vocab import CY, OA
+
+    docs_of: dict = {}
+
+    def add(node, doc) -> None:
+        docs_of.setdefault(node, set()).add(doc)
+
+    documents = set(graph.subjects(RDF.type, CY.SourceDocument))
+    for d in documents:
+        add(d, d)
+    statement_docs: dict = {}
+    for ann in graph.subjects(RDF.type, OA.Annotation):
+        for target in graph.objects(ann, OA.hasTarget):
+            for doc in graph.objects(target, OA.hasSource):
+                add(ann, doc)
+                add(target, doc)
+                for sel in graph.objects(target, OA.hasSelector):
+                    add(sel, doc)
+                for body in graph.objects(ann, OA.hasBody):
+                    if (body, RDF.type, RDF.Statement) in graph:
+                        add(body, doc)
+                        statement_docs.setdefault(body, set()).add(doc)
+    relation_docs: dict = {}
+    for st, ds in statement_docs.items():
+        key = (graph.value(st, RDF.subject), graph.value(st, RDF.predicate), graph.value(st, RDF.object))
+        relation_docs.setdefault(key, set()).update(ds)
+    entity_preds = {RDF.type, RDFS.label, SKOS.prefLabel, SKOS.altLabel}
+    out: dict = {}
+    for t in graph:
+        s, p, o = t
+        if p == CY.mentionedIn:
+            targets = {o}
+        elif t in relation_docs:
+            targets = relation_docs[t]
+        elif s in docs_of:
+            targets = docs_of[s]
+        elif p in entity_preds:
+            targets = set(graph.objects(s, CY.mentionedIn)) or {None}
+        else:
+            targets = {None}
+        for g in targets:
+            out.setdefault(g, set()).add(t)
+    return out
+
+
+ONTOLOGY_GRAPH = "https://w3id.org/chuanyu-kg/ontology"
+
+
+def _canonical(graph: Graph) -> Graph:
+    """``graph`` with blank nodes relabelled canonically, so the same graph sorts the same way."""
+    from rdflib.compare import to_canonical_graph
+
+    return to_canonical_graph(graph) if any(isinstance(x, BNode) for t in graph for x in t) else graph
+
+
+def trig_quads(graph: Graph, *, ontology: Graph | None = None) -> list[ox.Quad]:
+    """The quads of the TriG export: the default graph (facts no document gives evidence
+    for), one named graph per source document (named by the document's IRI, see
+    :func:`document_graphs`), and the ontology in the graph ``ONTOLOGY_GRAPH``.
+
+    >>> trig_quads(Graph())
+    []
+    """
+    quads: list[ox.Quad] = []
+    parts = document_graphs(graph)
+    for name in sorted(parts, key=lambda n: "" if n is None else str(n)):
+        g = ox.DefaultGraph() if name is None else ox.NamedNode(str(name))
+        quads += [ox.Quad(*map(to_oxigraph_term, t), g) for t in sorted(parts[name], key=_sort_key)]
+    if ontology is not None and len(ontology):
+        g = ox.NamedNode(ONTOLOGY_GRAPH)
+        quads += [ox.Quad(*map(to_oxigraph_term, t), g) for t in sorted(_canonical(ontology), key=_sort_key)]
+    return quads
+
+
+def write_trig(graph: Graph, path: str | Path, *, ontology: Graph | None = None) -> int:
+    """Write ``graph`` as TriG, one named graph per source document and the ontology in its
+    own graph (see :func:`trig_quads`); returns the number of quads written."""
+    quads = trig_quads(graph, ontology=ontology)
+    atomic_write_bytes(path, serialize(quads, ox.RdfFormat.TRIG))
+    return len(quads)

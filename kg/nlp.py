@@ -38,6 +38,19 @@ for _attr in ("kg_candidates", "kg_context", "kg_relations"):
         Doc.set_extension(_attr, default=None)
 
 
+def doc_text(doc: Doc) -> str:
+    """``doc.text`` without rebuilding it from the tokens on every call (it costs a pass over them).
+
+    :func:`extract` stores the text it tokenised as ``doc.user_data["kg_text"]``.
+
+    >>> nlp = make_pipeline()
+    >>> doc_text(nlp.make_doc("川渝"))
+    '川渝'
+    """
+    text = doc.user_data.get("kg_text")
+    return doc.text if text is None else text
+
+
 class EntityFinder:
     """Finds entity mentions of the eight types with lexicons and patterns."""
 
@@ -51,14 +64,14 @@ class EntityFinder:
     def __call__(self, doc: Doc) -> Doc:
         lex = self.lexicon or load_lexicon()
         ctx = self._context(doc, lex)
-        cands = find_mentions(doc.text, lex, ctx)
+        cands = find_mentions(doc_text(doc), lex, ctx)
         doc._.kg_context = ctx
         doc._.kg_candidates = cands
         doc.spans[self.spans_key] = self._spans(doc, cands)
         return doc
 
     def _context(self, doc: Doc, lex: Lexicon) -> Context:
-        return document_context(doc.text, doc.user_data.get("kg_title", ""), lex)
+        return document_context(doc_text(doc), doc.user_data.get("kg_title", ""), lex)
 
     @staticmethod
     def _spans(doc: Doc, cands: list[Cand]):
@@ -86,7 +99,7 @@ class RelationFinder:
 
     def __call__(self, doc: Doc) -> Doc:
         lex = self.lexicon or load_lexicon()
-        doc._.kg_relations = find_relations(doc.text, doc._.kg_candidates or [], lex, doc._.kg_context or Context())
+        doc._.kg_relations = find_relations(doc_text(doc), doc._.kg_candidates or [], lex, doc._.kg_context or Context())
         return doc
 
 
@@ -124,6 +137,7 @@ def extract(document: Document, *, nlp: Language | None = None) -> Extraction:
     nlp = nlp or make_pipeline()
     doc = nlp.make_doc(document.text)
     doc.user_data["kg_title"] = document.meta.title
+    doc.user_data["kg_text"] = document.text
     for _name, proc in nlp.pipeline:
         doc = proc(doc)
     ctx: Context = doc._.kg_context
