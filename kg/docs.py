@@ -56,7 +56,11 @@ def _ontology_text(path: str | Path | None) -> tuple[str, str]:
 
 
 def load_ontology(path: str | Path | None = None) -> Graph:
-    """Parse the ontology (default: ``ontology/chuanyu.ttl``) into an rdflib graph."""
+    """Parse the ontology (default: ``ontology/chuanyu.ttl``) into an rdflib graph.
+
+    >>> (CY.Agency, RDF.type, OWL.Class) in load_ontology()
+    True
+    """
     text, name = _ontology_text(path)
     g = Graph()
     try:
@@ -186,7 +190,7 @@ def render_ontology_html(g: Graph) -> str:
 
 
 def write_ontology_html(out: str | Path, *, ontology: str | Path | None = None) -> Path:
-    """Write the ontology documentation page to ``out``; returns the path."""
+    """Write the ontology documentation page to ``out``; returns the path (see the module example)."""
     out = Path(out)
     out.parent.mkdir(parents=True, exist_ok=True)
     out.write_text(render_ontology_html(load_ontology(ontology)), encoding="utf-8", newline="\n")
@@ -250,7 +254,14 @@ def _examples(help_text: str) -> list[str]:
 
 
 def update_readme(path: str | Path) -> bool:
-    """Rewrite the generated CLI reference between the markers of ``path``; True if it changed."""
+    """Rewrite the generated CLI reference between the markers of ``path``; True if it changed.
+
+    >>> import tempfile
+    >>> p = Path(tempfile.mkdtemp()) / "README.md"
+    >>> _ = p.write_text(f"# x\\n{README_START}\\nold\\n{README_END}\\n", encoding="utf-8")
+    >>> update_readme(p), update_readme(p), "### `kg stats`" in p.read_text(encoding="utf-8")
+    (True, False, True)
+    """
     p = Path(path)
     text = p.read_text(encoding="utf-8")
     start, end = text.find(README_START), text.find(README_END)

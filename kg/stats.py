@@ -172,7 +172,16 @@ def _type_of(g: Graph) -> dict[URIRef, str]:
 
 
 def party_edges(g: Graph) -> list[tuple[str, str, str, str]]:
-    """``(instrument, instrument class, relation, party)`` labels of every party relation, sorted."""
+    """``(instrument, instrument class, relation, party)`` labels of every party relation, sorted.
+
+    >>> from rdflib import Literal
+    >>> g = Graph(); a, b = URIRef("urn:a"), URIRef("urn:b")
+    >>> for s, p, o in ((a, RDF.type, CY.Agreement), (a, RDFS.label, Literal("协议")), (b, RDFS.label, Literal("四川省")),
+    ...                 (a, CY.signedBy, b)):
+    ...     _ = g.add((s, p, o))
+    >>> party_edges(g)
+    [('协议', 'Agreement', 'signedBy', '四川省')]
+    """
     labels, types = _labels(g), _type_of(g)
     rows = set()
     for rel in PARTY_RELATIONS:

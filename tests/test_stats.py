@@ -114,3 +114,12 @@ def test_stats_cli_bad_graph_is_one_line_error(tmp_path, content, needle):
     assert res.exit_code == 1
     assert needle in res.output and "Traceback" not in res.output
     assert len(res.output.strip().splitlines()) == 1
+
+
+@pytest.mark.parametrize("module", ["kg.stats", "kg.docs"])
+def test_stats_docstring_examples_run(module):
+    import doctest
+    import importlib
+
+    result = doctest.testmod(importlib.import_module(module))
+    assert result.attempted > 0 and result.failed == 0
