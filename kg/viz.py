@@ -22,6 +22,7 @@ import json
 import math
 import re
 from collections import deque
+from functools import lru_cache
 from importlib import resources
 from pathlib import Path
 
@@ -95,6 +96,24 @@ def highlight_spans(text: str, names: list[str] | tuple[str, ...]) -> list[list[
                     taken[i] = True
             start = text.find(name, start + 1)
     return sorted(spans)
+
+
+@lru_cache(maxsize=1)
+def _s2t():
+    import opencc
+
+    return opencc.OpenCC("s2t.json")
+
+
+def search_variants(names: list[str]) -> list[str]:
+    """Traditional-character forms of ``names`` that differ from them, so a search typed in
+    traditional characters finds the simplified canonical names.
+
+    >>> search_variants(["长江", "四川", "长江"])
+    ['長江']
+    """
+    conv = _s2t()
+    return sorted({t for t in (conv.convert(n) for n in names) if t not in names})
 
 
 def _quote(ev: Evidence, names: list[str]) -> list:
@@ -207,6 +226,7 @@ def graph_data(entities: list[Entity], relations: list[Relation]) -> dict:
         sentences = sorted(set(context.get(e.key, ())))[:MAX_CONTEXT_QUOTES]
         nodes.append({
             "id": e.key, "label": e.label, "type": e.type, "aliases": list(e.aliases), "docs": list(e.documents),
+            "variants": search_variants(names[e.key]),
             "mentions": [_quote(ev, names[e.key]) for ev in e.mentions[:MAX_MENTIONS]],
             "mentionCount": len(e.mentions),
             "quotes": [_quote(ev, names[e.key]) for ev in sentences],

@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 from kg.model import RELATION_TYPES
-from kg.viz import CHROMIUM_ARGS, write_html
+from kg.viz import CHROMIUM_ARGS, search_variants, write_html
 from tests.test_viz import MARKUP, small_graph, synthetic_graph
 
 CHROMIUM = "/usr/bin/chromium"
@@ -119,14 +119,17 @@ def _named_entities(result):
     return with_alias[:3]
 
 
-@pytest.mark.parametrize("which", ["label", "alias", "label-prefix"])
+@pytest.mark.parametrize("which", ["label", "alias", "label-prefix", "traditional"])
 def test_browser_search_focuses_node_by_any_name(open_page, seed_build, seed_page_path, which):
     result, _ = seed_build
     picked = _named_entities(result)
     assert picked, "the seed graph has entities with aliases"
+    if which == "traditional":
+        assert any(search_variants([e.label]) for e in picked), "some picked name has a traditional form"
     page = open_page(seed_page_path)
     for e in picked:
-        query = {"label": e.label, "alias": e.aliases[0], "label-prefix": e.label[: max(2, len(e.label) - 1)]}[which]
+        query = {"label": e.label, "alias": e.aliases[0], "label-prefix": e.label[: max(2, len(e.label) - 1)],
+                 "traditional": search_variants([e.label])[0] if search_variants([e.label]) else e.label}[which]
         page.page.fill("#search", query)
         hits = page.js("[...document.querySelectorAll('#results li')].map(li => li.dataset.id)")
         assert e.key in hits
