@@ -85,7 +85,14 @@ def graph_triples(
     >>> graph_triples([], base_iri="https://w3id.org/chuanyu-kg/id/")
     []
     """
-    return [_to_ox(r) for r in sorted(_rows(entities, base_iri=base_iri, relations=relations, documents=documents))]
+    rows = sorted(_rows(entities, base_iri=base_iri, relations=relations, documents=documents))
+    out: list[ox.Triple] = []
+    last, subject = None, None
+    for row in rows:  # rows of one subject are adjacent: make its node once
+        if row[0] != last:
+            last, subject = row[0], ox.NamedNode(row[0])
+        out.append(ox.Triple(subject, _node(row[2]), _object(row)))
+    return out
 
 
 def build_graph(
@@ -117,17 +124,15 @@ def _node(iri: str) -> ox.NamedNode:
     return n
 
 
-def _to_ox(row: Row) -> ox.Triple:
-    s, _, p, is_iri, o, lang, dt = row
+def _object(row: Row) -> ox.NamedNode | ox.Literal:
+    _, _, _, is_iri, o, lang, dt = row
     if is_iri:
-        obj = ox.NamedNode(o)
-    elif lang:
-        obj = ox.Literal(o, language=lang)
-    elif dt and dt != _XSD_STRING:
-        obj = ox.Literal(o, datatype=_node(dt))
-    else:
-        obj = ox.Literal(o)
-    return ox.Triple(ox.NamedNode(s), _node(p), obj)
+        return ox.NamedNode(o)
+    if lang:
+        return ox.Literal(o, language=lang)
+    if dt and dt != _XSD_STRING:
+        return ox.Literal(o, datatype=_node(dt))
+    return ox.Literal(o)
 
 
 def _rows(
