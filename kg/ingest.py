@@ -83,7 +83,18 @@ def decode(data: bytes, *, path: str | Path = "<bytes>") -> tuple[str, str, tupl
         if len(chinese) > 1 and len(data) >= _BIG5_MIN_BYTES:  # shorter: too little to tell, GB wins
             enc = _guess(data, among=chinese) or "gb18030"
         return _check_text(data.decode(enc), path), enc, ()
-    enc = _guess(data) or "utf-8"
+    # a few broken bytes in an otherwise UTF-8 or GB file: keep that encoding, replace and report
+    # (UTF-8 first: GB18030 accepts most byte pairs, so its count of bad bytes flatters it)
+    tolerated = max(8, len(data) // 100)
+    def damage(enc: str) -> int:
+        return data.decode(enc, errors="replace").count("\ufffd")
+
+    if damage("utf-8") <= tolerated:
+        enc = "utf-8"
+    else:
+        guess = _guess(data)
+        chinese = guess is None or guess.replace("_", "").lower() in ("gb18030", "gbk", "gb2312", "big5", "hz")
+        enc = "gb18030" if chinese and damage("gb18030") <= tolerated else (guess or "utf-8")
     text, warnings = _decode_with(data, enc, path)
     return _check_text(text, path), enc, warnings
 

@@ -188,3 +188,16 @@ def test_ingest_docstring_examples_run(module):
 
     result = doctest.testmod(importlib.import_module(module))
     assert result.attempted > 0 and result.failed == 0
+
+
+@pytest.mark.parametrize("encoding", ["utf-8", "gbk", "gb18030"])
+@pytest.mark.parametrize("junk", [b"\xff", b"\xff\xfe\x80", b"\x80\x80"])
+def test_ingest_stray_bytes_keep_the_files_encoding(encoding, junk):
+    raw = "重庆市生态环境局与四川省生态环境厅签订《联合执法机制协议》，共同保护嘉陵江流域水质。\n" * 5
+    data = raw.encode(encoding)
+    at = len(raw[:13].encode(encoding))  # between two characters
+    data = data[:at] + junk + data[at:]
+    text, enc, warnings = decode(data, path="j.txt")
+    assert enc == ("utf-8" if encoding == "utf-8" else "gb18030")
+    assert text.count("嘉陵江流域") == 5 and text.count("\ufffd") <= len(junk)
+    assert warnings and "j.txt" in warnings[0] and "invalid byte" in warnings[0]
