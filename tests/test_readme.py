@@ -133,7 +133,8 @@ def test_readme_core_commands_are_registered(name):
 
 
 @pytest.mark.parametrize("name", _commands())
-def test_readme_every_command_help_has_a_runnable_example(name):
+def test_readme_every_command_help_has_a_runnable_example(name, monkeypatch):
+    monkeypatch.chdir(ROOT)  # examples name paths relative to the project root
     res = CliRunner().invoke(main, [name, "--help"])
     assert res.exit_code == 0 and "Example" in res.output, res.output
     examples = re.findall(r"^\s+kg (\S.*)$", res.output.split("Example", 1)[1], flags=re.M)
