@@ -87,11 +87,16 @@ def graph_triples(
     """
     rows = sorted(_rows(entities, base_iri=base_iri, relations=relations, documents=documents))
     out: list[ox.Triple] = []
+    predicates: dict[str, ox.NamedNode] = {}
     last, subject = None, None
+    triple = ox.Triple
     for row in rows:  # rows of one subject are adjacent: make its node once
         if row[0] != last:
             last, subject = row[0], ox.NamedNode(row[0])
-        out.append(ox.Triple(subject, _node(row[2]), _object(row)))
+        p = predicates.get(row[2])
+        if p is None:
+            p = predicates[row[2]] = ox.NamedNode(row[2])
+        out.append(triple(subject, p, _object(row)))
     return out
 
 
