@@ -113,7 +113,7 @@ def write_ntriples(graph: Graph, path: str | Path, *, triples: list[ox.Triple] |
 
     >>> import tempfile, pathlib
     >>> from rdflib import Graph, Literal, URIRef
-    >>> g = Graph(); g.add((URIRef("https://e.org/a"), URIRef("https://e.org/p"), Literal("重庆", lang="zh")))
+    >>> g = Graph(); _ = g.add((URIRef("https://e.org/a"), URIRef("https://e.org/p"), Literal("重庆", lang="zh")))
     >>> p = pathlib.Path(tempfile.mkdtemp()) / "kg.nt"
     >>> write_ntriples(g, p), p.read_text(encoding="utf-8")
     (1, '<https://e.org/a> <https://e.org/p> "重庆"@zh .\\n')
