@@ -95,7 +95,8 @@ def write_turtle(graph: Graph | Sequence[ox.Triple], path: str | Path) -> int:
     :func:`kg.graph.graph_triples`) as Turtle with readable prefixes; returns the triple count.
     """
     triples = sorted_triples(graph) if isinstance(graph, Graph) else graph
-    atomic_write_bytes(path, serialize(triples, ox.RdfFormat.TURTLE))
+    with atomic_writer(path, binary=True) as fh:  # streamed: no second copy of the file in memory
+        ox.serialize(triples, fh, ox.RdfFormat.TURTLE, prefixes=PREFIXES)
     return len(triples)
 
 
@@ -108,7 +109,7 @@ def write_csv(path: str | Path, header: list[str], rows: Iterable[Iterable[objec
     atomic_write_text(path, buf.getvalue())
 
 
-def write_ntriples(graph: Graph, path: str | Path, *, triples: list[ox.Triple] | None = None) -> int:
+def write_ntriples(graph: Graph | Sequence[ox.Triple], path: str | Path) -> int:
     """Write ``graph`` as N-Triples (one triple a line, sorted); returns the triple count.
 
     >>> import tempfile, pathlib
@@ -118,8 +119,9 @@ def write_ntriples(graph: Graph, path: str | Path, *, triples: list[ox.Triple] |
     >>> write_ntriples(g, p), p.read_text(encoding="utf-8")
     (1, '<https://e.org/a> <https://e.org/p> "重庆"@zh .\\n')
     """
-    triples = sorted_triples(graph) if triples is None else triples
-    atomic_write_bytes(path, serialize(triples, ox.RdfFormat.N_TRIPLES))
+    triples = _triples(graph)
+    with atomic_writer(path, binary=True) as fh:
+        ox.serialize(triples, fh, ox.RdfFormat.N_TRIPLES)
     return len(triples)
 
 
@@ -168,72 +170,81 @@ def jsonld_document(triples: Iterable[ox.Triple]) -> dict:
     return {"@context": dict(PREFIXES), "@graph": [nodes[k] for k in sorted(nodes)]}
 
 
-def write_jsonld(graph: Graph, path: str | Path, *, triples: list[ox.Triple] | None = None) -> int:
+def write_jsonld(graph: Graph | Sequence[ox.Triple], path: str | Path) -> int:
     """Write ``graph`` as JSON-LD with a compact context; returns the triple count."""
     import json
 
-    triples = sorted_triples(graph) if triples is None else triples
+    triples = _triples(graph)
     text = json.dumps(jsonld_document(triples), ensure_ascii=False, indent=1, sort_keys=True)
     atomic_write_text(path, text + "\n")
     return len(triples)
 
 
-def document_graphs(graph: Graph) -> dict[URIRef | None, set]:
-    """Split ``graph`` by source document: document IRI → the triples extracted from it.
+def _triples(graph: Graph | Sequence[ox.Triple]) -> list[ox.Triple]:
+    return sorted_triples(graph) if isinstance(graph, Graph) else list(graph)
+
+
+def document_graphs(graph: Graph | Sequence[ox.Triple]) -> dict[ox.NamedNode | None, list[ox.Triple]]:
+    """Split the graph by source document: document IRI → the triples extracted from it.
 
     A document's graph holds the document's own description, every entity mentioned in it
     (class, labels, ``cy:mentionedIn`` it), every annotation whose target is in it (with its
     target and selectors) and the relations and statements those annotations give evidence
     for.  Triples that no document gives evidence for (lexicon facts such as
     ``cy:adminCode`` or ``cy:withinRegion``) are under the key ``None`` (the default graph).
-    A triple is in every document graph that gives evidence for it.
+    A triple is in every document graph that gives evidence for it; each list keeps the
+    input order.  Linear in the number of triples.
 
-    >>> document_graphs(Graph())
+    >>> document_graphs([])
     {}
     """
     from kg.vocab import CY, OA
 
-    docs_of: dict = {}
+    def nn(term) -> ox.NamedNode:
+        return ox.NamedNode(str(term))
 
-    def add(node, doc) -> None:
-        docs_of.setdefault(node, set()).add(doc)
-
-    documents = set(graph.subjects(RDF.type, CY.SourceDocument))
-    for d in documents:
-        add(d, d)
-    statement_docs: dict = {}
-    for ann in graph.subjects(RDF.type, OA.Annotation):
-        for target in graph.objects(ann, OA.hasTarget):
-            for doc in graph.objects(target, OA.hasSource):
-                add(ann, doc)
-                add(target, doc)
-                for sel in graph.objects(target, OA.hasSelector):
-                    add(sel, doc)
-                for body in graph.objects(ann, OA.hasBody):
-                    if (body, RDF.type, RDF.Statement) in graph:
-                        add(body, doc)
-                        statement_docs.setdefault(body, set()).add(doc)
+    TYPE, DOC, STATEMENT, MENTIONED = _RDF_TYPE, nn(CY.SourceDocument), nn(RDF.Statement), nn(CY.mentionedIn)
+    HAS_TARGET, HAS_SOURCE, HAS_SELECTOR, HAS_BODY = nn(OA.hasTarget), nn(OA.hasSource), nn(OA.hasSelector), nn(OA.hasBody)
+    R_S, R_P, R_O = nn(RDF.subject), nn(RDF.predicate), nn(RDF.object)
+    entity_preds = {TYPE, nn(RDFS.label), nn(SKOS.prefLabel), nn(SKOS.altLabel)}
+    triples = _triples(graph)
+    index: dict[tuple, list] = {}
+    for t in triples:
+        if t.predicate in (TYPE, MENTIONED, HAS_TARGET, HAS_SOURCE, HAS_SELECTOR, HAS_BODY, R_S, R_P, R_O):
+            index.setdefault((t.subject, t.predicate), []).append(t.object)
+    documents = {t.subject for t in triples if t.predicate == TYPE and t.object == DOC}
+    statements = {t.subject for t in triples if t.predicate == TYPE and t.object == STATEMENT}
+    docs_of: dict = {d: {d} for d in documents}
     relation_docs: dict = {}
-    for st, ds in statement_docs.items():
-        key = (graph.value(st, RDF.subject), graph.value(st, RDF.predicate), graph.value(st, RDF.object))
-        relation_docs.setdefault(key, set()).update(ds)
-    entity_preds = {RDF.type, RDFS.label, SKOS.prefLabel, SKOS.altLabel}
+    for (ann, p), targets in list(index.items()):
+        if p != HAS_TARGET:
+            continue
+        for target in targets:
+            for doc in index.get((target, HAS_SOURCE), ()):
+                for node in [ann, target, *index.get((target, HAS_SELECTOR), ())]:
+                    docs_of.setdefault(node, set()).add(doc)
+                for body in index.get((ann, HAS_BODY), ()):
+                    if body in statements:
+                        docs_of.setdefault(body, set()).add(doc)
+                        for s in index.get((body, R_S), ()):
+                            for p2 in index.get((body, R_P), ()):
+                                for o in index.get((body, R_O), ()):
+                                    relation_docs.setdefault(ox.Triple(s, p2, o), set()).add(doc)
     out: dict = {}
-    for t in graph:
-        s, p, o = t
-        if p == CY.mentionedIn:
-            targets = {o}
+    for t in triples:
+        if t.predicate == MENTIONED:
+            targets = {t.object}
         elif t in relation_docs:
             targets = relation_docs[t]
-        elif s in docs_of:
-            targets = docs_of[s]
-        elif p in entity_preds:
-            targets = set(graph.objects(s, CY.mentionedIn)) or {None}
+        elif t.subject in docs_of:
+            targets = docs_of[t.subject]
+        elif t.predicate in entity_preds:
+            targets = set(index.get((t.subject, MENTIONED), ())) or {None}
         else:
             targets = {None}
         for g in targets:
-            out.setdefault(g, set()).add(t)
-    return out
+            out.setdefault(g, {})[t] = None
+    return {k: list(v) for k, v in out.items()}
 
 
 ONTOLOGY_GRAPH = "https://w3id.org/chuanyu-kg/ontology"
@@ -246,28 +257,46 @@ def _canonical(graph: Graph) -> Graph:
     return to_canonical_graph(graph) if any(isinstance(x, BNode) for t in graph for x in t) else graph
 
 
-def trig_quads(graph: Graph, *, ontology: Graph | None = None) -> list[ox.Quad]:
+def trig_quads(graph: Graph | Sequence[ox.Triple], *, ontology: Graph | None = None) -> list[ox.Quad]:
     """The quads of the TriG export: the default graph (facts no document gives evidence
     for), one named graph per source document (named by the document's IRI, see
     :func:`document_graphs`), and the ontology in the graph ``ONTOLOGY_GRAPH``.
 
-    >>> trig_quads(Graph())
+    >>> trig_quads([])
     []
     """
     quads: list[ox.Quad] = []
     parts = document_graphs(graph)
-    for name in sorted(parts, key=lambda n: "" if n is None else str(n)):
-        g = ox.DefaultGraph() if name is None else ox.NamedNode(str(name))
-        quads += [ox.Quad(*map(to_oxigraph_term, t), g) for t in sorted(parts[name], key=_sort_key)]
+    for name in sorted(parts, key=lambda n: "" if n is None else n.value):
+        g = ox.DefaultGraph() if name is None else name
+        quads += [ox.Quad(t.subject, t.predicate, t.object, g) for t in parts[name]]
     if ontology is not None and len(ontology):
         g = ox.NamedNode(ONTOLOGY_GRAPH)
         quads += [ox.Quad(*map(to_oxigraph_term, t), g) for t in sorted(_canonical(ontology), key=_sort_key)]
     return quads
 
 
-def write_trig(graph: Graph, path: str | Path, *, ontology: Graph | None = None) -> int:
+def write_trig(graph: Graph | Sequence[ox.Triple], path: str | Path, *, ontology: Graph | None = None) -> int:
     """Write ``graph`` as TriG, one named graph per source document and the ontology in its
     own graph (see :func:`trig_quads`); returns the number of quads written."""
     quads = trig_quads(graph, ontology=ontology)
-    atomic_write_bytes(path, serialize(quads, ox.RdfFormat.TRIG))
+    with atomic_writer(path, binary=True) as fh:
+        ox.serialize(quads, fh, ox.RdfFormat.TRIG, prefixes=PREFIXES)
     return len(quads)
+
+
+def write_extra_exports(graph: Graph | Sequence[ox.Triple], out: str | Path) -> list[Path]:
+    """Write ``kg.nt``, ``kg.jsonld`` and ``kg.trig`` (with the ontology graph) into ``out``.
+
+    >>> import tempfile, pathlib
+    >>> [p.name for p in write_extra_exports([], pathlib.Path(tempfile.mkdtemp()))]
+    ['kg.nt', 'kg.jsonld', 'kg.trig']
+    """
+    from kg.docs import load_ontology
+
+    out = Path(out)
+    triples = _triples(graph)
+    write_ntriples(triples, out / "kg.nt")
+    write_jsonld(triples, out / "kg.jsonld")
+    write_trig(triples, out / "kg.trig", ontology=load_ontology())
+    return [out / "kg.nt", out / "kg.jsonld", out / "kg.trig"]

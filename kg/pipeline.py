@@ -228,9 +228,16 @@ def build(
     out.mkdir(parents=True, exist_ok=True)
     result.entities, result.relations = entities, relations
     result.triples = write_turtle(triples, out / "kg.ttl")
-    del triples
     result.outputs.append(out / "kg.ttl")
     lap("turtle")
+    from kg.export import write_extra_exports
+    from kg.validate import check_file
+
+    result.outputs += write_extra_exports(triples, out)  # kg.nt, kg.jsonld, kg.trig
+    del triples
+    lap("exports")
+    check_file(out / "kg.ttl")  # SHACL: raises ValidationError on a violation
+    lap("validate")
     write_html(entities, relations, out / "graph.html", title="川渝生态环境合作知识图谱 chuanyu-kg")
     result.outputs.append(out / "graph.html")
     lap("html")

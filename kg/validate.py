@@ -193,3 +193,8 @@ def check_graph(graph: Graph, *, shapes: Graph | None = None, what: str | Path |
     if not report.conforms:
         raise ValidationError("the graph does not conform to the SHACL shapes:\n" + report.to_text(limit=20), path=what)
     return report
+
+
+def check_file(path: str | Path, *, shapes: str | Path | None = None) -> ValidationReport:
+    """Validate a graph file; raise :class:`~kg.errors.ValidationError` on a violation."""
+    return check_graph(load_graph(path), shapes=load_shapes(shapes), what=path)
