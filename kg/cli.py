@@ -152,3 +152,8 @@ def eval_(gold_dir: Path, docs: Path, verbose: bool, as_json: bool) -> None:
 from kg.cli_stats import stats_cmd  # noqa: E402
 
 main.add_command(stats_cmd)
+
+from kg.cli_store import push_cmd, serve_cmd, validate_cmd  # noqa: E402
+
+for _cmd in (validate_cmd, serve_cmd, push_cmd):
+    main.add_command(_cmd)
