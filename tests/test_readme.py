@@ -96,6 +96,17 @@ def test_readme_first_command_builds_the_exports(readme_run):
         assert (work / "exports" / name).is_file(), name
 
 
+def test_readme_lists_every_file_the_build_writes(readme_run):
+    work, _, _ = readme_run
+    text = README.read_text(encoding="utf-8")
+    table = text[text.index("## What the build writes"):text.index("\n## ", text.index("## What the build writes") + 5)]
+    written = sorted(p.name for p in (work / "exports").iterdir() if not p.name.startswith("."))
+    assert written
+    for name in written:
+        shown = f"`exports/{name}`" if name != "queries" else "`exports/queries/<name>.csv`"
+        assert shown in table, f"README's 'What the build writes' does not mention {shown}"
+
+
 @pytest.mark.parametrize("index", range(1, len(BLOCKS)))
 def test_readme_block_runs_as_shown(readme_run, index):
     work, results, received = readme_run
