@@ -168,6 +168,8 @@ def render_ontology_html(g: Graph) -> str:
             meta.append(("description", escape(str(lit))))
         out.append("<table>" + "".join(f"<tr><th>{k}</th><td>{v}</td></tr>" for k, v in meta) + "</table>\n")
     terms = {key: sorted((t for t in g.subjects(RDF.type, cls) if _is_local(t)), key=str) for key, _, _, cls in groups}
+    out.append('<p>See also: <a href="graph.html">the network view</a> · <a href="kg.ttl">the graph (Turtle)</a> · '
+               '<a href="queries/">the bundled query results</a></p>\n')
     out.append("<nav><h2>Contents 目录</h2>\n")
     for key, heading, _, _ in groups:
         links = "".join(f'<li><a href="#{escape(_local(t))}">{escape(_curie(t))}</a></li>' for t in terms[key])
