@@ -29,6 +29,15 @@ from rdflib.namespace import RDF, RDFS, SKOS
 from kg.vocab import PREFIXES
 
 
+def _current_umask() -> int:
+    mask = os.umask(0)
+    os.umask(mask)
+    return mask
+
+
+_UMASK = _current_umask()
+
+
 @contextmanager
 def atomic_writer(path: str | Path, *, binary: bool = False) -> Iterator[io.IOBase]:
     """Open a temporary sibling of ``path``; on success fsync and rename it into place."""
@@ -36,6 +45,7 @@ def atomic_writer(path: str | Path, *, binary: bool = False) -> Iterator[io.IOBa
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
     try:
+        os.fchmod(fd, 0o666 & ~_UMASK)  # mkstemp makes 0600; outputs get the usual permissions
         with os.fdopen(fd, "wb" if binary else "w", **({} if binary else {"encoding": "utf-8", "newline": ""})) as fh:
             yield fh
             fh.flush()

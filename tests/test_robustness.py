@@ -28,7 +28,7 @@ from kg.pipeline import build
 from .conftest import ROOT, SEEDS
 
 SENTENCE = "重庆市生态环境局与四川省生态环境厅签订《{x}联合执法协议》，共同保护嘉陵江。\n"
-GOOD = "2021年，重庆市生态环境局与四川省生态环境厅签订《川渝联合执法工作机制》，共同保护长江和嘉陵江。\r\n"
+GOOD = "2021年，重庆市生态环境局与四川省生态环境厅签订《联合执法工作机制》，共同保护长江和嘉陵江。\r\n"
 
 
 def _rapper_ok(rapper: str, ttl: Path) -> subprocess.CompletedProcess:
@@ -180,8 +180,8 @@ def test_robustness_same_entities_whatever_the_encoding(seed):
 def _mixed_folder(d: Path) -> tuple[dict[str, str], dict[str, str]]:
     """Files good and bad; returns (good name → a phrase it contributes, bad name → reason)."""
     good = {
-        "gbk.txt": ("《成渝地区双城经济圈生态环境保护规划》由重庆市生态环境局与四川省生态环境厅联合印发。\n", "gbk", "成渝地区双城经济圈生态环境保护规划"),
-        "utf16.txt": ("重庆市人民政府与四川省人民政府签订《川渝跨界河流联防联控合作协议》。\n", "utf-16", "川渝跨界河流联防联控合作协议"),
+        "gbk.txt": ("重庆市生态环境局与四川省生态环境厅签订《双城经济圈生态环境保护合作协议》。\n", "gbk", "双城经济圈生态环境保护合作协议"),
+        "utf16.txt": ("重庆市人民政府与四川省人民政府签订《跨界河流联防联控合作协议》。\n", "utf-16", "跨界河流联防联控合作协议"),
         "bom.md": ("\ufeff重庆市生态环境局与四川省生态环境厅签订《危险废物跨省转移合作协议》。\n", "utf-8", "危险废物跨省转移合作协议"),
         "crlf.txt": ("第一段。\r\n重庆市生态环境局与四川省生态环境厅签订《琼江流域联合治理协议》。\r\n", "utf-8", "琼江流域联合治理协议"),
     }
@@ -377,3 +377,15 @@ def test_robustness_sigkill_while_writing_keeps_previous_file(tmp_path, rapper, 
     assert proc.returncode == -signal.SIGKILL, proc.stderr
     assert (out / target).read_bytes() == before
     _check_outputs(out, rapper)
+
+
+@pytest.mark.parametrize("name", ["kg.ttl", "graph.html", "ontology.html"])
+def test_robustness_atomic_outputs_get_normal_permissions(tmp_path, name):
+    (tmp_path / "src").mkdir()
+    (tmp_path / "src" / "a.txt").write_text(GOOD, encoding="utf-8")
+    mask = os.umask(0o022)
+    try:
+        build([tmp_path / "src"], out=tmp_path / "out", quiet=True, queries=False)
+    finally:
+        os.umask(mask)
+    assert (tmp_path / "out" / name).stat().st_mode & 0o777 == 0o666 & ~0o022
