@@ -123,20 +123,24 @@ def run(sizes: list[float], *, jobs: list[int], anchors: bool = True, incrementa
             write_corpus(corpus, megabytes=mb)
             for j in jobs:
                 r = _measure(_BUILD, corpus, tmp / f"out-{mb:g}-{j}", str(j))
-                rows.append({"kind": "build", "size_mb": mb, "jobs": j, **r})
+                _add(rows, {"kind": "build", "size_mb": mb, "jobs": j, **r})
             if anchors:
-                rows.append({"kind": "regex", "size_mb": mb, **_measure(_REGEX, corpus, tmp / "unused")})
+                _add(rows, {"kind": "regex", "size_mb": mb, **_measure(_REGEX, corpus, tmp / "unused")})
                 if _have_jieba():
-                    rows.append({"kind": "jieba", "size_mb": mb, **_measure(_JIEBA, corpus, tmp / "unused")})
+                    _add(rows, {"kind": "jieba", "size_mb": mb, **_measure(_JIEBA, corpus, tmp / "unused")})
             if incremental and n == 0:
-                rows.append({"kind": "incremental", "size_mb": mb, "jobs": 1,
-                             **_measure(_INCREMENTAL, corpus, tmp / f"out-{mb:g}-incremental")})
+                _add(rows, {"kind": "incremental", "size_mb": mb, "jobs": 1,
+                            **_measure(_INCREMENTAL, corpus, tmp / f"out-{mb:g}-incremental")})
     finally:
         if not workdir:
             shutil.rmtree(tmp, ignore_errors=True)
-    for r in rows:
-        r["mb_per_s"] = r["bytes"] / 1e6 / r["seconds"] if r["seconds"] else float("inf")
     return rows
+
+
+def _add(rows: list[dict], row: dict) -> None:
+    row["mb_per_s"] = row["bytes"] / 1e6 / row["seconds"] if row["seconds"] else float("inf")
+    rows.append(row)
+    print(json.dumps(row), file=sys.stderr, flush=True)  # progress: a long run shows its rows as they come
 
 
 def report(rows: list[dict]) -> str:
