@@ -7,7 +7,8 @@ Usage (from the repository root, after ``.venv/bin/pip install -e ".[bench]"``):
 For every size it writes the corpus (:mod:`benchmarks.corpus`, deterministic), then
 measures, each in a fresh process so peak memory is that run's own:
 
-* ``build``: :func:`kg.pipeline.build` without the cache (wall time, MB/s of source
+* ``build``: :func:`kg.pipeline.build` without the cache and, unless ``--validate``,
+  without the SHACL gate (pySHACL on rdflib; see docs/BENCHMARKS.md) (wall time, MB/s of source
   bytes, peak RSS including worker processes, seconds per stage), for every ``--jobs``;
 * ``jieba``: ``jieba.lcut`` of every file (dictionary loaded before the clock starts);
 * ``regex``: one regular-expression pass over every file (the floor);
@@ -40,6 +41,7 @@ _PRELUDE = """
 import json, os, resource, sys, time
 from pathlib import Path
 corpus, out, arg = Path(sys.argv[1]), Path(sys.argv[2]), sys.argv[3]
+VALIDATE = os.environ.get("KG_BENCH_VALIDATE") == "1"
 files = sorted(p for p in corpus.iterdir() if p.is_file())
 size = sum(p.stat().st_size for p in files)
 def peak_mb():
@@ -51,7 +53,7 @@ def peak_mb():
 _BUILD = _PRELUDE + """
 from kg.pipeline import build
 t = time.perf_counter()
-r = build([corpus], out=out, quiet=True, jobs=int(arg), cache=False)
+r = build([corpus], out=out, quiet=True, jobs=int(arg), cache=False, validate=VALIDATE)
 s = time.perf_counter() - t
 print(json.dumps({"seconds": s, "bytes": size, "documents": r.documents, "triples": r.triples,
                   "peak_mb": peak_mb(), "stages": r.timings}))
@@ -81,20 +83,20 @@ print(json.dumps({"seconds": s, "bytes": size, "documents": len(files), "hits": 
 _INCREMENTAL = _PRELUDE + """
 from kg.pipeline import build
 full_t = time.perf_counter()
-build([corpus], out=out, quiet=True, jobs=1, cache=True)
+build([corpus], out=out, quiet=True, jobs=1, cache=True, validate=VALIDATE)
 full = time.perf_counter() - full_t
 victim = files[len(files) // 2]
 victim.write_bytes(victim.read_bytes() + "两地签订《川渝跨界河流联防联控合作协议》。\\n".encode())
 t = time.perf_counter()
-r = build([corpus], out=out, quiet=True, jobs=1, cache=True)
+r = build([corpus], out=out, quiet=True, jobs=1, cache=True, validate=VALIDATE)
 s = time.perf_counter() - t
 print(json.dumps({"seconds": s, "bytes": size, "documents": r.documents, "full_seconds": full,
                   "cached": r.cached, "peak_mb": peak_mb(), "stages": r.timings}))
 """
 
 
-def _measure(script: str, corpus: Path, out: Path, arg: str = "") -> dict:
-    env = dict(os.environ, PYTHONPATH=str(ROOT), PYTHONHASHSEED="0")
+def _measure(script: str, corpus: Path, out: Path, arg: str = "", *, validate: bool = False) -> dict:
+    env = dict(os.environ, PYTHONPATH=str(ROOT), PYTHONHASHSEED="0", KG_BENCH_VALIDATE="1" if validate else "0")
     proc = subprocess.run([sys.executable, "-c", script, str(corpus), str(out), arg],
                           capture_output=True, text=True, env=env, cwd=ROOT)
     if proc.returncode != 0:
@@ -111,7 +113,7 @@ def _have_jieba() -> bool:
 
 
 def run(sizes: list[float], *, jobs: list[int], anchors: bool = True, incremental: bool = True,
-        workdir: str | Path | None = None) -> list[dict]:
+        workdir: str | Path | None = None, validate: bool = False) -> list[dict]:
     """Measure every size; returns one row per measurement (see the module docstring)."""
     tmp = Path(workdir) if workdir else Path(tempfile.mkdtemp(prefix="kg-bench-"))
     rows: list[dict] = []
@@ -122,7 +124,7 @@ def run(sizes: list[float], *, jobs: list[int], anchors: bool = True, incrementa
                 shutil.rmtree(corpus)
             write_corpus(corpus, megabytes=mb)
             for j in jobs:
-                r = _measure(_BUILD, corpus, tmp / f"out-{mb:g}-{j}", str(j))
+                r = _measure(_BUILD, corpus, tmp / f"out-{mb:g}-{j}", str(j), validate=validate)
                 _add(rows, {"kind": "build", "size_mb": mb, "jobs": j, **r})
             if anchors:
                 _add(rows, {"kind": "regex", "size_mb": mb, **_measure(_REGEX, corpus, tmp / "unused")})
@@ -130,7 +132,7 @@ def run(sizes: list[float], *, jobs: list[int], anchors: bool = True, incrementa
                     _add(rows, {"kind": "jieba", "size_mb": mb, **_measure(_JIEBA, corpus, tmp / "unused")})
             if incremental and n == 0:
                 _add(rows, {"kind": "incremental", "size_mb": mb, "jobs": 1,
-                            **_measure(_INCREMENTAL, corpus, tmp / f"out-{mb:g}-incremental")})
+                            **_measure(_INCREMENTAL, corpus, tmp / f"out-{mb:g}-incremental", validate=validate)})
     finally:
         if not workdir:
             shutil.rmtree(tmp, ignore_errors=True)
@@ -182,11 +184,12 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--no-incremental", action="store_true", help="skip the incremental rebuild")
     ap.add_argument("--workdir", help="keep corpora and outputs here (default: a temporary folder)")
     ap.add_argument("--json", action="store_true", help="print the rows as JSON")
+    ap.add_argument("--validate", action="store_true", help="include the SHACL gate (kg.validate) in the builds")
     args = ap.parse_args(argv)
     if not args.no_anchors and not _have_jieba():
         print("note: jieba not installed (pip install -e '.[bench]'): jieba anchor skipped", file=sys.stderr)
     rows = run(args.sizes, jobs=args.jobs, anchors=not args.no_anchors, incremental=not args.no_incremental,
-               workdir=args.workdir)
+               workdir=args.workdir, validate=args.validate)
     print(json.dumps(rows, indent=1) if args.json else report(rows), end="")
     return 0
 

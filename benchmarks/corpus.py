@@ -25,7 +25,7 @@ SEEDS = ROOT / "seeds"
 FILE_BYTES = 12_000
 _CITIES = ("成都", "绵阳", "德阳", "宜宾", "泸州", "南充", "达州", "广安", "遂宁", "内江", "资阳", "眉山", "乐山", "自贡")
 _CITY = re.compile("|".join(_CITIES))
-_NUMBER = re.compile(r"(?<![\d.])\d+(?![\d.年月日号])")  # dates and document numbers stay valid
+_NUMBER = re.compile(r"(?<![\d.\-/:])\d+(?![\d.\-/:年月日号])")  # dates and document numbers stay valid
 _SENTENCE = re.compile(r"[^。！？\n]*[。！？]?")
 
 
