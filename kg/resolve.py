@@ -59,6 +59,7 @@ def resolve(
     surfaces: dict[str, set[str]] = defaultdict(set)
     docs: dict[str, set[str]] = defaultdict(set)
     evid: dict[str, set[Evidence]] = defaultdict(set)
+    implied: dict[str, set[Evidence]] = defaultdict(set)  # sentences naming an entity only by implication
     types: dict[str, str] = {}
     rel_evidence: dict[tuple[str, str, str], set[Evidence]] = defaultdict(set)
     all_mentions = list(mentions)
@@ -76,6 +77,8 @@ def resolve(
         docs[key].add(m.evidence.doc)
         if m.source != "implied":
             evid[key].add(m.evidence)
+        else:
+            implied[key].add(m.evidence)
     for r in rel_mentions:
         s = resolution_key(r.subject_type, r.subject)
         o = resolution_key(r.object_type, r.object)
@@ -92,7 +95,7 @@ def resolve(
                 label=label,
                 aliases=tuple(sorted(a for a in aliases if a)),
                 documents=tuple(sorted(docs[key])),
-                mentions=tuple(sorted(evid[key])),
+                mentions=tuple(sorted(evid[key] or implied[key])),
             )
         )
     relations = [Relation(s, p, o, tuple(sorted(ev))) for (s, p, o), ev in sorted(rel_evidence.items())]

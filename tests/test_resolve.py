@@ -55,3 +55,20 @@ def test_resolve_iris_are_stable_and_distinct():
     assert a == mint_iri("Region:重庆市", base_iri=base)
     assert a != mint_iri("Agency:重庆市", base_iri=base)
     assert a.startswith(base + "region/")
+
+
+def test_resolve_implied_entities_keep_the_sentence_as_evidence():
+    ev = Evidence("a.txt", 0, 8, "两地签订协议。")
+    implied = Mention("Region", "四川省", "四川省", ev, ev, "implied")
+    ents, _ = resolve([], mentions=[implied])
+    assert ents[0].mentions == (ev,)
+
+
+def test_resolve_build_with_implied_parties_passes_validation(tmp_path):
+    from kg.pipeline import build
+
+    docs = tmp_path / "docs"
+    docs.mkdir()
+    (docs / "a.txt").write_text("《生态环境保护规划》由重庆市生态环境局与四川省生态环境厅联合印发。两地签订《川渝联合执法协议》。", encoding="utf-8")
+    result = build([docs], out=tmp_path / "out", quiet=True)
+    assert result.documents == 1 and (tmp_path / "out" / "kg.ttl").is_file()
