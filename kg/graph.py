@@ -17,6 +17,7 @@ and sorted once: :func:`graph_triples` gives the export order directly, and
 
 from __future__ import annotations
 
+import gc
 import hashlib
 import re
 from collections.abc import Iterable
@@ -85,7 +86,16 @@ def graph_triples(
     >>> graph_triples([], base_iri="https://w3id.org/chuanyu-kg/id/")
     []
     """
-    rows = sorted(_rows(entities, base_iri=base_iri, relations=relations, documents=documents))
+    enabled = gc.isenabled()
+    gc.disable()  # hundreds of thousands of acyclic tuples: the cyclic collector only rescans them
+    try:
+        return _ox_triples(sorted(_rows(entities, base_iri=base_iri, relations=relations, documents=documents)))
+    finally:
+        if enabled:
+            gc.enable()
+
+
+def _ox_triples(rows: list[Row]) -> list[ox.Triple]:
     out: list[ox.Triple] = []
     predicates: dict[str, ox.NamedNode] = {}
     last, subject = None, None
