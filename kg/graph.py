@@ -167,11 +167,11 @@ def _rows(
             doc_iri[name] = f"{base}/document/{_h(name)}"
         return doc_iri[name]
 
-    docs = {d.file_name: d for d in documents}
-    for d in docs.values():
-        _add_document(t, d, doc_node(d.file_name), base_iri=base_iri)
     entities = list(entities)
     iri_of = {e.key: mint_iri(e.key, base_iri=base_iri) for e in entities}
+    docs = {d.file_name: d for d in documents}
+    for d in docs.values():
+        _add_document(t, d, doc_node(d.file_name), base_iri=base_iri, known=iri_of)
     label_of = {e.label: e.key for e in entities}
     identifying, describing = str(OA.identifying), str(OA.describing)
     for e in entities:
@@ -202,7 +202,7 @@ def _rows(
     return t.rows
 
 
-def _add_document(t: _Triples, d: SourceDocument, node: str, *, base_iri: str) -> None:
+def _add_document(t: _Triples, d: SourceDocument, node: str, *, base_iri: str, known: dict[str, str]) -> None:
     t.iri(node, _TYPE, str(CY.SourceDocument))
     t.lit(node, str(CY.fileName), clean_literal(d.file_name))
     t.lit(node, str(RDFS.label), clean_literal(d.meta.title or d.file_name), lang="zh")
@@ -217,8 +217,9 @@ def _add_document(t: _Triples, d: SourceDocument, node: str, *, base_iri: str) -
         t.lit(node, str(CY.documentNumber), clean_literal(d.meta.number))
     if d.meta.addressee:
         t.zh(node, str(CY.addressee), d.meta.addressee)
-    if d.meta.author:
-        t.iri(node, str(CY.author), mint_iri(f"Agency:{d.meta.author}", base_iri=base_iri))
+    author = known.get(f"Agency:{d.meta.author}") if d.meta.author else None
+    if author:  # only an author that is an entity of the graph
+        t.iri(node, str(CY.author), author)
     if d.meta.jurisdiction:
         t.zh(node, str(CY.jurisdiction), d.meta.jurisdiction)
 

@@ -121,7 +121,10 @@ def _quote(ev: Evidence, names: list[str]) -> list:
 
 
 def _spring(g: nx.Graph, nodes: list[str]) -> dict[str, tuple[float, float]]:
-    sub = g.subgraph(nodes)
+    # a fresh graph in sorted order: subgraph views iterate a set, which depends on the hash seed
+    sub = nx.Graph()
+    sub.add_nodes_from(nodes)
+    sub.add_edges_from(sorted(tuple(sorted(e)) for e in g.subgraph(nodes).edges()))
     if len(nodes) == 1:
         return {nodes[0]: (0.0, 0.0)}
     pos = nx.spring_layout(sub, seed=7, iterations=100, k=2.0 / math.sqrt(len(nodes)))

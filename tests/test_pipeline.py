@@ -98,3 +98,18 @@ def test_pipeline_summary_counts(seed_build):
     assert all(result.entity_counts[t] > 0 for t in ("Agency", "Region", "River", "Agreement", "Programme", "Meeting"))
     text = result.summary()
     assert "documents: 5 built" in text and "kg.ttl" in text
+
+
+def test_pipeline_output_does_not_depend_on_the_hash_seed(tmp_path):
+    import os
+    import sys
+
+    outs = []
+    for seed in ("1", "2"):
+        out = tmp_path / seed
+        env = {**os.environ, "PYTHONHASHSEED": seed}
+        subprocess.run([str(Path(sys.executable).parent / "kg"), "build", str(SEEDS), "--out", str(out), "--quiet", "--no-cache"],
+                       check=True, env=env, capture_output=True)
+        outs.append(out)
+    for rel in _files(outs[0]):
+        assert (outs[0] / rel).read_bytes() == (outs[1] / rel).read_bytes(), rel
