@@ -69,3 +69,7 @@ def push_cmd(file: Path, endpoint: str, graph: str | None, replace: bool) -> Non
 
     res = push(file, endpoint=endpoint, graph=graph, replace=replace)
     click.echo(f"pushed {res.triples} triples to {res.url} (HTTP {res.status})")
+
+
+if __name__ == "__main__":  # ``python -m kg.cli_store FILE --port N``: the serve command alone
+    serve_cmd()
