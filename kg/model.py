@@ -180,4 +180,3 @@ class Extraction:
     document: SourceDocument
     mentions: tuple[Mention, ...]
     relations: tuple[RelationMention, ...]
-    aliases: tuple[tuple[str, str, str], ...] = ()  # (type, canonical, alias) pairs
