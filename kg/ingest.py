@@ -17,10 +17,11 @@ from __future__ import annotations
 import codecs
 import html
 import re
-from array import array
 from collections.abc import Iterable, Iterator
 from functools import lru_cache
 from pathlib import Path
+
+import numpy as np
 
 from kg.errors import IngestError
 from kg.model import Document, DocumentMeta, OffsetMap
@@ -143,13 +144,16 @@ def _decode_with(data: bytes, encoding: str, path: str | Path) -> tuple[str, tup
         return text, (f"{path}: {bad} invalid byte sequence(s) in {encoding} replaced by U+FFFD",)
 
 
+_CONTROL = re.compile("[\x00-\x08\x0e-\x1f\x7f]")  # control characters other than \t \n \v \f \r
+
+
 def _check_text(text: str, path: str | Path) -> str:
     if text.startswith("\ufeff"):
         text = text[1:]
     if not text.strip():
         raise IngestError("empty file", path=path)
     sample = text[:20000]
-    controls = sum(1 for ch in sample if (ord(ch) < 32 and ch not in "\t\n\r\f\v") or ch == "\x7f")
+    controls = len(_CONTROL.findall(sample))
     if controls > _BINARY_SHARE * len(sample):
         raise IngestError("binary file (control characters), not a text document", path=path)
     if sample.count("\ufffd") > 0.3 * len(sample):
@@ -161,31 +165,49 @@ def _check_text(text: str, path: str | Path) -> str:
 
 
 class _Builder:
-    """Accumulates analysis text with, per character, its offset in the original."""
+    """Accumulates analysis text with, per character, its offset in the original.
+
+    Pieces are recorded as (length, original offset, copied?) and expanded to one offset
+    per character only once, in :meth:`origin`.
+    """
 
     def __init__(self) -> None:
         self.parts: list[str] = []
-        self.origin = array("q")
+        self.lengths: list[int] = []
+        self.offsets: list[int] = []
+        self.copied: list[bool] = []
 
     def add(self, text: str, original_start: int) -> None:
         """Text copied from ``original[original_start:original_start + len(text)]``."""
         self.parts.append(text)
-        self.origin.extend(range(original_start, original_start + len(text)))
+        self.lengths.append(len(text))
+        self.offsets.append(original_start)
+        self.copied.append(True)
 
     def add_at(self, text: str, original_offset: int) -> None:
         """Text with no counterpart of its own (decoded entities, inserted breaks)."""
         self.parts.append(text)
-        self.origin.extend([original_offset] * len(text))
+        self.lengths.append(len(text))
+        self.offsets.append(original_offset)
+        self.copied.append(False)
+
+    def origin(self) -> np.ndarray:
+        """The original offset of every character added, in order."""
+        lengths = np.array(self.lengths, dtype=np.int64)
+        total = int(lengths.sum())
+        firsts = np.cumsum(lengths) - lengths  # position of each piece's first character
+        origin = np.repeat(np.array(self.offsets, dtype=np.int64), lengths)
+        steps = np.arange(total, dtype=np.int64) - np.repeat(firsts, lengths)  # position inside its piece
+        return origin + steps * np.repeat(np.array(self.copied, dtype=np.int64), lengths)
 
 
-def _compress(origin: array, original_length: int) -> OffsetMap:
-    runs: list[tuple[int, int]] = []
-    prev = None
-    for i, o in enumerate(origin):
-        if prev is None or o != prev + 1:
-            runs.append((i, o))
-        prev = o
-    return OffsetMap(runs=tuple(runs) or ((0, 0),), text_length=len(origin), original_length=original_length)
+def _compress(origin: np.ndarray, original_length: int) -> OffsetMap:
+    """Runs of ``origin``: a new run wherever an offset is not its predecessor's plus one."""
+    starts = np.flatnonzero(np.diff(origin) != 1) + 1
+    if len(origin):
+        starts = np.concatenate((np.zeros(1, dtype=np.int64), starts))
+    runs = tuple(zip(starts.tolist(), origin[starts].tolist(), strict=True))
+    return OffsetMap(runs=runs or ((0, 0),), text_length=len(origin), original_length=original_length)
 
 
 _TAG = re.compile(r"<(/?)([a-zA-Z][a-zA-Z0-9]*)[^>]*>|<!--.*?-->|<![^>]*>|<\?[^>]*>", re.S)
@@ -288,8 +310,8 @@ def to_simplified(text: str) -> str:
     return "".join(pieces)
 
 
-_HALF_TO_FULL = str.maketrans({",": "，", ";": "；", ":": "：", "(": "（", ")": "）", "!": "！", "?": "？"})
-_NUMERIC_PUNCT = re.compile(r"(?<=\d)[,:](?=\d)")
+_HALF_TO_FULL: tuple[tuple[str, str], ...] = ((",", "，"), (";", "；"), (":", "："), ("(", "（"), (")", "）"), ("!", "！"), ("?", "？"))
+_NUMERIC_PUNCT = re.compile(r"\d([,:])(?=\d)")  # group 1: a separator between two digits
 
 
 def normalize_punctuation(text: str) -> str:
@@ -298,14 +320,22 @@ def normalize_punctuation(text: str) -> str:
     >>> normalize_punctuation("两地签订协议,共同(试行):1,800")
     '两地签订协议，共同（试行）：1,800'
     """
-    keep = {m.start(): text[m.start()] for m in _NUMERIC_PUNCT.finditer(text)}
-    out = text.translate(_HALF_TO_FULL)
-    if keep:
-        chars = list(out)
-        for i, ch in keep.items():
-            chars[i] = ch
-        out = "".join(chars)
-    return out
+    out = text
+    for half, full in _HALF_TO_FULL:
+        if half in out:
+            out = out.replace(half, full)
+    if "," not in text and ":" not in text:
+        return out
+    pieces: list[str] = []
+    pos = 0
+    for m in _NUMERIC_PUNCT.finditer(text):  # a digits' separator stays half-width
+        i = m.start(1)
+        pieces += (out[pos:i], text[i])
+        pos = i + 1
+    if not pieces:
+        return out
+    pieces.append(out[pos:])
+    return "".join(pieces)
 
 
 def analysis_text(original: str, *, is_html: bool) -> tuple[str, OffsetMap]:
@@ -323,19 +353,19 @@ def analysis_text(original: str, *, is_html: bool) -> tuple[str, OffsetMap]:
     else:
         builder.add(original, 0)
     text = normalize_punctuation(to_simplified("".join(builder.parts)))
-    origin = builder.origin
+    origin = builder.origin()
     drop = find_noise(text)
     if drop:
         keep_text: list[str] = []
-        keep_origin = array("q")
+        keep_origin: list[np.ndarray] = []
         pos = 0
         for s, e in drop:
             keep_text.append(text[pos:s])
-            keep_origin.extend(origin[pos:s])
+            keep_origin.append(origin[pos:s])
             pos = e
         keep_text.append(text[pos:])
-        keep_origin.extend(origin[pos:])
-        text, origin = "".join(keep_text), keep_origin
+        keep_origin.append(origin[pos:])
+        text, origin = "".join(keep_text), np.concatenate(keep_origin)
     return text, _compress(origin, len(original))
 
 
@@ -358,18 +388,18 @@ def read_meta(text: str) -> DocumentMeta:
     lines = [ln for ln in lines if ln]
     number = ""
     for ln in lines[:15]:
-        m = _DOC_NUMBER.search(ln)
+        m = _DOC_NUMBER.search(ln) if "号" in ln else None
         if m and len(m.group(0)) >= 0.6 * len(ln):
             number = m.group(0)
             break
     title = _title(lines, number)
     date = ""
-    tail = "\n".join(lines[-15:])
-    if found := _DATE_CN.findall(tail):
-        y, mo, d = found[-1]
-    elif found := (_DATE_CN.findall("\n".join(lines[:8])) or _DATE_ISO.findall("\n".join(lines[:15]))):
-        y, mo, d = found[0]
+    # the last date of the last 15 lines, else the first of the first 8 (or ISO, first 15);
+    # dates hold no line break, so line by line finds the same dates as the joined lines
+    found = _date_in(reversed(lines[-15:]), _DATE_CN, "年", last=True) or _date_in(lines[:8], _DATE_CN, "年") \
+        or _date_in(lines[:15], _DATE_ISO, "-")
     if found:
+        y, mo, d = found
         date = f"{int(y):04d}-{int(mo):02d}-{int(d):02d}"
     addressee = ""
     for ln in lines[1:10]:
@@ -377,6 +407,14 @@ def read_meta(text: str) -> DocumentMeta:
             addressee = ln[:-1]
             break
     return DocumentMeta(title=title, date=date, number=number, addressee=addressee)
+
+
+def _date_in(lines: Iterable[str], pattern: re.Pattern[str], marker: str, *, last: bool = False) -> tuple[str, ...] | None:
+    """(year, month, day) of the first date found going through ``lines`` (the line's last if ``last``)."""
+    for ln in lines:
+        if marker in ln and (found := pattern.findall(ln)):
+            return found[-1] if last else found[0]
+    return None
 
 
 _TITLE_HEAD = re.compile(r"(函|报告|通知|意见|方案|规划|发布会|会议|实录|公告|决定|办法|条例|通报|公报|纲要|计划)$")

@@ -44,6 +44,35 @@ def _phrase_re() -> re.Pattern[str]:
     return re.compile(rf"{unit}(?:[,，、/|\s]{{0,2}}{unit})*", re.IGNORECASE)
 
 
+def _cased(word: str) -> bool:
+    return any(ch.lower() != ch or ch.upper() != ch or ch.casefold() != ch for ch in word)
+
+
+@lru_cache(maxsize=1)
+def _keyword_res() -> tuple[re.Pattern[str], ...] | None:
+    """The spam keywords alone (every phrase holds one, so a line without any has no phrase).
+
+    Keywords without cased characters match only themselves even under IGNORECASE; they go
+    into a case-sensitive pattern, which the ``re`` engine scans many times faster.
+    """
+    core = _lists()["core"]
+    if any(w.splitlines() != [w] for w in core):
+        return None  # a keyword spanning lines: no prefilter, every line is searched
+    plain = [w for w in core if not _cased(w)]
+    cased = [w for w in core if _cased(w)]
+    return tuple(re.compile(_alt(ws), flags) for ws, flags in ((plain, 0), (cased, re.IGNORECASE)) if ws)
+
+
+def _keyword_starts(text: str) -> list[int] | None:
+    """Sorted start offsets of keyword matches (every line holding a keyword holds one), or None."""
+    res = _keyword_res()
+    if res is None:
+        return None
+    if len(res) == 1:
+        return [m.start() for m in res[0].finditer(text)]
+    return sorted(m.start() for rx in res for m in rx.finditer(text))
+
+
 @lru_cache(maxsize=1)
 def _boilerplate_re() -> re.Pattern[str]:
     return re.compile(_alt(_lists()["boilerplate"]))
@@ -63,13 +92,23 @@ def find_noise(text: str) -> list[tuple[int, int]]:
     spans: list[tuple[int, int]] = []
     pos = 0
     phrase_re, boiler_re = _phrase_re(), _boilerplate_re()
+    # one pass for the keywords over the whole text; only lines holding one can hold a phrase
+    # (keywords hold no line break, so each keyword occurrence is found on its own line)
+    found = _keyword_starts(text)
+    search_all, keyword_at = found is None, found or []
+    k, n_keywords = 0, len(keyword_at)
     for line in text.splitlines(keepends=True):
         start, end = pos, pos + len(line)
         pos = end
+        while k < n_keywords and keyword_at[k] < start:
+            k += 1
         body = line.strip()
         if not body:
             continue
-        hits = [(start + m.start(), start + m.end()) for m in phrase_re.finditer(line)]
+        if search_all or k < n_keywords and keyword_at[k] < end:
+            hits = [(start + m.start(), start + m.end()) for m in phrase_re.finditer(line)]
+        else:
+            hits = []
         spam_chars = sum(e - s for s, e in hits)
         if spam_chars and spam_chars >= _SPAM_LINE_SHARE * len(body):
             spans.append((start, end))
