@@ -20,6 +20,7 @@ import os
 import tempfile
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
+from functools import lru_cache
 from pathlib import Path
 
 import pyoxigraph as ox
@@ -258,6 +259,7 @@ def document_graphs(graph: Graph | Sequence[ox.Triple]) -> dict[ox.NamedNode | N
 
 
 ONTOLOGY_GRAPH = "https://w3id.org/chuanyu-kg/ontology"
+CY_MENTIONED = "cy:mentionedIn"
 
 
 def _canonical(graph: Graph) -> Graph:
@@ -310,3 +312,180 @@ def write_extra_exports(graph: Graph | Sequence[ox.Triple], out: str | Path) -> 
     write_jsonld(triples, out / "kg.jsonld")
     write_trig(triples, out / "kg.trig", ontology=load_ontology())
     return [out / "kg.nt", out / "kg.jsonld", out / "kg.trig"]
+
+
+# ---------------------------------------------------------------------------- the build's writer
+
+
+class Staging:
+    """A private folder inside ``out`` where a build writes everything; :meth:`publish`
+    renames each file into place, :meth:`discard` removes it all.  Until ``publish``,
+    the previous outputs stay as they were (a failed or killed build changes nothing).
+
+    >>> import tempfile, pathlib
+    >>> out = pathlib.Path(tempfile.mkdtemp())
+    >>> st = Staging(out)
+    >>> _ = st.path("queries/a.csv").write_text("x")
+    >>> st.publish(); (out / "queries" / "a.csv").read_text(), any(out.glob(".staging-*"))
+    ('x', False)
+    """
+
+    def __init__(self, out: str | Path) -> None:
+        self.out = Path(out)
+        self._created = not self.out.exists()
+        self.out.mkdir(parents=True, exist_ok=True)
+        _remove_stale_staging(self.out)
+        self.dir = Path(tempfile.mkdtemp(prefix=f".staging-{os.getpid()}-", dir=self.out))
+        self._names: list[str] = []
+
+    def path(self, name: str) -> Path:
+        """Where to write the output ``name`` (a path relative to ``out``)."""
+        p = self.dir / name
+        p.parent.mkdir(parents=True, exist_ok=True)
+        if name not in self._names:
+            self._names.append(name)
+        return p
+
+    def publish(self) -> list[Path]:
+        """Move every staged output into ``out`` (each rename is atomic); returns their paths."""
+        done = []
+        for name in self._names:
+            src, dst = self.dir / name, self.out / name
+            if not src.exists():
+                continue
+            dst.parent.mkdir(parents=True, exist_ok=True)
+            os.chmod(src, 0o666 & ~_UMASK)
+            os.replace(src, dst)
+            done.append(dst)
+        self._created = False
+        self.discard()
+        return done
+
+    def discard(self) -> None:
+        """Remove the staging folder (and ``out`` itself if this build created it and left it empty)."""
+        import shutil
+
+        shutil.rmtree(self.dir, ignore_errors=True)
+        if self._created:
+            try:
+                self.out.rmdir()
+            except OSError:
+                pass
+
+
+def _remove_stale_staging(out: Path) -> None:
+    """Remove staging folders of builds that are no longer running (killed ones)."""
+    import shutil
+
+    for d in out.glob(".staging-*"):
+        try:
+            pid = int(d.name.split("-")[1])
+        except (IndexError, ValueError):
+            continue
+        try:
+            os.kill(pid, 0)
+            alive = pid != os.getpid()
+        except ProcessLookupError:
+            alive = False
+        except PermissionError:
+            alive = True
+        if not alive:
+            shutil.rmtree(d, ignore_errors=True)
+
+
+@lru_cache(maxsize=4)
+def ontology_trig(ontology_path: str | None = None) -> str:
+    """The ontology as a TriG block in the graph ``ONTOLOGY_GRAPH`` (blank nodes canonical)."""
+    from kg.docs import load_ontology
+
+    g = load_ontology(ontology_path)
+    quads = [ox.Quad(*map(to_oxigraph_term, t), ox.NamedNode(ONTOLOGY_GRAPH)) for t in sorted(_canonical(g), key=_sort_key)]
+    return ox.serialize(quads, format=ox.RdfFormat.TRIG).decode("utf-8") if quads else ""
+
+
+class GraphWriter:
+    """Writes ``kg.ttl``, ``kg.nt``, ``kg.jsonld`` and ``kg.trig`` as documents stream in.
+
+    :meth:`add` appends a document's own triples (already written in each format, see
+    :func:`kg.graph.document_part`) to scratch files, so memory does not grow with the
+    corpus; :meth:`finish` writes each output once: the entity and statement blocks,
+    then the documents' triples copied from the scratch files.  TriG: the lexicon facts in
+    the default graph, one graph per document (its entities, relations and evidence), the
+    ontology in ``ONTOLOGY_GRAPH``.
+    """
+
+    FORMATS = ("ttl", "nt", "jsonld")
+
+    def __init__(self, staging: Staging, *, fmt) -> None:
+        self.staging = staging
+        self.fmt = fmt
+        scratch = staging.dir / ".scratch"
+        scratch.mkdir(exist_ok=True)
+        self._spool = {f: open(scratch / f"documents.{f}", "w+b") for f in self.FORMATS}
+        self._ranges: list[tuple[str, str, int, int]] = []  # file name, document IRI, ttl byte offset, length
+        self._json_parts = 0
+        self.triples = 0
+
+    def add(self, part) -> None:
+        """Append one :class:`~kg.graph.DocumentPart`."""
+        spool = self._spool["ttl"]
+        self._ranges.append((part.source.file_name, part.iri, spool.tell(), len(part.ttl)))
+        spool.write(part.ttl)
+        self._spool["nt"].write(part.nt)
+        if part.jsonld:
+            if self._json_parts:
+                self._spool["jsonld"].write(b",\n")
+            self._spool["jsonld"].write(part.jsonld)
+            self._json_parts += 1
+        self.triples += part.triples
+
+    def finish(self, view) -> dict[str, Path]:
+        """Write the four files into the staging folder; returns format → path."""
+        fmt = self.fmt
+        for fh in self._spool.values():
+            fh.flush()
+        self.triples += sum(len(b.pairs) for b in view.blocks)
+        paths = {f: self.staging.path(f"kg.{f}") for f in ("ttl", "nt", "jsonld", "trig")}
+        with atomic_writer(paths["ttl"], binary=True) as fh:
+            fh.write((fmt.ttl_header() + "".join(fmt.ttl(b) for b in view.blocks)).encode("utf-8"))
+            self._copy("ttl", fh)
+        with atomic_writer(paths["nt"], binary=True) as fh:
+            fh.write("".join(fmt.nt(b) for b in view.blocks).encode("utf-8"))
+            self._copy("nt", fh)
+        with atomic_writer(paths["jsonld"], binary=True) as fh:
+            head = fmt.jsonld_header() + ",\n".join(fmt.jsonld(b) for b in view.blocks)
+            fh.write((head + (",\n" if view.blocks and self._json_parts else "")).encode("utf-8"))
+            self._copy("jsonld", fh)
+            fh.write(fmt.jsonld_footer().encode("utf-8"))
+        with atomic_writer(paths["trig"], binary=True) as fh:
+            fh.write((fmt.ttl_header() + "".join(fmt.ttl(b) for b in view.default_graph)).encode("utf-8"))
+            spool = self._spool["ttl"]
+            heads: dict[str, str] = {}  # entity IRI → its class and labels in Turtle, without the final " .\n"
+            mentioned = CY_MENTIONED
+            for name, iri, start, length in self._ranges:
+                doc = fmt.ttl_iri(iri)
+                local = [f"\n{doc} {{\n"]
+                for node in view.mentioned.get(name, ()):
+                    head = heads.get(node)
+                    if head is None:
+                        head = heads[node] = fmt.ttl(view.names[node])[:-3]
+                    local.append(f"{head} ;\n\t{mentioned} {doc} .\n")
+                local += [fmt.ttl(b) for b in view.relations.get(name, ())]
+                fh.write("".join(local).encode("utf-8"))
+                spool.seek(start)
+                fh.write(spool.read(length))
+                fh.write(b"}\n")
+            fh.write(("\n" + ontology_trig()).encode("utf-8"))
+        self.close()
+        return paths
+
+    def _copy(self, f: str, dst) -> None:
+        import shutil
+
+        src = self._spool[f]
+        src.seek(0)
+        shutil.copyfileobj(src, dst, 1 << 20)
+
+    def close(self) -> None:
+        for fh in self._spool.values():
+            fh.close()

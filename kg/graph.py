@@ -1,4 +1,4 @@
-"""Graph: entities, relations and documents → RDF triples.
+"""Graph: what each document and the resolved entities contribute, as RDF blocks.
 
 Follows the public contract: one core class per entity, ``rdfs:label`` and
 ``skos:prefLabel`` (@zh), ``skos:altLabel`` for other names, ``cy:mentionedIn`` per
@@ -6,264 +6,255 @@ source document; relations as ``cy:signedBy`` … with an ``rdf:Statement`` and 
 W3C Web Annotation per sentence stating them; one annotation per entity mention.
 No blank nodes: every node has an IRI derived from its content, so output is stable.
 
-Triples are built as plain tuples of strings (no rdflib store in between), deduplicated
-and sorted once: :func:`graph_triples` gives the export order directly, and
-:func:`build_graph` wraps the same triples in an rdflib :class:`~rdflib.Graph`.
+The graph is made in two parts, so that a large corpus streams and an unchanged document
+is never processed again:
 
->>> g = build_graph([], base_iri="https://w3id.org/chuanyu-kg/id/")
->>> len(g)
-0
+* :func:`document_part` — one document alone: its ``cy:SourceDocument`` description and
+  every evidence annotation (most of the graph), already written in every format, plus the
+  :class:`~kg.resolve.Summary` that resolution needs;
+* :func:`entity_blocks` / :func:`statement_blocks` — from the merged entities and
+  relations: classes, labels, ``cy:mentionedIn``, relations, lexicon facts.
+
+>>> from kg.model import DocumentMeta, Evidence, Extraction, Mention, SourceDocument
+>>> from kg.serialize import Formats
+>>> ev = Evidence("a.txt", 0, 2, "重庆")
+>>> x = Extraction(SourceDocument("a.txt", "0" * 64, 2, "utf-8", DocumentMeta()), (Mention("Region", "重庆市", "重庆", ev, ev),), ())
+>>> part = document_part(x, fmt=Formats(base_iri="https://w3id.org/chuanyu-kg/id/"))
+>>> part.triples   # the document's 6 triples and one annotation of 13
+19
+>>> g = build_graph([x], base_iri="https://w3id.org/chuanyu-kg/id/")
+>>> len(g)       # plus class, two labels, alt label, mentionedIn and four lexicon facts
+29
 """
 
 from __future__ import annotations
 
-import gc
 import hashlib
-import re
 from collections.abc import Iterable
+from dataclasses import dataclass
 
-import pyoxigraph as ox
-from rdflib import RDF, RDFS, XSD, Graph, Literal, URIRef
-from rdflib.namespace import DCTERMS, OWL, PROV, SKOS
+from rdflib import Graph
 
 from kg.lexicon import load_lexicon
-from kg.model import Entity, Evidence, Relation, SourceDocument
-from kg.resolve import mint_iri
-from kg.vocab import CY, OA, ONTOLOGY_IRI, PREFIXES
+from kg.model import Entity, Extraction, Relation, SourceDocument
+from kg.resolve import Summary, merge, mint_iri, summarize_extraction
+from kg.serialize import (
+    ANNOTATION_TRIPLES,
+    CY,
+    DCTERMS,
+    NON_NEGATIVE,
+    RDF,
+    RDF_TYPE,
+    RDFS,
+    SKOS,
+    XSD,
+    XSD_STRING,
+    Annotation,
+    Block,
+    Formats,
+    Iri,
+    Lit,
+    Object,
+)
 
-#: One triple: ``(subject, predicate is not rdf:type, predicate, object is an IRI,
-#: object, language, datatype)`` — all strings but the two flags, so that the natural tuple
-#: order is the export order (per subject: rdf:type first, then by predicate and object).
-Row = tuple[str, bool, str, bool, str, str, str]
-
-_TYPE = str(RDF.type)
-_XSD_STRING = str(XSD.string)
-_BAD = re.compile("[\ud800-\udfff\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+#: Evidences per entity and document that a :class:`DocumentPart` keeps for the view.
+SAMPLE_PER_DOCUMENT = 3
 
 
 def _h(*parts: object) -> str:
     return hashlib.blake2b("\x1f".join(map(str, parts)).encode("utf-8", "surrogatepass"), digest_size=8).hexdigest()
 
 
-def document_iri(file_name: str, *, base_iri: str) -> URIRef:
-    return URIRef(f"{base_iri.rstrip('/')}/document/{_h(file_name)}")
+def document_iri(file_name: str, *, base_iri: str) -> str:
+    """The IRI of the source document called ``file_name``."""
+    return f"{base_iri.rstrip('/')}/document/{_h(file_name)}"
 
 
-def clean_literal(text: str) -> str:
-    """Text safe for every RDF serialisation: lone surrogates and C0 controls become U+FFFD.
-
-    >>> clean_literal("a\\ud800b\\x00c\\n")
-    'a\\ufffdb\\ufffdc\\n'
-    """
-    return _BAD.sub("\ufffd", text)
+def statement_iri(s: str, p: str, o: str, *, base_iri: str) -> str:
+    """The IRI of the ``rdf:Statement`` reifying ``s p o``."""
+    return f"{base_iri.rstrip('/')}/statement/{_h(s, p, o)}"
 
 
-class _Triples:
-    """Collects triples as :data:`Row` tuples (a set: duplicates vanish as in a graph)."""
-
-    def __init__(self) -> None:
-        self.rows: set[Row] = set()
-
-    def iri(self, s: str, p: str, o: str) -> None:
-        self.rows.add((s, p != _TYPE, p, True, o, "", ""))
-
-    def lit(self, s: str, p: str, value: str, *, lang: str = "", datatype: str = "") -> None:
-        self.rows.add((s, p != _TYPE, p, False, value, lang, datatype))
-
-    def zh(self, s: str, p: str, value: str) -> None:
-        self.lit(s, p, clean_literal(value), lang="zh")
+def block(subject: str, pairs: Iterable[tuple[str, Object]]) -> Block:
+    """A block with duplicates removed and pairs in the stable order (rdf:type first)."""
+    return Block(subject, tuple(sorted(set(pairs), key=lambda po: (po[0] != RDF_TYPE, po[0], isinstance(po[1], Lit), po[1]))))
 
 
-def graph_triples(
-    entities: Iterable[Entity],
-    *,
-    base_iri: str,
-    relations: Iterable[Relation] = (),
-    documents: Iterable[SourceDocument] = (),
-) -> list[ox.Triple]:
-    """The graph's triples, deduplicated, in the stable export order.
+@dataclass(frozen=True)
+class DocumentPart:
+    """One document's contribution: its summary, and its own triples written as
+    ``ttl`` (also the body of its TriG graph), ``nt`` and ``jsonld`` (node objects,
+    comma-separated), UTF-8 encoded (ready to copy into the files, cheap to cache)."""
 
-    >>> graph_triples([], base_iri="https://w3id.org/chuanyu-kg/id/")
-    []
-    """
-    enabled = gc.isenabled()
-    gc.disable()  # hundreds of thousands of acyclic tuples: the cyclic collector only rescans them
-    try:
-        return _ox_triples(sorted(_rows(entities, base_iri=base_iri, relations=relations, documents=documents)))
-    finally:
-        if enabled:
-            gc.enable()
+    source: SourceDocument
+    iri: str
+    summary: Summary
+    triples: int
+    ttl: bytes
+    nt: bytes
+    jsonld: bytes
 
 
-def _ox_triples(rows: list[Row]) -> list[ox.Triple]:
-    out: list[ox.Triple] = []
-    predicates: dict[str, ox.NamedNode] = {}
-    last, subject = None, None
-    triple = ox.Triple
-    for row in rows:  # rows of one subject are adjacent: make its node once
-        if row[0] != last:
-            last, subject = row[0], ox.NamedNode(row[0])
-        p = predicates.get(row[2])
-        if p is None:
-            p = predicates[row[2]] = ox.NamedNode(row[2])
-        out.append(triple(subject, p, _object(row)))
-    return out
+def document_block(d: SourceDocument, *, iri: str, base_iri: str, author_known: bool) -> Block:
+    """The ``cy:SourceDocument`` description of ``d``."""
+    m = d.meta
+    pairs: list[tuple[str, Object]] = [
+        (RDF_TYPE, Iri(CY + "SourceDocument")),
+        (CY + "fileName", Lit(d.file_name)),
+        (RDFS + "label", Lit(m.title or d.file_name, lang="zh")),
+        (CY + "sha256", Lit(d.sha256)),
+        (CY + "characterCount", Lit(str(int(d.characters)), datatype=XSD + "integer")),
+        (CY + "encoding", Lit(d.encoding)),
+    ]
+    if m.title:
+        pairs.append((DCTERMS + "title", Lit(m.title, lang="zh")))
+    if m.date:
+        pairs.append((DCTERMS + "date", Lit(m.date, datatype=XSD + "date")))
+    if m.number:
+        pairs.append((CY + "documentNumber", Lit(m.number)))
+    if m.addressee:
+        pairs.append((CY + "addressee", Lit(m.addressee, lang="zh")))
+    if m.author and author_known:  # only an author that is an entity of the graph
+        pairs.append((CY + "author", Iri(mint_iri(f"Agency:{m.author}", base_iri=base_iri))))
+    if m.jurisdiction:
+        pairs.append((CY + "jurisdiction", Lit(m.jurisdiction, lang="zh")))
+    return block(iri, pairs)
 
 
-def build_graph(
-    entities: Iterable[Entity],
-    *,
-    base_iri: str,
-    relations: Iterable[Relation] = (),
-    documents: Iterable[SourceDocument] = (),
-) -> Graph:
-    """The same triples as :func:`graph_triples`, as an rdflib graph with the project prefixes."""
-    g = Graph()
-    for prefix, ns in PREFIXES.items():
-        g.bind(prefix, ns, override=True, replace=True)
-    for s, _, p, is_iri, o, lang, dt in _rows(entities, base_iri=base_iri, relations=relations, documents=documents):
-        obj = URIRef(o) if is_iri else Literal(o, lang=lang or None, datatype=URIRef(dt) if dt else None)
-        g.add((URIRef(s), URIRef(p), obj))
-    return g
+def document_part(extraction: Extraction, *, fmt: Formats) -> DocumentPart:
+    """Everything ``extraction``'s document adds on its own (see the module docstring)."""
+    base = fmt.base
+    d = extraction.document
+    iri = document_iri(d.file_name, base_iri=base)
+    summary = summarize_extraction(extraction)
+    keys = summary.keys
+    doc = document_block(d, iri=iri, base_iri=base, author_known=f"Agency:{d.meta.author}" in keys)
+    annotations: set[Annotation] = set()
+    for key, ev in summary.evidence:
+        body = mint_iri(key, base_iri=base)
+        annotations.add(Annotation(ev.start, ev.end, "identifying", body, _h(body, ev.doc, ev.start, ev.end), iri, ev.exact))
+    for s, p, o, ev in summary.relations:
+        st = statement_iri(mint_iri(s, base_iri=base), CY + p, mint_iri(o, base_iri=base), base_iri=base)
+        annotations.add(Annotation(ev.start, ev.end, "describing", st, _h(st, ev.doc, ev.start, ev.end), iri, ev.exact))
+    ordered = sorted(annotations)
+    ttl, nt, jsonld = fmt.annotations(ordered)
+    return DocumentPart(
+        source=d,
+        iri=iri,
+        summary=summary.trimmed(per_key=SAMPLE_PER_DOCUMENT),
+        triples=len(doc.pairs) + ANNOTATION_TRIPLES * len(ordered),
+        ttl=(fmt.ttl(doc) + ttl).encode("utf-8"),
+        nt=(fmt.nt(doc) + nt).encode("utf-8"),
+        jsonld=(fmt.jsonld(doc) + (",\n" + jsonld if jsonld else "")).encode("utf-8"),
+    )
 
 
-_NAMED: dict[str, ox.NamedNode] = {}
+def _lexicon_pairs(e: Entity, iri_of: dict[str, str], label_key: dict[str, str]) -> tuple[list, list]:
+    """Facts the lexicons know about ``e``: ``(document-independent pairs, English alt labels)``."""
+    place = load_lexicon().places.get(e.label)
+    facts: list[tuple[str, Object]] = []
+    english: list[tuple[str, Object]] = []
+    if place is None:
+        return facts, english
+    if place.code:
+        facts.append((SKOS + "notation", Lit(place.code, datatype=XSD_STRING)))
+        facts.append((CY + "adminCode", Lit(place.code)))
+    if place.level:
+        facts.append((CY + "adminLevel", Lit(place.level)))
+    if place.english:
+        english.append((SKOS + "altLabel", Lit(place.english, lang="en")))
+    parent = label_key.get(place.parent) if place.parent else None
+    if parent:
+        facts.append((CY + ("flowsInto" if e.type == "River" else "withinRegion"), Iri(iri_of[parent])))
+    return facts, english
 
 
-def _node(iri: str) -> ox.NamedNode:
-    n = _NAMED.get(iri)
-    if n is None:
-        n = ox.NamedNode(iri)
-        if len(_NAMED) < 10_000:
-            _NAMED[iri] = n
-    return n
+@dataclass(frozen=True)
+class EntityView:
+    """The blocks of the merged entities and relations, for the single-graph formats and
+    for TriG (document-independent facts in the default graph, the rest per document)."""
+
+    blocks: tuple[Block, ...]  # entities, then statements: everything but the documents' own triples
+    default_graph: tuple[Block, ...]  # lexicon facts no document states
+    names: dict[str, Block]  # entity IRI → its class and labels (repeated in each document's graph)
+    mentioned: dict[str, tuple[str, ...]]  # file name → IRIs of the entities it mentions
+    relations: dict[str, tuple[Block, ...]]  # file name → the relations and statements it gives evidence for
 
 
-def _object(row: Row) -> ox.NamedNode | ox.Literal:
-    _, _, _, is_iri, o, lang, dt = row
-    if is_iri:
-        return ox.NamedNode(o)
-    if lang:
-        return ox.Literal(o, language=lang)
-    if dt and dt != _XSD_STRING:
-        return ox.Literal(o, datatype=_node(dt))
-    return ox.Literal(o)
-
-
-def _rows(
-    entities: Iterable[Entity],
-    *,
-    base_iri: str,
-    relations: Iterable[Relation] = (),
-    documents: Iterable[SourceDocument] = (),
-) -> set[Row]:
-    t = _Triples()
-    lex = load_lexicon()
+def entity_view(entities: list[Entity], relations: list[Relation], *, base_iri: str) -> EntityView:
+    """Blocks of ``entities`` and ``relations`` (see :class:`EntityView`)."""
     base = base_iri.rstrip("/")
-    doc_iri: dict[str, str] = {}
+    iri_of = {e.key: mint_iri(e.key, base_iri=base) for e in entities}
+    label_key = {e.label: e.key for e in entities}
+    doc_iri: dict[str, Iri] = {}
 
-    def doc_node(name: str) -> str:
+    def doc_node(name: str) -> Iri:
         if name not in doc_iri:
-            doc_iri[name] = f"{base}/document/{_h(name)}"
+            doc_iri[name] = Iri(document_iri(name, base_iri=base))
         return doc_iri[name]
 
-    entities = list(entities)
-    iri_of = {e.key: mint_iri(e.key, base_iri=base_iri) for e in entities}
-    docs = {d.file_name: d for d in documents}
-    for d in docs.values():
-        _add_document(t, d, doc_node(d.file_name), base_iri=base_iri, known=iri_of)
-    label_of = {e.label: e.key for e in entities}
-    identifying, describing = str(OA.identifying), str(OA.describing)
+    out_rel: dict[str, list[tuple[str, Object]]] = {}
+    statements: list[Block] = []
+    local: dict[str, dict[str, list[tuple[str, Object]]]] = {}  # file → subject → relation / statement pairs
+    for r in relations:
+        s, o, p = iri_of[r.subject], iri_of[r.object], CY + r.predicate
+        st = statement_iri(s, p, o, base_iri=base)
+        st_pairs = [(RDF_TYPE, Iri(RDF + "Statement")), (RDF + "subject", Iri(s)), (RDF + "predicate", Iri(p)), (RDF + "object", Iri(o))]
+        statements.append(block(st, st_pairs))
+        out_rel.setdefault(s, []).append((p, Iri(o)))
+        for doc in sorted({ev.doc for ev in r.evidence}):
+            g = local.setdefault(doc, {})
+            g.setdefault(s, []).append((p, Iri(o)))
+            g.setdefault(st, []).extend(st_pairs)
+    blocks, default = [], []
+    names_of: dict[str, Block] = {}
+    mentioned: dict[str, list[str]] = {}
     for e in entities:
         node = iri_of[e.key]
-        t.iri(node, _TYPE, str(CY[e.type]))
-        t.zh(node, str(RDFS.label), e.label)
-        t.zh(node, str(SKOS.prefLabel), e.label)
-        for alias in e.aliases:
-            t.zh(node, str(SKOS.altLabel), alias)
-        for doc in e.documents:
-            t.iri(node, str(CY.mentionedIn), doc_node(doc))
-        for ev in e.mentions:
-            _annotate(t, node, ev, base=base, source=doc_node(ev.doc), motivation=identifying)
-        _add_lexicon_facts(t, e, node, lex, iri_of, label_of)
-    for r in relations:
-        s, o = iri_of.get(r.subject), iri_of.get(r.object)
-        if s is None or o is None:
-            continue
-        p = str(CY[r.predicate])
-        t.iri(s, p, o)
-        st = f"{base}/statement/{_h(s, p, o)}"
-        t.iri(st, _TYPE, str(RDF.Statement))
-        t.iri(st, str(RDF.subject), s)
-        t.iri(st, str(RDF.predicate), p)
-        t.iri(st, str(RDF.object), o)
-        for ev in r.evidence:
-            _annotate(t, st, ev, base=base, source=doc_node(ev.doc), motivation=describing)
-    return t.rows
+        names: list[tuple[str, Object]] = [(RDF_TYPE, Iri(CY + e.type)), (RDFS + "label", Lit(e.label, lang="zh")),
+                                           (SKOS + "prefLabel", Lit(e.label, lang="zh"))]
+        names += [(SKOS + "altLabel", Lit(a, lang="zh")) for a in e.aliases]
+        facts, english = _lexicon_pairs(e, iri_of, label_key)
+        names += english
+        names_of[node] = block(node, names)
+        mentioned_in = [(CY + "mentionedIn", doc_node(d)) for d in e.documents]
+        blocks.append(block(node, names + mentioned_in + facts + out_rel.get(node, [])))
+        if facts:
+            default.append(block(node, facts))
+        for d in e.documents:
+            mentioned.setdefault(d, []).append(node)
+    blocks.sort(key=lambda b: b.subject)
+    statements.sort(key=lambda b: b.subject)
+    default.sort(key=lambda b: b.subject)
+    return EntityView(
+        blocks=tuple(blocks + statements),
+        default_graph=tuple(default),
+        names=names_of,
+        mentioned={d: tuple(sorted(nodes)) for d, nodes in mentioned.items()},
+        relations={d: tuple(block(s, pairs) for s, pairs in sorted(g.items())) for d, g in local.items()},
+    )
 
 
-def _add_document(t: _Triples, d: SourceDocument, node: str, *, base_iri: str, known: dict[str, str]) -> None:
-    t.iri(node, _TYPE, str(CY.SourceDocument))
-    t.lit(node, str(CY.fileName), clean_literal(d.file_name))
-    t.lit(node, str(RDFS.label), clean_literal(d.meta.title or d.file_name), lang="zh")
-    t.lit(node, str(CY.sha256), d.sha256)
-    t.lit(node, str(CY.characterCount), str(int(d.characters)), datatype=str(XSD.integer))
-    t.lit(node, str(CY.encoding), d.encoding)
-    if d.meta.title:
-        t.zh(node, str(DCTERMS.title), d.meta.title)
-    if d.meta.date:
-        t.lit(node, str(DCTERMS.date), d.meta.date, datatype=str(XSD.date))
-    if d.meta.number:
-        t.lit(node, str(CY.documentNumber), clean_literal(d.meta.number))
-    if d.meta.addressee:
-        t.zh(node, str(CY.addressee), d.meta.addressee)
-    author = known.get(f"Agency:{d.meta.author}") if d.meta.author else None
-    if author:  # only an author that is an entity of the graph
-        t.iri(node, str(CY.author), author)
-    if d.meta.jurisdiction:
-        t.zh(node, str(CY.jurisdiction), d.meta.jurisdiction)
+def graph_turtle(parts: Iterable[DocumentPart], *, fmt: Formats, evidence_limit: int | None = None) -> tuple[str, int, list[Entity], list[Relation]]:
+    """The whole graph of ``parts`` as one Turtle text (for small graphs and tests), its
+    triple count, and the merged entities and relations."""
+    parts = list(parts)
+    entities, relations = merge((p.summary for p in parts), evidence_limit=evidence_limit)
+    view = entity_view(entities, relations, base_iri=fmt.base)
+    text = fmt.ttl_header() + "".join(fmt.ttl(b) for b in view.blocks) + b"".join(p.ttl for p in parts).decode("utf-8")
+    return text, sum(len(b.pairs) for b in view.blocks) + sum(p.triples for p in parts), entities, relations
 
 
-_OA = {name: str(getattr(OA, name)) for name in (
-    "Annotation", "motivatedBy", "hasBody", "hasTarget", "SpecificResource", "hasSource", "hasSelector",
-    "TextPositionSelector", "start", "end", "TextQuoteSelector", "exact")}
-_NNI = str(XSD.nonNegativeInteger)
+def build_graph(extractions: Iterable[Extraction], *, base_iri: str) -> Graph:
+    """The graph of ``extractions`` as an rdflib :class:`~rdflib.Graph` (the same triples as
+    ``kg build`` writes), for use from Python."""
+    fmt = Formats(base_iri=base_iri)
+    text, _n, _e, _r = graph_turtle((document_part(x, fmt=fmt) for x in extractions), fmt=fmt)
+    g = Graph()
+    for prefix, ns in fmt.prefixes.items():
+        g.bind(prefix, ns, override=True, replace=True)
+    return g.parse(data=text, format="turtle")
 
 
-def _annotate(t: _Triples, body: str, ev: Evidence, *, base: str, source: str, motivation: str) -> None:
-    a = f"{base}/annotation/{_h(body, ev.doc, ev.start, ev.end)}"
-    tg, ps, qs = f"{a}-target", f"{a}-position", f"{a}-quote"
-    oa = _OA
-    t.iri(a, _TYPE, oa["Annotation"])
-    t.iri(a, oa["motivatedBy"], motivation)
-    t.iri(a, oa["hasBody"], body)
-    t.iri(a, oa["hasTarget"], tg)
-    t.iri(tg, _TYPE, oa["SpecificResource"])
-    t.iri(tg, oa["hasSource"], source)
-    t.iri(tg, oa["hasSelector"], ps)
-    t.iri(tg, oa["hasSelector"], qs)
-    t.iri(ps, _TYPE, oa["TextPositionSelector"])
-    t.lit(ps, oa["start"], str(int(ev.start)), datatype=_NNI)
-    t.lit(ps, oa["end"], str(int(ev.end)), datatype=_NNI)
-    t.iri(qs, _TYPE, oa["TextQuoteSelector"])
-    t.lit(qs, oa["exact"], clean_literal(ev.exact))
-
-
-def _add_lexicon_facts(t: _Triples, e: Entity, node: str, lex, iri_of, label_of) -> None:
-    place = lex.places.get(e.label)
-    if place is None:
-        return
-    if place.code:
-        t.lit(node, str(SKOS.notation), place.code, datatype=_XSD_STRING)
-        t.lit(node, str(CY.adminCode), place.code)
-    if place.level:
-        t.lit(node, str(CY.adminLevel), place.level)
-    if place.english:
-        t.lit(node, str(SKOS.altLabel), place.english, lang="en")
-    if place.parent:
-        parent_key = label_of.get(place.parent)
-        if parent_key:
-            t.iri(node, str(CY.flowsInto if e.type == "River" else CY.withinRegion), iri_of[parent_key])
-
-
-__all__ = ["build_graph", "graph_triples", "clean_literal", "document_iri", "OWL", "PROV", "ONTOLOGY_IRI"]
+__all__ = ["DocumentPart", "EntityView", "block", "build_graph", "document_iri", "document_part", "entity_view",
+           "graph_turtle", "statement_iri", "NON_NEGATIVE"]

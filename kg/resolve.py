@@ -5,6 +5,10 @@ titles the name without a trailing parenthetical (年份, 试行, 征求意见�
 ``《…方案（2023—2025年）》`` and ``…方案`` are one node.  Keys do not depend on the
 corpus, so the same entity gets the same IRI in every build.
 
+Resolution runs in two steps so that a large corpus streams: :func:`summarize` reduces one
+document's mentions to what identity needs (keys, names, evidence), and :func:`merge`
+combines the summaries of every document into entities and relations.
+
 >>> from kg.model import Evidence, Mention
 >>> ev = Evidence("a.txt", 0, 2, "川渝")
 >>> ents, _ = resolve([], mentions=[Mention("Region", "重庆市", "重庆", ev, ev)])
@@ -17,24 +21,34 @@ from __future__ import annotations
 import hashlib
 from collections import Counter, defaultdict
 from collections.abc import Iterable
+from dataclasses import dataclass
+from functools import lru_cache
 
 from kg.ingest import to_simplified
 from kg.model import TITLED_TYPES, Entity, Evidence, Extraction, Mention, Relation, RelationMention
 from kg.rules import base_title, clean_name
 
 
+@lru_cache(maxsize=1 << 16)
 def resolution_key(type_: str, name: str) -> str:
     """The identity of an entity of ``type_`` called ``name``.
 
     >>> resolution_key("Programme", "《川渝大氣污染防治聯動工作方案（2023—2025年）》")
     'Programme:川渝大气污染防治联动工作方案'
     """
-    n = clean_name(to_simplified(name))
+    n = simple_name(name)
     if type_ in TITLED_TYPES:
         n = base_title(n)
     return f"{type_}:{n}"
 
 
+@lru_cache(maxsize=1 << 16)
+def simple_name(name: str) -> str:
+    """``name`` simplified and without marks (quotes, book-title marks, spaces)."""
+    return clean_name(to_simplified(name))
+
+
+@lru_cache(maxsize=1 << 16)
 def mint_iri(key: str, *, base_iri: str) -> str:
     """The one place IRIs are made: ``<base>/<type>/<16 hex digits of the key's hash>``.
 
@@ -46,57 +60,130 @@ def mint_iri(key: str, *, base_iri: str) -> str:
     return f"{base_iri.rstrip('/')}/{type_.lower()}/{digest}"
 
 
+@dataclass(frozen=True)
+class Summary:
+    """What identity needs from some mentions (usually one document's), all sorted tuples.
+
+    ``names``: ``(key, type, name, count)``; ``surfaces``: ``(key, surface)``;
+    ``documents``: ``(key, file name)``; ``evidence``: ``(key, evidence)`` — per document, the
+    entity's own mentions, or the sentences implying it when it has none there;
+    ``relations``: ``(subject key, predicate, object key, evidence)``.
+    """
+
+    names: tuple[tuple[str, str, str, int], ...] = ()
+    surfaces: tuple[tuple[str, str], ...] = ()
+    documents: tuple[tuple[str, str], ...] = ()
+    evidence: tuple[tuple[str, Evidence], ...] = ()
+    relations: tuple[tuple[str, str, str, Evidence], ...] = ()
+
+    @property
+    def keys(self) -> frozenset[str]:
+        return frozenset(k for k, _ in self.documents)
+
+    def trimmed(self, *, per_key: int) -> Summary:
+        """The same summary keeping at most ``per_key`` evidences per entity (for memory)."""
+        seen: Counter[str] = Counter()
+        kept = []
+        for key, ev in self.evidence:
+            if seen[key] < per_key:
+                seen[key] += 1
+                kept.append((key, ev))
+        return Summary(self.names, self.surfaces, self.documents, tuple(kept), self.relations)
+
+
+def summarize(mentions: Iterable[Mention], relations: Iterable[RelationMention] = ()) -> Summary:
+    """Reduce mentions (and relation mentions) to a :class:`Summary`.
+
+    >>> ev = Evidence("a.txt", 0, 2, "川渝")
+    >>> s = summarize([Mention("Region", "重庆市", "重庆", ev, ev)])
+    >>> s.names, s.surfaces
+    ((('Region:重庆市', 'Region', '重庆市', 1),), (('Region:重庆市', '重庆'),))
+    """
+    names: Counter[tuple[str, str, str]] = Counter()
+    surfaces: set[tuple[str, str]] = set()
+    docs: set[tuple[str, str]] = set()
+    explicit: dict[tuple[str, str], set[Evidence]] = defaultdict(set)
+    implied: dict[tuple[str, str], set[Evidence]] = defaultdict(set)  # sentences naming it only by implication
+    for m in mentions:
+        key = resolution_key(m.type, m.name)
+        names[(key, m.type, simple_name(m.name))] += 1
+        surface = clean_name(m.surface)
+        if surface:
+            surfaces.add((key, surface))
+        doc = (key, m.evidence.doc)
+        docs.add(doc)
+        (implied if m.source == "implied" else explicit)[doc].add(m.evidence)
+    evidence = {(key, ev) for doc, evs in (implied | explicit).items() for key in (doc[0],) for ev in evs}
+    known = {k for k, _ in docs}
+    rels = set()
+    for r in relations:
+        s, o = resolution_key(r.subject_type, r.subject), resolution_key(r.object_type, r.object)
+        if s in known and o in known:
+            rels.add((s, r.predicate, o, r.evidence))
+    return Summary(
+        names=tuple(sorted((k, t, n, c) for (k, t, n), c in names.items())),
+        surfaces=tuple(sorted(surfaces)),
+        documents=tuple(sorted(docs)),
+        evidence=tuple(sorted(evidence)),
+        relations=tuple(sorted(rels)),
+    )
+
+
 def _label(names: Counter[str]) -> str:
     # the most used full name; ties: the longest, then code-point order
     return sorted(names.items(), key=lambda kv: (-kv[1], -len(kv[0]), kv[0]))[0][0]
+
+
+def merge(summaries: Iterable[Summary], *, evidence_limit: int | None = None) -> tuple[list[Entity], list[Relation]]:
+    """Entities and relations (sorted) of all ``summaries``; ``Entity.mentions`` keeps the
+    first ``evidence_limit`` evidences of each entity (all with ``None``)."""
+    names: dict[str, Counter[str]] = defaultdict(Counter)
+    surfaces: dict[str, set[str]] = defaultdict(set)
+    docs: dict[str, set[str]] = defaultdict(set)
+    evid: dict[str, set[Evidence]] = defaultdict(set)
+    types: dict[str, str] = {}
+    rel_evidence: dict[tuple[str, str, str], set[Evidence]] = defaultdict(set)
+    for s in summaries:
+        for key, type_, name, count in s.names:
+            types[key] = type_
+            names[key][name] += count
+        for key, surface in s.surfaces:
+            surfaces[key].add(surface)
+        for key, doc in s.documents:
+            docs[key].add(doc)
+        for key, ev in s.evidence:
+            evid[key].add(ev)
+        for subj, pred, obj, ev in s.relations:
+            rel_evidence[(subj, pred, obj)].add(ev)
+    entities = []
+    for key in sorted(types):
+        label = _label(names[key])
+        aliases = (set(names[key]) | {to_simplified(s) for s in surfaces[key]} | surfaces[key]) - {label}
+        mentions = sorted(evid[key])
+        entities.append(Entity(
+            key=key,
+            type=types[key],
+            label=label,
+            aliases=tuple(sorted(a for a in aliases if a)),
+            documents=tuple(sorted(docs[key])),
+            mentions=tuple(mentions if evidence_limit is None else mentions[:evidence_limit]),
+        ))
+    relations = [Relation(s, p, o, tuple(sorted(ev))) for (s, p, o), ev in sorted(rel_evidence.items())
+                 if s in types and o in types]
+    return entities, relations
+
+
+def summarize_extraction(extraction: Extraction) -> Summary:
+    """:func:`summarize` of one document's extraction."""
+    return summarize(extraction.mentions, extraction.relations)
 
 
 def resolve(
     extractions: Iterable[Extraction], *, mentions: Iterable[Mention] = ()
 ) -> tuple[list[Entity], list[Relation]]:
     """Merge mentions into entities and relation mentions into relations (sorted)."""
-    names: dict[str, Counter[str]] = defaultdict(Counter)
-    surfaces: dict[str, set[str]] = defaultdict(set)
-    docs: dict[str, set[str]] = defaultdict(set)
-    evid: dict[str, set[Evidence]] = defaultdict(set)
-    implied: dict[str, set[Evidence]] = defaultdict(set)  # sentences naming an entity only by implication
-    types: dict[str, str] = {}
-    rel_evidence: dict[tuple[str, str, str], set[Evidence]] = defaultdict(set)
-    all_mentions = list(mentions)
-    rel_mentions: list[RelationMention] = []
-    for ex in extractions:
-        all_mentions.extend(ex.mentions)
-        rel_mentions.extend(ex.relations)
-    for m in all_mentions:
-        key = resolution_key(m.type, m.name)
-        types[key] = m.type
-        names[key][clean_name(to_simplified(m.name))] += 1
-        surface = clean_name(m.surface)
-        if surface:
-            surfaces[key].add(surface)
-        docs[key].add(m.evidence.doc)
-        if m.source != "implied":
-            evid[key].add(m.evidence)
-        else:
-            implied[key].add(m.evidence)
-    for r in rel_mentions:
-        s = resolution_key(r.subject_type, r.subject)
-        o = resolution_key(r.object_type, r.object)
-        if s in types and o in types:
-            rel_evidence[(s, r.predicate, o)].add(r.evidence)
-    entities = []
-    for key in sorted(types):
-        label = _label(names[key])
-        aliases = (set(names[key]) | {to_simplified(s) for s in surfaces[key]} | surfaces[key]) - {label}
-        entities.append(
-            Entity(
-                key=key,
-                type=types[key],
-                label=label,
-                aliases=tuple(sorted(a for a in aliases if a)),
-                documents=tuple(sorted(docs[key])),
-                mentions=tuple(sorted(evid[key] or implied[key])),
-            )
-        )
-    relations = [Relation(s, p, o, tuple(sorted(ev))) for (s, p, o), ev in sorted(rel_evidence.items())]
-    return entities, relations
+    summaries = [summarize_extraction(x) for x in extractions]
+    extra = list(mentions)
+    if extra:
+        summaries.append(summarize(extra))
+    return merge(summaries)

@@ -1,0 +1,303 @@
+"""Serialise: triples → Turtle, N-Triples, JSON-LD and TriG text, without an RDF library.
+
+The build writes hundreds of thousands of triples per megabyte of source text, most of them
+evidence annotations of one fixed shape.  Going through a generic RDF API costs microseconds
+per triple and format; here a :class:`Block` (one subject and its predicate–object pairs)
+is rendered straight to text, and an :class:`Annotation` (13 triples) through one template
+per format.  Every literal is escaped for the format it goes into; IRIs are either the
+project's own (minted from hashes under a validated base) or vocabulary terms.
+
+>>> fmt = Formats(base_iri="https://w3id.org/chuanyu-kg/id/")
+>>> b = Block(fmt.node("region/1"), ((RDF_TYPE, Iri(CY + "Region")), (RDFS + "label", Lit('川"渝', lang="zh"))))
+>>> print(fmt.ttl(b), end="")
+id:region\\/1 a cy:Region ;
+	rdfs:label "川\\"渝"@zh .
+>>> print(fmt.nt(b), end="")
+<https://w3id.org/chuanyu-kg/id/region/1> <http://www.w3.org/1999/02/22-rdf-syntax-ns#type> <https://w3id.org/chuanyu-kg/ontology#Region> .
+<https://w3id.org/chuanyu-kg/id/region/1> <http://www.w3.org/2000/01/rdf-schema#label> "川\\"渝"@zh .
+>>> fmt.jsonld(b)
+'{"@id": "id:region/1", "@type": ["cy:Region"], "rdfs:label": [{"@language": "zh", "@value": "川\\\\"渝"}]}'
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import dataclass
+from typing import NamedTuple
+
+from kg.errors import KGError
+from kg.vocab import CY as _CY
+from kg.vocab import OA as _OA
+from kg.vocab import PREFIXES
+
+CY = str(_CY._NS)
+OA = str(_OA._NS)
+RDF = PREFIXES["rdf"]
+RDFS = PREFIXES["rdfs"]
+SKOS = PREFIXES["skos"]
+XSD = PREFIXES["xsd"]
+DCTERMS = PREFIXES["dcterms"]
+RDF_TYPE = RDF + "type"
+XSD_STRING = XSD + "string"
+NON_NEGATIVE = XSD + "nonNegativeInteger"
+
+_BAD = re.compile("[\ud800-\udfff\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+_NEEDS_ESCAPE = re.compile(r'[\\"\n\r]')
+_ESCAPES = {"\\": "\\\\", '"': '\\"', "\n": "\\n", "\r": "\\r"}
+# characters no IRI may contain (RFC 3987 / Turtle IRIREF)
+_IRI_BAD = re.compile(r'[\x00-\x20<>"{}|^`\\]')
+
+
+def clean_literal(text: str) -> str:
+    """Text safe for every RDF serialisation: lone surrogates and C0 controls become U+FFFD.
+
+    >>> clean_literal("a\\ud800b\\x00c\\n")
+    'a\\ufffdb\\ufffdc\\n'
+    """
+    return _BAD.sub("\ufffd", text)
+
+
+def escape_string(text: str) -> str:
+    """``text`` (already :func:`clean_literal`) as the inside of a Turtle / N-Triples string.
+
+    >>> print(escape_string('a"b\\\\c\\n'))
+    a\\"b\\\\c\\n
+    """
+    if _NEEDS_ESCAPE.search(text) is None:
+        return text
+    return _NEEDS_ESCAPE.sub(lambda m: _ESCAPES[m.group()], text)
+
+
+def check_base_iri(base_iri: str) -> str:
+    """``base_iri`` without its trailing slash, or :class:`KGError` if it cannot be an IRI base.
+
+    >>> check_base_iri("https://example.org/kg/")
+    'https://example.org/kg'
+    >>> check_base_iri("not an iri")
+    Traceback (most recent call last):
+    kg.errors.KGError: the base IRI must be an absolute http(s) IRI without spaces or <>"{}|^`\\ (got 'not an iri')
+    """
+    base = base_iri.rstrip("/")
+    if not re.match(r"^https?://[^/]", base) or _IRI_BAD.search(base) or "#" in base or "?" in base:
+        raise KGError(f"the base IRI must be an absolute http(s) IRI without spaces or <>\"{{}}|^`\\ (got {base_iri!r})")
+    return base
+
+
+class Iri(str):
+    """An IRI object (a ``str`` subclass so that blocks sort and compare as text)."""
+
+    __slots__ = ()
+
+
+class Lit(NamedTuple):
+    """A literal: its text, and a language tag or a datatype IRI (neither: ``xsd:string``)."""
+
+    value: str
+    lang: str = ""
+    datatype: str = ""
+
+
+Object = Iri | Lit
+
+
+@dataclass(frozen=True)
+class Block:
+    """One subject and its ``(predicate, object)`` pairs, in the order they are written."""
+
+    subject: str
+    pairs: tuple[tuple[str, Object], ...]
+
+
+class Annotation(NamedTuple):
+    """One W3C Web Annotation: ``body`` is identified (an entity, ``identifying``) or
+    described (an ``rdf:Statement``, ``describing``) by the text ``exact`` at
+    ``[start, end)`` of ``source``.  Written as 13 triples under the IRI
+    ``<base>/annotation/<key>`` (and ``…-target``, ``…-position``, ``…-quote``)."""
+
+    start: int
+    end: int
+    motivation: str  # "identifying" | "describing"
+    body: str
+    key: str  # hex digits, unique per body, document and span
+    source: str
+    exact: str
+
+
+class Formats:
+    """Renders blocks and annotations in the four formats, for one base IRI."""
+
+    def __init__(self, *, base_iri: str) -> None:
+        self.base = check_base_iri(base_iri)
+        self.prefixes = dict(PREFIXES, id=self.base + "/")
+        # longest namespace first, so that a prefix never shadows a longer one
+        self._spaces = sorted(((ns, p) for p, ns in self.prefixes.items()), key=lambda x: -len(x[0]))
+        self._ttl_cache: dict[str, str] = {}
+        self._json_cache: dict[str, str] = {}
+
+    # ------------------------------------------------------------------ terms
+    def node(self, local: str) -> Iri:
+        """The IRI of a resource of the graph: ``<base>/<local>``."""
+        return Iri(f"{self.base}/{local}")
+
+    def ttl_iri(self, iri: str) -> str:
+        """An IRI in Turtle: ``prefix:local`` when a prefix covers it, else ``<iri>``."""
+        out = self._ttl_cache.get(iri)
+        if out is None:
+            out = f"<{iri}>"
+            for ns, prefix in self._spaces:
+                if iri.startswith(ns):
+                    local = iri[len(ns):]
+                    if re.fullmatch(r"[A-Za-z][A-Za-z0-9_/-]*", local) and not local.endswith("/"):
+                        out = f"{prefix}:{local.replace('/', chr(92) + '/')}"
+                    break
+            if iri.startswith(self.base + "/") and len(self._ttl_cache) > 200_000:
+                return out  # do not cache every resource of a huge graph
+            self._ttl_cache[iri] = out
+        return out
+
+    def json_iri(self, iri: str) -> str:
+        """An IRI as a JSON-LD compact IRI (``prefix:local``) or absolute IRI."""
+        out = self._json_cache.get(iri)
+        if out is None:
+            out = iri
+            for ns, prefix in self._spaces:
+                if iri.startswith(ns) and len(iri) > len(ns) and not iri[len(ns):].startswith("//"):
+                    out = f"{prefix}:{iri[len(ns):]}"
+                    break
+            if iri.startswith(self.base + "/") and len(self._json_cache) > 200_000:
+                return out
+            self._json_cache[iri] = out
+        return out
+
+    def _ttl_object(self, o: Object) -> str:
+        if isinstance(o, Iri):
+            return self.ttl_iri(o)
+        text = f'"{escape_string(clean_literal(o.value))}"'
+        if o.lang:
+            return f"{text}@{o.lang}"
+        if o.datatype and o.datatype != XSD_STRING:
+            return f"{text}^^{self.ttl_iri(o.datatype)}"
+        return text
+
+    @staticmethod
+    def _nt_object(o: Object) -> str:
+        if isinstance(o, Iri):
+            return f"<{o}>"
+        text = f'"{escape_string(clean_literal(o.value))}"'
+        if o.lang:
+            return f"{text}@{o.lang}"
+        if o.datatype and o.datatype != XSD_STRING:
+            return f"{text}^^<{o.datatype}>"
+        return text
+
+    def _json_object(self, o: Object) -> dict:
+        if isinstance(o, Iri):
+            return {"@id": self.json_iri(o)}
+        if o.lang:
+            return {"@language": o.lang, "@value": clean_literal(o.value)}
+        if o.datatype and o.datatype != XSD_STRING:
+            return {"@type": self.json_iri(o.datatype), "@value": clean_literal(o.value)}
+        return {"@value": clean_literal(o.value)}
+
+    # ------------------------------------------------------------------ blocks
+    def ttl(self, block: Block, *, indent: str = "") -> str:
+        """A block as Turtle (``a`` for rdf:type, ``;`` between predicates, ``,`` between objects)."""
+        if not block.pairs:
+            return ""
+        parts: list[str] = []
+        last = None
+        for p, o in block.pairs:
+            obj = self._ttl_object(o)
+            if p == last:
+                parts[-1] += f" , {obj}"
+            else:
+                parts.append(f"{'a' if p == RDF_TYPE else self.ttl_iri(p)} {obj}")
+                last = p
+        sep = f" ;\n{indent}\t"
+        return f"{indent}{self.ttl_iri(block.subject)} {sep.join(parts)} .\n"
+
+    def nt(self, block: Block) -> str:
+        s = f"<{block.subject}>"
+        return "".join(f"{s} <{p}> {self._nt_object(o)} .\n" for p, o in block.pairs)
+
+    def jsonld(self, block: Block) -> str:
+        """A block as one JSON-LD node object on one line (keys sorted)."""
+        node: dict[str, object] = {"@id": self.json_iri(block.subject)}
+        for p, o in block.pairs:
+            if p == RDF_TYPE and isinstance(o, Iri):
+                node.setdefault("@type", []).append(self.json_iri(o))  # type: ignore[union-attr]
+            else:
+                node.setdefault(self.json_iri(p), []).append(self._json_object(o))  # type: ignore[union-attr]
+        return json.dumps(node, ensure_ascii=False, sort_keys=True)
+
+    # ------------------------------------------------------------------ annotations
+    def annotations(self, items: list[Annotation]) -> tuple[str, str, str]:
+        """``items`` as Turtle, N-Triples and JSON-LD (node objects joined by ``,\\n``) text."""
+        ttl, nt, js = [], [], []
+        base = self.base
+        ty = f"<{RDF_TYPE}>"
+        o = OA
+        tiri, jiri = self.ttl_iri, self.json_iri
+        for a in items:
+            exact = clean_literal(a.exact)
+            quote = escape_string(exact)
+            k = a.key
+            i = f"id:annotation\\/{k}"
+            body, source = tiri(a.body), tiri(a.source)
+            ttl.append(
+                f"{i} a oa:Annotation ;\n\toa:hasBody {body} ;\n\toa:hasTarget {i}-target ;\n"
+                f"\toa:motivatedBy oa:{a.motivation} .\n"
+                f"{i}-target a oa:SpecificResource ;\n\toa:hasSelector {i}-position , {i}-quote ;\n"
+                f"\toa:hasSource {source} .\n"
+                f'{i}-position a oa:TextPositionSelector ;\n\toa:end "{a.end}"^^xsd:nonNegativeInteger ;\n'
+                f'\toa:start "{a.start}"^^xsd:nonNegativeInteger .\n'
+                f'{i}-quote a oa:TextQuoteSelector ;\n\toa:exact "{quote}" .\n'
+            )
+            n = f"<{base}/annotation/{k}"
+            t, ps, qs = f"{n}-target>", f"{n}-position>", f"{n}-quote>"
+            nt.append(
+                f"{n}> {ty} <{o}Annotation> .\n"
+                f"{n}> <{o}hasBody> <{a.body}> .\n"
+                f"{n}> <{o}hasTarget> {t} .\n"
+                f"{n}> <{o}motivatedBy> <{o}{a.motivation}> .\n"
+                f"{t} {ty} <{o}SpecificResource> .\n"
+                f"{t} <{o}hasSelector> {ps} .\n"
+                f"{t} <{o}hasSelector> {qs} .\n"
+                f"{t} <{o}hasSource> <{a.source}> .\n"
+                f"{ps} {ty} <{o}TextPositionSelector> .\n"
+                f'{ps} <{o}end> "{a.end}"^^<{NON_NEGATIVE}> .\n'
+                f'{ps} <{o}start> "{a.start}"^^<{NON_NEGATIVE}> .\n'
+                f"{qs} {ty} <{o}TextQuoteSelector> .\n"
+                f'{qs} <{o}exact> "{quote}" .\n'
+            )
+            j = f"id:annotation/{k}"
+            js.append(
+                f'{{"@id": "{j}", "@type": ["oa:Annotation"], "oa:hasBody": [{{"@id": "{jiri(a.body)}"}}], '
+                f'"oa:hasTarget": [{{"@id": "{j}-target"}}], "oa:motivatedBy": [{{"@id": "oa:{a.motivation}"}}]}},\n'
+                f'{{"@id": "{j}-target", "@type": ["oa:SpecificResource"], '
+                f'"oa:hasSelector": [{{"@id": "{j}-position"}}, {{"@id": "{j}-quote"}}], '
+                f'"oa:hasSource": [{{"@id": "{jiri(a.source)}"}}]}},\n'
+                f'{{"@id": "{j}-position", "@type": ["oa:TextPositionSelector"], '
+                f'"oa:end": [{{"@type": "xsd:nonNegativeInteger", "@value": "{a.end}"}}], '
+                f'"oa:start": [{{"@type": "xsd:nonNegativeInteger", "@value": "{a.start}"}}]}},\n'
+                f'{{"@id": "{j}-quote", "@type": ["oa:TextQuoteSelector"], '
+                f'"oa:exact": [{{"@value": {json.dumps(exact, ensure_ascii=False)}}}]}}'
+            )
+        return "".join(ttl), "".join(nt), ",\n".join(js)
+
+    # ------------------------------------------------------------------ file framing
+    def ttl_header(self) -> str:
+        return "".join(f"@prefix {p}: <{ns}> .\n" for p, ns in self.prefixes.items()) + "\n"
+
+    def jsonld_header(self) -> str:
+        context = json.dumps(self.prefixes, ensure_ascii=False, sort_keys=True)
+        return f'{{"@context": {context},\n"@graph": [\n'
+
+    @staticmethod
+    def jsonld_footer() -> str:
+        return "\n]}\n"
+
+
+#: Triples per :class:`Annotation`.
+ANNOTATION_TRIPLES = 13
