@@ -7,9 +7,9 @@ Usage (from the repository root, after ``.venv/bin/pip install -e ".[bench]"``):
 For every size it writes the corpus (:mod:`benchmarks.corpus`, deterministic), then
 measures, each in a fresh process so peak memory is that run's own:
 
-* ``build``: :func:`kg.pipeline.build` without the cache and, unless ``--validate``,
-  without the SHACL gate (pySHACL on rdflib; see docs/BENCHMARKS.md) (wall time, MB/s of source
-  bytes, peak RSS including worker processes, seconds per stage), for every ``--jobs``;
+* ``build``: :func:`kg.pipeline.build` as ``kg build --no-cache`` runs it, SHACL validation and
+  queries included (wall time, MB/s of source bytes, peak RSS including worker processes,
+  seconds per stage), for every ``--jobs``;
 * ``jieba``: ``jieba.lcut`` of every file (dictionary loaded before the clock starts);
 * ``regex``: one regular-expression pass over every file (the floor);
 * ``incremental`` (first size only): a cached build, one file changed, the rebuild.
@@ -41,7 +41,6 @@ _PRELUDE = """
 import json, os, resource, sys, time
 from pathlib import Path
 corpus, out, arg = Path(sys.argv[1]), Path(sys.argv[2]), sys.argv[3]
-VALIDATE = os.environ.get("KG_BENCH_VALIDATE") == "1"
 files = sorted(p for p in corpus.iterdir() if p.is_file())
 size = sum(p.stat().st_size for p in files)
 def peak_mb():
@@ -53,7 +52,7 @@ def peak_mb():
 _BUILD = _PRELUDE + """
 from kg.pipeline import build
 t = time.perf_counter()
-r = build([corpus], out=out, quiet=True, jobs=int(arg), cache=False, validate=VALIDATE)
+r = build([corpus], out=out, quiet=True, jobs=int(arg), cache=False)
 s = time.perf_counter() - t
 print(json.dumps({"seconds": s, "bytes": size, "documents": r.documents, "triples": r.triples,
                   "peak_mb": peak_mb(), "stages": r.timings}))
@@ -83,20 +82,20 @@ print(json.dumps({"seconds": s, "bytes": size, "documents": len(files), "hits": 
 _INCREMENTAL = _PRELUDE + """
 from kg.pipeline import build
 full_t = time.perf_counter()
-build([corpus], out=out, quiet=True, jobs=1, cache=True, validate=VALIDATE)
+build([corpus], out=out, quiet=True, jobs=1, cache=True)
 full = time.perf_counter() - full_t
 victim = files[len(files) // 2]
 victim.write_bytes(victim.read_bytes() + "两地签订《川渝跨界河流联防联控合作协议》。\\n".encode())
 t = time.perf_counter()
-r = build([corpus], out=out, quiet=True, jobs=1, cache=True, validate=VALIDATE)
+r = build([corpus], out=out, quiet=True, jobs=1, cache=True)
 s = time.perf_counter() - t
 print(json.dumps({"seconds": s, "bytes": size, "documents": r.documents, "full_seconds": full,
                   "cached": r.cached, "peak_mb": peak_mb(), "stages": r.timings}))
 """
 
 
-def _measure(script: str, corpus: Path, out: Path, arg: str = "", *, validate: bool = False) -> dict:
-    env = dict(os.environ, PYTHONPATH=str(ROOT), PYTHONHASHSEED="0", KG_BENCH_VALIDATE="1" if validate else "0")
+def _measure(script: str, corpus: Path, out: Path, arg: str = "") -> dict:
+    env = dict(os.environ, PYTHONPATH=str(ROOT))
     proc = subprocess.run([sys.executable, "-c", script, str(corpus), str(out), arg],
                           capture_output=True, text=True, env=env, cwd=ROOT)
     if proc.returncode != 0:
@@ -113,7 +112,7 @@ def _have_jieba() -> bool:
 
 
 def run(sizes: list[float], *, jobs: list[int], anchors: bool = True, incremental: bool = True,
-        workdir: str | Path | None = None, validate: bool = False) -> list[dict]:
+        workdir: str | Path | None = None) -> list[dict]:
     """Measure every size; returns one row per measurement (see the module docstring)."""
     tmp = Path(workdir) if workdir else Path(tempfile.mkdtemp(prefix="kg-bench-"))
     rows: list[dict] = []
@@ -124,7 +123,7 @@ def run(sizes: list[float], *, jobs: list[int], anchors: bool = True, incrementa
                 shutil.rmtree(corpus)
             write_corpus(corpus, megabytes=mb)
             for j in jobs:
-                r = _measure(_BUILD, corpus, tmp / f"out-{mb:g}-{j}", str(j), validate=validate)
+                r = _measure(_BUILD, corpus, tmp / f"out-{mb:g}-{j}", str(j))
                 _add(rows, {"kind": "build", "size_mb": mb, "jobs": j, **r})
             if anchors:
                 _add(rows, {"kind": "regex", "size_mb": mb, **_measure(_REGEX, corpus, tmp / "unused")})
@@ -132,7 +131,7 @@ def run(sizes: list[float], *, jobs: list[int], anchors: bool = True, incrementa
                     _add(rows, {"kind": "jieba", "size_mb": mb, **_measure(_JIEBA, corpus, tmp / "unused")})
             if incremental and n == 0:
                 _add(rows, {"kind": "incremental", "size_mb": mb, "jobs": 1,
-                            **_measure(_INCREMENTAL, corpus, tmp / f"out-{mb:g}-incremental", validate=validate)})
+                            **_measure(_INCREMENTAL, corpus, tmp / f"out-{mb:g}-incremental")})
     finally:
         if not workdir:
             shutil.rmtree(tmp, ignore_errors=True)
@@ -184,12 +183,11 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--no-incremental", action="store_true", help="skip the incremental rebuild")
     ap.add_argument("--workdir", help="keep corpora and outputs here (default: a temporary folder)")
     ap.add_argument("--json", action="store_true", help="print the rows as JSON")
-    ap.add_argument("--validate", action="store_true", help="include the SHACL gate (kg.validate) in the builds")
     args = ap.parse_args(argv)
     if not args.no_anchors and not _have_jieba():
         print("note: jieba not installed (pip install -e '.[bench]'): jieba anchor skipped", file=sys.stderr)
     rows = run(args.sizes, jobs=args.jobs, anchors=not args.no_anchors, incremental=not args.no_incremental,
-               workdir=args.workdir, validate=args.validate)
+               workdir=args.workdir)
     print(json.dumps(rows, indent=1) if args.json else report(rows), end="")
     return 0
 

@@ -32,7 +32,8 @@ GOOD = "2021年，重庆市生态环境局与四川省生态环境厅签订《�
 
 
 def _rapper_ok(rapper: str, ttl: Path) -> subprocess.CompletedProcess:
-    return subprocess.run([rapper, "-q", "-i", "turtle", "-c", str(ttl)], capture_output=True, text=True, timeout=60)
+    syntax = {".nt": "ntriples", ".trig": "trig"}.get(ttl.suffix, "turtle")
+    return subprocess.run([rapper, "-q", "-i", syntax, "-c", str(ttl)], capture_output=True, text=True, timeout=60)
 
 
 class _WellFormed(HTMLParser):
@@ -71,6 +72,14 @@ def _check_outputs(out: Path, rapper: str) -> Graph:
     assert len(store) == len(g)
     proc = _rapper_ok(rapper, ttl)
     assert proc.returncode == 0, proc.stderr
+    triples = {q.triple if isinstance(q, ox.Quad) else q for q in ox.parse(path=str(ttl), format=ox.RdfFormat.TURTLE)}
+    for name, fmt in (("kg.nt", ox.RdfFormat.N_TRIPLES), ("kg.jsonld", ox.RdfFormat.JSON_LD), ("kg.trig", ox.RdfFormat.TRIG)):
+        got = {q.triple if isinstance(q, ox.Quad) else q for q in ox.parse(path=str(out / name), format=fmt)
+               if not (isinstance(q, ox.Quad) and q.graph_name == ox.NamedNode("https://w3id.org/chuanyu-kg/ontology"))}
+        assert got == triples, name
+    for name in ("kg.nt", "kg.trig"):
+        proc = _rapper_ok(rapper, out / name)
+        assert proc.returncode == 0, (name, proc.stderr)
     _check_html((out / "graph.html").read_text(encoding="utf-8"))
     return g
 
