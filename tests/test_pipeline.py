@@ -3,14 +3,17 @@
 from __future__ import annotations
 
 import filecmp
+import importlib
 import subprocess
 from pathlib import Path
 
 import pyoxigraph as ox
+import pytest
 import rdflib
 from rdflib import RDF, RDFS
 from rdflib.namespace import SKOS
 
+from kg.errors import ValidationError
 from kg.pipeline import build
 from kg.vocab import CY, OA
 
@@ -113,3 +116,40 @@ def test_pipeline_output_does_not_depend_on_the_hash_seed(tmp_path):
         outs.append(out)
     for rel in _files(outs[0]):
         assert (outs[0] / rel).read_bytes() == (outs[1] / rel).read_bytes(), rel
+
+
+@pytest.mark.parametrize("stage", ["kg.pipeline._validate", "kg.viz.write_html"])
+def test_pipeline_failure_after_writing_publishes_nothing(tmp_path, monkeypatch, stage):
+    """A build that fails after the graph files are written (a SHACL violation, a crash in
+    the view) leaves every previous output byte-identical and no staging folder behind."""
+    src, out = tmp_path / "src", tmp_path / "out"
+    src.mkdir()
+    (src / "a.txt").write_text("两地签订《联合执法机制协议》。", encoding="utf-8")
+    build([src], out=out, quiet=True)
+    before = {p: (out / p).read_bytes() for p in _files(out)}
+    (src / "b.txt").write_text("四川省生态环境厅与重庆市生态环境局签订《嘉陵江流域协议》。", encoding="utf-8")
+
+    def fail(*_args, **_kwargs):
+        raise ValidationError("broken on purpose")
+
+    module, name = stage.rsplit(".", 1)
+    monkeypatch.setattr(importlib.import_module(module), name, fail)
+    with pytest.raises(ValidationError):
+        build([src], out=out, quiet=True)
+    assert {p: (out / p).read_bytes() for p in _files(out)} == before
+    assert not list(out.glob(".staging-*"))
+
+
+def test_pipeline_streams_documents_into_the_same_graph_as_build_graph(tmp_path):
+    """The streamed files hold exactly the triples of :func:`kg.graph.build_graph` of the same extractions."""
+    from kg.graph import build_graph
+    from kg.pipeline import extract_all
+
+    docs = sorted(SEEDS.glob("*.txt"))[:2]
+    out = tmp_path / "out"
+    result = build(docs, out=out, quiet=True, queries=False)
+    extractions, _ = extract_all(docs)
+    g = build_graph(extractions, base_iri="https://w3id.org/chuanyu-kg/id/")
+    streamed = rdflib.Graph().parse(out / "kg.ttl", format="turtle")
+    assert len(g) == len(streamed) == result.triples
+    assert set(g) == set(streamed)
