@@ -14,6 +14,7 @@ stores them as ``doc.spans["kg_mentions"]`` (label = type, kb_id = canonical nam
 from __future__ import annotations
 
 import hashlib
+import re
 from bisect import bisect_right
 from functools import lru_cache
 
@@ -132,49 +133,74 @@ def _evidence(document: Document, start: int, end: int) -> Evidence:
     return Evidence(document.file_name, o_start, o_end, document.original[o_start:o_end])
 
 
+_WHITESPACE = re.compile(r"(\s+)")
+
+
 def char_words(text: str) -> tuple[list[str], list[bool]]:
-    """Words and spaces of the ``zh`` character segmentation, in one linear pass.
+    """Words and spaces of the ``zh`` character segmentation.
 
     The same tokens as spaCy's ``ChineseTokenizer`` with ``segmenter="char"`` (every
     non-space character a token; a single following space becomes its trailing space;
     other whitespace runs are tokens), whose alignment step slices the text once per
-    character and so grows with the square of a document's length.
+    character and so grows with the square of a document's length.  The text is split
+    at whitespace runs; the characters in between are taken over in bulk.
 
     >>> char_words("川渝 两地\\n\\n协议 ")
     (['川', '渝', '两', '地', '\\n\\n', '协', '议'], [False, True, False, False, False, False, True])
     """
     words: list[str] = []
     spaces: list[bool] = []
-    i, n = 0, len(text)
-    while i < n:
-        ch = text[i]
-        if ch.isspace():
-            j = i + 1
-            while j < n and text[j].isspace():
-                j += 1
-            words.append(text[i:j])
-            spaces.append(False)
-            i = j
+    for k, piece in enumerate(_WHITESPACE.split(text)):
+        if not k % 2:  # characters (empty only before leading or after trailing whitespace)
+            words += piece
+            spaces += [False] * len(piece)
             continue
-        words.append(ch)
-        i += 1
-        if i < n and text[i] == " ":
-            spaces.append(True)
-            i += 1
-        else:
+        if piece[0] == " " and words:  # a character's single trailing space
+            spaces[-1] = True
+            piece = piece[1:]
+        if piece:
+            words.append(piece)
             spaces.append(False)
     return words, spaces
 
 
+class _OrthCache:
+    """Lexeme ids (orth hashes) of words, for one vocabulary at a time.
+
+    The strings are added to the vocabulary's string store for good, so every id can be
+    turned back into its lexeme (spaCy creates the lexeme on first use, as for a string).
+    """
+
+    def __init__(self) -> None:
+        self.vocab = None
+        self.ids: dict[str, int] = {}
+
+    def __call__(self, vocab, words: set[str]) -> dict[str, int]:
+        if vocab is not self.vocab:
+            self.vocab, self.ids = vocab, {}
+        ids, add = self.ids, vocab.strings.add
+        for w in words:
+            if w not in ids:
+                ids[w] = add(w, allow_transient=False)
+        return ids
+
+
+_orth_ids = _OrthCache()
+
+
 def make_doc(nlp: Language, text: str) -> Doc:
     """``nlp.make_doc(text)``, without the quadratic alignment for the character segmenter.
+
+    The words go to :class:`~spacy.tokens.Doc` as lexeme ids, which spares spaCy a string
+    hash per token.
 
     >>> [t.text for t in make_doc(make_pipeline(), "两地 协议")]
     ['两', '地', '协', '议']
     """
     if getattr(nlp.tokenizer, "segmenter", None) == "char":
         words, spaces = char_words(text)
-        return Doc(nlp.vocab, words=words, spaces=spaces)
+        ids = _orth_ids(nlp.vocab, set(words))
+        return Doc(nlp.vocab, words=list(map(ids.__getitem__, words)), spaces=spaces)
     return nlp.make_doc(text)
 
 
