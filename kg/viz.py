@@ -4,19 +4,34 @@ vis-network (shipped inside the ``pyvis`` package) is inlined and a Content-Secu
 forbids every fetch, so the page makes no network request.  Graph data travels as JSON
 inside a ``<script type="application/json">`` element with ``<``, ``>`` and ``&`` escaped,
 and the page inserts document text with ``textContent`` only, so text from documents can
-never run as markup.
+never run as markup.  The page header links to ``ontology.html`` (written by the build into
+the same folder) with a relative link.
 
-The layout is computed here (networkx, fixed seed, integer coordinates), so the page draws
-at once with physics off and the same graph always gives the same bytes; a checkbox runs
-physics on demand and it stops again once the network is stable.
+The layout is computed here (a seeded Fruchterman–Reingold in numpy for components of up to
+:data:`SPRING_LIMIT` nodes, breadth-first rings for bigger ones, integer coordinates), so the
+page draws at once with physics off.  Everything is ordered by entity key and evidence, never
+by set or dict iteration, so the same graph always gives the same bytes, whatever the input
+order or ``PYTHONHASHSEED``; a checkbox runs physics on demand and it stops again once the
+network is stable.
+
+Size stays bounded on big graphs: the page shows at most :data:`MAX_NODES` entities — the
+most connected ones (ties by key) — and at most :data:`MAX_EDGES` relations among them, and
+says so in a visible note that gives how many entities and relations are hidden and where to
+see them all (``kg.ttl`` in the same folder, ``kg query`` / ``kg stats``; ``write_html(...,
+max_nodes=...)`` draws more).  Each node and edge carries at most a few evidence quotes
+(:data:`MAX_MENTIONS`, :data:`MAX_CONTEXT_QUOTES`, :data:`MAX_EDGE_QUOTES`) from a shared,
+deduplicated table of sentences; names are highlighted in them by the page.  Entity mentions
+are optional: nodes without any still show their relations' evidence.
 
 >>> html = render_html([], [], title="t")
->>> "<script src=" in html
-False
+>>> "<script src=" in html, 'href="ontology.html"' in html
+(False, True)
 """
 
 from __future__ import annotations
 
+import gc
+import heapq
 import html as html_lib
 import json
 import math
@@ -24,13 +39,18 @@ import re
 from collections import deque
 from functools import lru_cache
 from importlib import resources
+from itertools import chain
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-import networkx as nx
+import numpy as np
 
 from kg.errors import KGError
 from kg.export import atomic_write_bytes, atomic_write_text
 from kg.model import ENTITY_TYPES, RELATION_TYPES, Entity, Evidence, Relation
+
+if TYPE_CHECKING:
+    import networkx as nx
 
 COLOURS = {
     "Agency": "#1f77b4", "Region": "#2ca02c", "River": "#17becf", "Agreement": "#d62728",
@@ -48,12 +68,18 @@ CLASS_LABELS = {
 RELATION_LABELS = {
     "signedBy": "签署 signedBy", "issuedBy": "发布 issuedBy", "concerns": "涉及 concerns", "participant": "参与 participant",
 }
-#: Graphs up to this many nodes (per connected component) get a force-directed layout.
-SPRING_LIMIT = 400
-#: Evidence quotes kept per node and per edge in the page.
-MAX_MENTIONS = 20
-MAX_EDGE_QUOTES = 10
-MAX_CONTEXT_QUOTES = 10
+#: Components of up to this many nodes get a force-directed layout, bigger ones breadth-first rings.
+SPRING_LIMIT = 500
+#: The page shows at most this many entities (the most connected) and relations among them.
+MAX_NODES = 3000
+MAX_EDGES = 6000
+#: Evidence quotes kept per node (its own mentions; one sentence from each of its first relations)
+#: and per edge (the page gives the full counts).
+MAX_MENTIONS = 5
+MAX_CONTEXT_QUOTES = 5
+MAX_EDGE_QUOTES = 5
+#: Document names listed per node and per edge (the page gives the full count).
+MAX_DOCS = 40
 #: Browser flags for headless Chromium (tests and :func:`screenshot`): no sandbox, nothing phones home.
 CHROMIUM_ARGS = (
     "--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
@@ -61,11 +87,15 @@ CHROMIUM_ARGS = (
 )
 
 
+@lru_cache(maxsize=1)
 def _vis_js() -> str:
-    import pyvis
+    from importlib.util import find_spec
 
-    path = Path(pyvis.__file__).parent / "templates" / "lib" / "vis-9.1.2" / "vis-network.min.js"
-    return path.read_text(encoding="utf-8")
+    spec = find_spec("pyvis")  # its folder only: importing pyvis costs a good part of a second
+    if spec is None or not spec.submodule_search_locations:
+        raise KGError("pyvis is not installed (it ships vis-network)")
+    path = Path(list(spec.submodule_search_locations)[0]) / "templates" / "lib" / "vis-9.1.2" / "vis-network.min.js"
+    return path.read_text(encoding="utf-8").replace("</script", "<\\/script")
 
 
 def json_for_script(data: object) -> str:
@@ -80,6 +110,8 @@ def json_for_script(data: object) -> str:
 
 def highlight_spans(text: str, names: list[str] | tuple[str, ...]) -> list[list[int]]:
     """Non-overlapping ``[start, end)`` spans of ``names`` in ``text``, longest name first.
+
+    The page computes the same spans in JavaScript (``kgView.highlight``) when it shows a quote.
 
     >>> highlight_spans("重庆市和四川省签订协议，四川省", ["四川省", "四川", "重庆市"])
     [[0, 3], [4, 7], [12, 15]]
@@ -116,36 +148,106 @@ def search_variants(names: list[str]) -> list[str]:
     return sorted({t for t in (conv.convert(n) for n in names) if t not in names})
 
 
-def _quote(ev: Evidence, names: list[str]) -> list:
-    return [ev.doc, ev.start, ev.end, ev.exact, highlight_spans(ev.exact, names)]
+def _variants_of(name_lists: list[list[str]]) -> list[list[str]]:
+    """:func:`search_variants` of each list, with one call into OpenCC for all of them."""
+    flat = [n for names in name_lists for n in names]
+    if any("\n" in n for n in flat):
+        return [search_variants(names) for names in name_lists]
+    converted = _s2t().convert("\n".join(flat)).split("\n") if flat else []
+    if len(converted) != len(flat):  # pragma: no cover - OpenCC keeps line breaks
+        return [search_variants(names) for names in name_lists]
+    out, at = [], 0
+    for names in name_lists:
+        out.append(sorted({t for t in converted[at:at + len(names)] if t not in names}))
+        at += len(names)
+    return out
 
 
-def _spring(g: nx.Graph, nodes: list[str]) -> dict[str, tuple[float, float]]:
-    # a fresh graph in sorted order: subgraph views iterate a set, which depends on the hash seed
-    sub = nx.Graph()
-    sub.add_nodes_from(nodes)
-    sub.add_edges_from(sorted(tuple(sorted(e)) for e in g.subgraph(nodes).edges()))
-    if len(nodes) == 1:
-        return {nodes[0]: (0.0, 0.0)}
-    pos = nx.spring_layout(sub, seed=7, iterations=100, k=2.0 / math.sqrt(len(nodes)))
-    scale = 110 * math.sqrt(len(nodes))
-    return {n: (float(pos[n][0]) * scale, float(pos[n][1]) * scale) for n in nodes}
+# ---- layout ------------------------------------------------------------------------------
 
 
-def _radial(g: nx.Graph, nodes: list[str]) -> dict[str, tuple[float, float]]:
+def _components(n: int, adj: list[list[int]]) -> list[list[int]]:
+    """Connected components as sorted index lists, largest first (ties: smallest index first)."""
+    comp_of = [-1] * n
+    comps: list[list[int]] = []
+    for s in range(n):
+        if comp_of[s] != -1:
+            continue
+        comp_of[s] = len(comps)
+        members = [s]
+        queue = deque([s])
+        while queue:
+            u = queue.popleft()
+            for v in adj[u]:
+                if comp_of[v] == -1:
+                    comp_of[v] = len(comps)
+                    members.append(v)
+                    queue.append(v)
+        members.sort()
+        comps.append(members)
+    comps.sort(key=lambda c: (-len(c), c[0]))
+    return comps
+
+
+def _force(nodes: list[int], adj: list[list[int]]) -> list[tuple[float, float]]:
+    """Fruchterman–Reingold (as networkx's ``spring_layout``, seeded) with dense numpy arrays.
+
+    Iterations shrink as components grow, from 80 down to 30; coordinates are centred and
+    scaled to ``110 * sqrt(len(nodes))`` like the rings of :func:`_radial`.
+    """
+    n = len(nodes)
+    if n == 1:
+        return [(0.0, 0.0)]
+    if n == 2:
+        return [(-80.0, 0.0), (80.0, 0.0)]
+    local = {v: i for i, v in enumerate(nodes)}
+    pairs = [(local[u], local[v]) for u in nodes for v in adj[u] if u < v]
+    src = np.array([p[0] for p in pairs], dtype=np.intp)
+    dst = np.array([p[1] for p in pairs], dtype=np.intp)
+    rng = np.random.default_rng(7)
+    x, y = rng.random(n), rng.random(n)
+    k = 2.0 / math.sqrt(n)
+    k2 = k * k
+    iterations = max(30, min(80, 12000 // n))
+    t = 0.1 * max(np.ptp(x), np.ptp(y))
+    dt = t / (iterations + 1)
+    for _ in range(iterations):
+        dx = x[:, None] - x[None, :]
+        dy = y[:, None] - y[None, :]
+        f = dx * dx
+        f += dy * dy
+        np.maximum(f, 1e-4, out=f)
+        np.divide(k2, f, out=f)  # repulsion k²/d, over d to scale the unit vector
+        disp_x = (dx * f).sum(axis=1)
+        disp_y = (dy * f).sum(axis=1)
+        ex, ey = x[src] - x[dst], y[src] - y[dst]
+        pull = np.maximum(np.hypot(ex, ey), 0.01) / k  # attraction d²/k, over d
+        ax, ay = ex * pull, ey * pull
+        disp_x -= np.bincount(src, ax, n) - np.bincount(dst, ax, n)
+        disp_y -= np.bincount(src, ay, n) - np.bincount(dst, ay, n)
+        length = np.hypot(disp_x, disp_y)
+        length[length < 0.01] = 0.1
+        x += disp_x * (t / length)
+        y += disp_y * (t / length)
+        t -= dt
+    x -= x.mean()
+    y -= y.mean()
+    scale = 110 * math.sqrt(n) / max(float(np.abs(x).max()), float(np.abs(y).max()), 1e-9)
+    return list(zip((x * scale).tolist(), (y * scale).tolist(), strict=True))
+
+
+def _radial(nodes: list[int], adj: list[list[int]], degree: list[int]) -> list[tuple[float, float]]:
     """Rings of breadth-first levels around the best-connected node; children sit near their parent."""
-    root = min(nodes, key=lambda n: (-g.degree(n), n))
+    root = min(nodes, key=lambda v: (-degree[v], v))
     angle = {root: 0.0}
     levels = [[root]]
-    seen = {root}
-    queue = deque([root])
-    parent: dict[str, str] = {}
+    parent: dict[int, int] = {}
     depth = {root: 0}
+    queue = deque([root])
     while queue:
         u = queue.popleft()
-        for v in sorted(g.neighbors(u)):
-            if v not in seen:
-                seen.add(v)
+        for v in adj[u]:
+            if v not in depth:
                 parent[v] = u
                 depth[v] = depth[u] + 1
                 if depth[v] == len(levels):
@@ -155,110 +257,196 @@ def _radial(g: nx.Graph, nodes: list[str]) -> dict[str, tuple[float, float]]:
     pos = {root: (0.0, 0.0)}
     radius = 0.0
     for level in levels[1:]:
-        level.sort(key=lambda n: (angle[parent[n]], n))
+        level.sort(key=lambda v: (angle[parent[v]], v))
         radius = max(radius + 160.0, len(level) * 26.0 / (2 * math.pi))
-        for i, n in enumerate(level):
+        for i, v in enumerate(level):
             a = 2 * math.pi * i / len(level)
-            angle[n] = a
-            pos[n] = (radius * math.cos(a), radius * math.sin(a))
-    return pos
+            angle[v] = a
+            pos[v] = (radius * math.cos(a), radius * math.sin(a))
+    return [pos[v] for v in nodes]
 
 
-def layout(g: nx.Graph) -> dict[str, tuple[int, int]]:
-    """Integer canvas coordinates for every node: deterministic, fast on thousands of nodes.
-
-    Components of up to :data:`SPRING_LIMIT` nodes get a seeded spring layout, larger ones
-    concentric breadth-first rings; components are packed in rows, largest first.
-
-    >>> g = nx.path_graph(["a", "b", "c"])
-    >>> pos = layout(g); sorted(pos) == ["a", "b", "c"] and all(isinstance(v, int) for p in pos.values() for v in p)
-    True
-    """
-    comps = sorted((sorted(c) for c in nx.connected_components(g)), key=lambda c: (-len(c), c[0]))
-    placed: dict[str, tuple[int, int]] = {}
+def _layout(n: int, pairs: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    """Integer positions of nodes ``0..n-1`` joined by ``pairs``; a pure function of its arguments."""
+    nbrs: list[set[int]] = [set() for _ in range(n)]
+    for u, v in pairs:
+        if u != v:
+            nbrs[u].add(v)
+            nbrs[v].add(u)
+    adj = [sorted(s) for s in nbrs]
+    degree = [len(a) for a in adj]
+    boxes = []
     row_width = 0.0
-    boxes: list[tuple[list[str], dict[str, tuple[float, float]], float, float]] = []
-    for comp in comps:
-        pos = _spring(g, comp) if len(comp) <= SPRING_LIMIT else _radial(g, comp)
-        xs = [p[0] for p in pos.values()]
-        ys = [p[1] for p in pos.values()]
-        boxes.append((comp, pos, max(xs) - min(xs) + 240, max(ys) - min(ys) + 160))
-        row_width = max(row_width, boxes[-1][2])
-    row_width = max(row_width, 1.6 * math.sqrt(sum(w * h for _, _, w, h in boxes)))
+    for comp in _components(n, adj):
+        pos = _force(comp, adj) if len(comp) <= SPRING_LIMIT else _radial(comp, adj, degree)
+        xs = [p[0] for p in pos]
+        ys = [p[1] for p in pos]
+        minx, miny = min(xs), min(ys)
+        boxes.append((comp, pos, minx, miny, max(xs) - minx + 240, max(ys) - miny + 160))
+        row_width = max(row_width, boxes[-1][4])
+    row_width = max(row_width, 1.6 * math.sqrt(sum(b[4] * b[5] for b in boxes)))
+    placed: list[tuple[int, int]] = [(0, 0)] * n
     x = y = row_h = 0.0
-    for comp, pos, w, h in boxes:
+    for comp, pos, minx, miny, w, h in boxes:
         if x and x + w > row_width:
             x, y, row_h = 0.0, y + row_h, 0.0
-        minx = min(p[0] for p in pos.values())
-        miny = min(p[1] for p in pos.values())
-        for n in comp:
-            placed[n] = (round(x + pos[n][0] - minx + 60), round(y + pos[n][1] - miny + 60))
+        for v, (px, py) in zip(comp, pos, strict=True):
+            placed[v] = (round(x + px - minx + 60), round(y + py - miny + 60))
         x += w
         row_h = max(row_h, h)
     return placed
 
 
-def graph_data(entities: list[Entity], relations: list[Relation]) -> dict:
+def layout(g: nx.Graph) -> dict[str, tuple[int, int]]:
+    """Integer canvas coordinates for every node: deterministic, fast on thousands of nodes.
+
+    Components of up to :data:`SPRING_LIMIT` nodes get a seeded force-directed layout, larger
+    ones concentric breadth-first rings; components are packed in rows, largest first.  Nodes
+    are taken in sorted order, so neither insertion order nor the hash seed matters.
+
+    >>> import networkx as nx
+    >>> g = nx.path_graph(["a", "b", "c"])
+    >>> pos = layout(g); sorted(pos) == ["a", "b", "c"] and all(isinstance(v, int) for p in pos.values() for v in p)
+    True
+    """
+    keys = sorted(g.nodes)
+    index = {k: i for i, k in enumerate(keys)}
+    pos = _layout(len(keys), [(index[u], index[v]) for u, v in g.edges()])
+    return dict(zip(keys, pos, strict=True))
+
+
+# ---- page data ---------------------------------------------------------------------------
+
+
+def graph_data(entities: list[Entity], relations: list[Relation], *, max_nodes: int = MAX_NODES,
+               max_edges: int = MAX_EDGES) -> dict:
     """The page's data: nodes with layout, size, names and quotes; edges with their evidence.
 
-    >>> from kg.model import Evidence
+    Quotes are indices into ``texts`` (``[doc, start, end, exact]``, each sentence once).
+    Only the ``max_nodes`` most connected entities and ``max_edges`` relations among them
+    are kept; ``total`` counts everything.  Entity keys are unique; relations with the same
+    subject, predicate and object are merged.
+
     >>> ev = Evidence("a.txt", 0, 9, "甲局和乙局签订《协议》")
     >>> es = [Entity("Agency:甲局", "Agency", "甲局", (), ("a.txt",), (Evidence("a.txt", 0, 2, "甲局"),)),
-    ...       Entity("Agreement:协议", "Agreement", "协议", (), ("a.txt",), (Evidence("a.txt", 8, 10, "协议"),))]
+    ...       Entity("Agreement:协议", "Agreement", "协议", (), ("a.txt",), ())]
     >>> d = graph_data(es, [Relation("Agreement:协议", "signedBy", "Agency:甲局", (ev,))])
-    >>> [n["degree"] for n in d["nodes"]], d["edges"][0]["quotes"][0][4]
-    ([1, 1], [[0, 2], [8, 10]])
+    >>> [n["degree"] for n in d["nodes"]], [d["texts"][i] for i in d["edges"][0]["quotes"]], d["total"]
+    ([1, 1], [['a.txt', 0, 9, '甲局和乙局签订《协议》']], {'nodes': 2, 'edges': 1})
     """
-    entities = sorted(entities, key=lambda e: e.key)
-    relations = sorted(relations, key=lambda r: (r.subject, r.predicate, r.object))
-    names = {e.key: [e.label, *e.aliases] for e in entities}
-    g = nx.Graph()
-    g.add_nodes_from(names)
-    for r in relations:
-        if r.subject in names and r.object in names:
-            g.add_edge(r.subject, r.object)
-    degree = dict(g.degree())
-    top = max(degree.values(), default=0) or 1
-    pos = layout(g)
-    context: dict[str, list[Evidence]] = {}
-    for r in relations:
-        for key in (r.subject, r.object):
-            context.setdefault(key, []).extend(r.evidence)
-    nodes = []
+    by_key: dict[str, Entity] = {}
     for e in entities:
-        sentences = sorted(set(context.get(e.key, ())))[:MAX_CONTEXT_QUOTES]
-        nodes.append({
-            "id": e.key, "label": e.label, "type": e.type, "aliases": list(e.aliases), "docs": list(e.documents),
-            "variants": search_variants(names[e.key]),
-            "mentions": [_quote(ev, names[e.key]) for ev in e.mentions[:MAX_MENTIONS]],
-            "mentionCount": len(e.mentions),
-            "quotes": [_quote(ev, names[e.key]) for ev in sentences],
-            "degree": degree.get(e.key, 0),
-            "size": round(10 + 22 * math.sqrt(degree.get(e.key, 0) / top), 1),
-            "x": pos[e.key][0], "y": pos[e.key][1],
+        by_key.setdefault(e.key, e)
+    keys = sorted(by_key)
+    index = {k: i for i, k in enumerate(keys)}
+    evidence: dict[tuple[str, str, str], list[Evidence]] = {}
+    for r in relations:
+        if r.subject in index and r.object in index:
+            evidence.setdefault((r.subject, r.predicate, r.object), []).extend(r.evidence)
+    rel_keys = sorted(evidence)
+    rel_ends = [(index[s], index[o]) for s, _, o in rel_keys]
+    n = len(keys)
+    nbrs: list[set[int]] = [set() for _ in range(n)]
+    incident: list[list[int]] = [[] for _ in range(n)]
+    for j, (u, v) in enumerate(rel_ends):
+        incident[u].append(j)
+        if u != v:
+            incident[v].append(j)
+            nbrs[u].add(v)
+            nbrs[v].add(u)
+    degree = [len(s) for s in nbrs]
+
+    # the most connected entities (ties by key), then the relations among them
+    shown = list(range(n))
+    if n > max_nodes:
+        shown = sorted(sorted(range(n), key=lambda i: (-degree[i], i))[:max_nodes])
+    rank = {i: r for r, i in enumerate(sorted(shown, key=lambda i: (-degree[i], i)))}
+    edges_shown = [j for j, (u, v) in enumerate(rel_ends) if u in rank and v in rank]
+    if len(edges_shown) > max_edges:
+        edges_shown = sorted(sorted(edges_shown, key=lambda j: (max(rank[rel_ends[j][0]], rank[rel_ends[j][1]]), j))[:max_edges])
+    local = {i: p for p, i in enumerate(shown)}
+    pos = _layout(len(shown), [(local[rel_ends[j][0]], local[rel_ends[j][1]]) for j in edges_shown])
+    top = max((degree[i] for i in shown), default=0) or 1
+
+    texts: dict[tuple[str, int, int, str], int] = {}
+
+    def text_ids(quotes) -> list[int]:
+        return [texts.setdefault(q, len(texts)) for q in quotes]
+
+    def as_tuples(evs) -> set[tuple[str, int, int, str]]:
+        return {(ev.doc, ev.start, ev.end, ev.exact) for ev in evs}
+
+    edges = []
+    edge_quotes: dict[int, list[tuple[str, int, int, str]]] = {}
+    for j in edges_shown:
+        s, pred, o = rel_keys[j]
+        quotes = edge_quotes[j] = sorted(as_tuples(evidence[rel_keys[j]]))
+        docs = sorted({q[0] for q in quotes})
+        edges.append({
+            "from": s, "to": o, "predicate": pred, "docs": docs[:MAX_DOCS], "docCount": len(docs),
+            "quotes": text_ids(quotes[:MAX_EDGE_QUOTES]), "quoteCount": len(quotes),
         })
-    edges = [
-        {
-            "id": f"{r.subject}|{r.predicate}|{r.object}", "from": r.subject, "to": r.object, "predicate": r.predicate,
-            "label": RELATION_LABELS.get(r.predicate, r.predicate),
-            "docs": sorted({ev.doc for ev in r.evidence}),
-            "quotes": [_quote(ev, names[r.subject] + names[r.object]) for ev in r.evidence[:MAX_EDGE_QUOTES]],
-            "quoteCount": len(r.evidence),
-        }
-        for r in relations
-        if r.subject in names and r.object in names
-    ]
+
+    def context(i: int) -> list[tuple[str, int, int, str]]:
+        """The first sentence of each of a node's first relations, drawn ones first."""
+        picked: set[tuple[str, int, int, str]] = set()
+        drawn = (j for j in incident[i] if j in edge_quotes)
+        hidden = (j for j in incident[i] if j not in edge_quotes)
+        for j in chain(drawn, hidden):
+            quotes = edge_quotes.get(j) or as_tuples(evidence[rel_keys[j]])
+            if quotes:
+                picked.add(min(quotes))
+                if len(picked) == MAX_CONTEXT_QUOTES:
+                    break
+        return sorted(picked)
+
+    shown_entities = [by_key[keys[i]] for i in shown]
+    variants = _variants_of([[e.label, *e.aliases] for e in shown_entities])
+    nodes = []
+    for p, (i, e) in enumerate(zip(shown, shown_entities, strict=True)):
+        docs = sorted(set(e.documents))
+        nodes.append({
+            "id": e.key, "label": e.label, "type": e.type, "aliases": list(e.aliases),
+            "docs": docs[:MAX_DOCS], "docCount": len(docs), "variants": variants[p],
+            "mentions": text_ids(heapq.nsmallest(MAX_MENTIONS, as_tuples(e.mentions))),
+            "mentionCount": len(e.mentions),
+            "quotes": text_ids(context(i)),
+            "degree": degree[i],
+            "size": round(10 + 22 * math.sqrt(degree[i] / top), 1),
+            "x": pos[p][0], "y": pos[p][1],
+        })
     return {
-        "nodes": nodes, "edges": edges,
+        "nodes": nodes, "edges": edges, "texts": [list(t) for t in texts],
+        "total": {"nodes": n, "edges": len(rel_keys)},
         "classes": [{"id": t, "label": CLASS_LABELS[t], "colour": COLOURS[t], "shape": SHAPES[t]} for t in ENTITY_TYPES],
         "relations": [{"id": p, "label": RELATION_LABELS[p]} for p in RELATION_TYPES],
     }
 
 
-_SLOT = re.compile(r"/\*VIS_JS\*/|__GRAPH_JSON__|__TITLE_JSON__|__TITLE__")
+def hidden_note(data: dict) -> str:
+    """The page's note on entities and relations left out of the view ("" when none are).
+
+    >>> hidden_note({"nodes": [{}], "edges": [], "total": {"nodes": 3, "edges": 2}})[:12]
+    '只显示连接最多的 1 个'
+    """
+    nodes, edges = len(data["nodes"]), len(data["edges"])
+    total_nodes, total_edges = data["total"]["nodes"], data["total"]["edges"]
+    if nodes == total_nodes and edges == total_edges:
+        return ""
+    return (
+        f"只显示连接最多的 {nodes:,} 个实体（共 {total_nodes:,} 个）及其间 {edges:,} 条关系（共 {total_edges:,} 条）；"
+        f"另有 {total_nodes - nodes:,} 个实体、{total_edges - edges:,} 条关系未画出，搜索也找不到它们。"
+        f"全部数据在本页同一文件夹的 kg.ttl 里，可用 kg query / kg stats 查询。 "
+        f"Showing the {nodes:,} most-connected of {total_nodes:,} entities and {edges:,} of {total_edges:,} relations; "
+        f"{total_nodes - nodes:,} entities and {total_edges - edges:,} relations are hidden (search does not find them). "
+        f"Everything is in kg.ttl next to this page: query it with kg query NAME (or your own .rq) and kg stats."
+    )
 
 
-def render_html(entities: list[Entity], relations: list[Relation], *, title: str) -> str:
+_SLOT = re.compile(r"/\*VIS_JS\*/|__GRAPH_JSON__|__TITLE_JSON__|__TITLE__|__HIDDEN_NOTE__")
+
+
+def render_html(entities: list[Entity], relations: list[Relation], *, title: str, max_nodes: int = MAX_NODES) -> str:
     """The whole page as one string: every script and style inline.
 
     >>> page = render_html([], [], title="<script>x</script>")
@@ -266,17 +454,28 @@ def render_html(entities: list[Entity], relations: list[Relation], *, title: str
     (False, True)
     """
     template = resources.files("kg").joinpath("viz/template.html").read_text(encoding="utf-8")
+    enabled = gc.isenabled()
+    gc.disable()  # many small acyclic tuples and dicts: the cyclic collector would only rescan them
+    try:
+        data = graph_data(entities, relations, max_nodes=max_nodes, max_edges=max(MAX_EDGES, 2 * max_nodes))
+        data_json = json_for_script(data)
+    finally:
+        if enabled:
+            gc.enable()
+    note = hidden_note(data)
     values = {
-        "/*VIS_JS*/": _vis_js().replace("</script", "<\\/script"),
-        "__GRAPH_JSON__": json_for_script(graph_data(entities, relations)),
+        "/*VIS_JS*/": _vis_js(),
+        "__GRAPH_JSON__": data_json,
         "__TITLE_JSON__": json_for_script(title),
         "__TITLE__": html_lib.escape(title),
+        "__HIDDEN_NOTE__": f'<p id="hidden-note" class="note">{html_lib.escape(note)}</p>' if note else "",
     }
     return _SLOT.sub(lambda m: values[m.group(0)], template)
 
 
-def write_html(entities: list[Entity], relations: list[Relation], path: str | Path, *, title: str = "chuanyu-kg") -> None:
-    """Write the network view to ``path``.
+def write_html(entities: list[Entity], relations: list[Relation], path: str | Path, *, title: str = "chuanyu-kg",
+               max_nodes: int = MAX_NODES) -> None:
+    """Write the network view to ``path`` (at most ``max_nodes`` entities drawn, the most connected).
 
     >>> import tempfile, pathlib
     >>> p = pathlib.Path(tempfile.mkdtemp()) / "g.html"
@@ -284,7 +483,7 @@ def write_html(entities: list[Entity], relations: list[Relation], path: str | Pa
     >>> "<title>空图</title>" in p.read_text(encoding="utf-8")
     True
     """
-    atomic_write_text(path, render_html(entities, relations, title=title))
+    atomic_write_text(path, render_html(entities, relations, title=title, max_nodes=max_nodes))
 
 
 def screenshot(html_path: str | Path, png_path: str | Path, *, width: int = 1400, height: int = 900,

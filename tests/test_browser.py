@@ -11,9 +11,9 @@ from pathlib import Path
 
 import pytest
 
-from kg.model import RELATION_TYPES
-from kg.viz import CHROMIUM_ARGS, search_variants, write_html
-from tests.test_viz import MARKUP, small_graph, synthetic_graph
+from kg.model import RELATION_TYPES, Entity
+from kg.viz import CHROMIUM_ARGS, MAX_NODES, highlight_spans, search_variants, write_html
+from tests.test_viz import MARKUP, big_graph, small_graph, synthetic_graph
 
 CHROMIUM = "/usr/bin/chromium"
 LARGE_NODES = 5000
@@ -107,6 +107,51 @@ def test_browser_seed_page_loads_offline_without_errors(open_page, seed_build, s
     legend = page.js("document.getElementById('class-filters').innerText")
     for kind, count in Counter(e.type for e in result.entities).items():
         assert kind in legend and str(count) in legend
+
+
+def test_browser_ontology_link_is_visible_and_opens_the_page_next_to_it(open_page, seed_build, seed_page_path):
+    _, out = seed_build
+    assert (out / "ontology.html").exists(), "the build writes ontology.html next to graph.html"
+    page = open_page(seed_page_path)
+    link = page.page.locator("#ontology-link")
+    assert link.is_visible()
+    assert link.get_attribute("href") == "ontology.html"
+    assert "Ontology" in link.inner_text() and "本体" in link.inner_text()
+    box = link.bounding_box()
+    assert box and box["y"] < 100  # in the header, not below the fold
+    link.click()
+    page.page.wait_for_load_state()
+    assert page.page.url == (out / "ontology.html").resolve().as_uri()
+    assert all(u.startswith("file://") for u in page.requests)
+
+
+@pytest.mark.parametrize(
+    ("text", "names"),
+    [
+        ("重庆市和四川省签订协议，四川省", ["四川省", "四川", "重庆市"]),
+        ("四川省四川", ["四川", "四川省"]),
+        ("无关文字", ["四川"]),
+        ("<b>四川</b>", ["四川", ""]),
+        ("长江长江长江上游", ["长江", "长江长江", "江上"]),
+    ],
+)
+def test_browser_highlight_matches_python(open_page, tmp_path, text, names):
+    es, rs = small_graph()
+    write_html(es, rs, tmp_path / "g.html", title="t")
+    page = open_page(tmp_path / "g.html")
+    assert page.js("([t, n]) => kgView.highlight(t, n)", [text, names]) == highlight_spans(text, names)
+
+
+def test_browser_entity_without_mentions_shows_relation_evidence(open_page, tmp_path):
+    es, rs = small_graph()
+    bare = [Entity(e.key, e.type, e.label, e.aliases, e.documents, ()) for e in es]
+    write_html(bare, rs, tmp_path / "g.html", title="t")
+    page = open_page(tmp_path / "g.html")
+    page.js("id => kgView.showNode(id)", es[2].key)
+    panel = page.js("document.getElementById('panel').innerText")
+    assert "提及 mentions" not in panel and "证据句 evidence sentences" in panel
+    assert es[2].label in page.js("[...document.querySelectorAll('#panel mark')].map(m => m.textContent)")
+    assert page.errors == []
 
 
 def _named_entities(result):
@@ -260,19 +305,39 @@ def test_browser_large_graph_is_interactive_within_budget(open_page, tmp_path, r
     started = time.perf_counter()
     page = open_page(tmp_path / "large.html", width=1300, height=850)
     ready_s = time.perf_counter() - started
-    target = es[LARGE_NODES // 2]
+    shown = min(LARGE_NODES, MAX_NODES)
+    assert page.js("kgView.nodes.length") == shown
+    ids = set(page.js("kgView.data.nodes.map(n => n.id)"))
+    target = next(e for e in es[LARGE_NODES // 2:] if e.key in ids)
     page.page.fill("#search", target.aliases[0])
     page.page.press("#search", "Enter")
     assert page.js("kgView.network.getSelectedNodes()") == [target.key]
+    agencies = sum(e.type == "Agency" and e.key in ids for e in es)
     page.page.uncheck("#class-filters input[data-filter='Agency']")
-    assert page.visible_nodes() == LARGE_NODES - sum(e.type == "Agency" for e in es)
+    assert page.visible_nodes() == shown - agencies
     interactive_s = time.perf_counter() - started
     record_property("large_graph_write_s", round(write_s, 2))
     record_property("large_graph_ready_s", round(ready_s, 2))
     record_property("large_graph_interactive_s", round(interactive_s, 2))
-    print(f"\nlarge graph ({LARGE_NODES} nodes, {len(rs)} edges): write_html {write_s:.2f} s, "
+    print(f"\nlarge graph ({LARGE_NODES} entities, {len(rs)} relations; {shown} drawn): write_html {write_s:.2f} s, "
           f"page ready {ready_s:.2f} s, search + filter done {interactive_s:.2f} s")
-    assert page.js("kgView.nodes.length") == LARGE_NODES
+    if LARGE_NODES > MAX_NODES:
+        note = page.page.locator("#hidden-note")
+        assert note.is_visible()
+        assert f"{LARGE_NODES - shown:,}" in note.inner_text() and "kg.ttl" in note.inner_text()
+        assert f"graph: {LARGE_NODES} nodes" in page.js("document.getElementById('status').textContent")
     assert interactive_s < LARGE_BUDGET_S
     assert page.errors == [] and page.requests == [page.url]
 
+
+def test_browser_huge_graph_draws_the_most_connected(open_page, tmp_path):
+    es, rs = big_graph(20_000, 40_000)
+    write_html(es, rs, tmp_path / "huge.html", title="huge")
+    page = open_page(tmp_path / "huge.html")
+    assert page.js("kgView.nodes.length") == MAX_NODES
+    assert page.page.locator("#hidden-note").is_visible()
+    hub = page.js("kgView.data.nodes.reduce((a, b) => (b.degree > a.degree ? b : a)).id")
+    page.js("id => kgView.focusNode(id)", hub)
+    assert page.js("document.getElementById('panel').dataset.id") == hub
+    assert "shown, degree" in page.js("document.getElementById('panel').innerText")
+    assert page.errors == [] and page.requests == [page.url]

@@ -12,6 +12,8 @@ from kg.errors import KGError
 from kg.model import ENTITY_TYPES, RELATION_TYPES, Entity, Evidence, Relation
 from kg.viz import (
     CLASS_LABELS,
+    MAX_EDGE_QUOTES,
+    MAX_NODES,
     RELATION_LABELS,
     graph_data,
     highlight_spans,
@@ -140,9 +142,10 @@ def test_viz_graph_data_has_every_entity_and_bilingual_labels():
     d = graph_data(es, rs)
     assert sorted(n["id"] for n in d["nodes"]) == sorted(e.key for e in es)
     assert len(d["edges"]) == len(rs)
-    for e in d["edges"]:
-        assert e["label"] == RELATION_LABELS[e["predicate"]]
-        assert re.search(r"[\u4e00-\u9fff]", e["label"]) and re.search(r"[a-z]", e["label"])
+    assert {e["predicate"] for e in d["edges"]} <= set(RELATION_TYPES)
+    assert [r["label"] for r in d["relations"]] == [RELATION_LABELS[p] for p in RELATION_TYPES]
+    for r in d["relations"]:
+        assert re.search(r"[\u4e00-\u9fff]", r["label"]) and re.search(r"[a-z]", r["label"])
     assert [c["label"] for c in d["classes"]] == [CLASS_LABELS[t] for t in ENTITY_TYPES]
     degrees = {n["id"]: n["degree"] for n in d["nodes"]}
     sizes = {n["id"]: n["size"] for n in d["nodes"]}
@@ -169,3 +172,159 @@ def test_viz_screenshot_writes_png(seed_build, tmp_path):
     screenshot(seed_build[1] / "graph.html", png, width=800, height=500, focus="四川")
     data = png.read_bytes()
     assert data[:8] == b"\x89PNG\r\n\x1a\n" and len(data) > 10_000
+
+
+def tangled_graph(n: int, *, seed: int = 3) -> tuple[list[Entity], list[Relation]]:
+    """Many components of every size (one big, many small, singletons), cycles and degree ties:
+    the shapes where set or dict order could leak into the layout or the page."""
+    import random
+
+    rng = random.Random(seed)
+    es = [entity(f"{ENTITY_TYPES[i % len(ENTITY_TYPES)]}:团{i}", f"团{i}", aliases=(f"别{i}", f"另{i}"), doc=f"d{i % 7}.txt")
+          for i in range(n)]
+    rels: dict[tuple[str, str, str], Relation] = {}
+    start = 0
+    sizes = [n // 3, n // 6, n // 12, 40, 25, 25, 12, 12, 7, 5, 5, 4, 3, 3, 3, 2, 2, 2, 2]
+    while start < n:
+        size = min(sizes.pop(0) if sizes else rng.choice([1, 1, 2, 3, 6]), n - start)
+        members = list(range(start, start + size))
+        for a in members[1:]:
+            for b in {rng.choice(members[: a - start]) for _ in range(rng.choice([1, 1, 2, 3]))}:
+                p = RELATION_TYPES[(a * 7 + b) % len(RELATION_TYPES)]
+                evs = tuple(Evidence(f"d{(a + k) % 7}.txt", 10 * k, 10 * k + 9, f"团{a}与团{b}第{k}句。") for k in range(1 + (a + b) % 4))
+                rels[(es[a].key, p, es[b].key)] = Relation(es[a].key, p, es[b].key, evs)
+        start += size
+    return es, list(rels.values())
+
+
+_SEED_SCRIPT = """
+import sys
+from tests.test_viz import tangled_graph
+from kg.viz import write_html
+es, rs = tangled_graph(int(sys.argv[2]))
+if sys.argv[3] == "shuffled":
+    import random
+    rng = random.Random(5)
+    rng.shuffle(es); rng.shuffle(rs)
+    rs = [r.__class__(r.subject, r.predicate, r.object, tuple(reversed(r.evidence))) for r in rs]
+write_html(es, rs, sys.argv[1], title="t")
+"""
+
+
+@pytest.mark.parametrize("n", [700, 3000])
+def test_viz_output_does_not_depend_on_the_hash_seed(tmp_path, n):
+    """Two interpreters with different PYTHONHASHSEED (and input in another order) write the same bytes."""
+    import os
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parent.parent
+    pages = []
+    for seed, order in (("1", "sorted"), ("2", "shuffled"), ("3", "sorted")):
+        page = tmp_path / f"g{seed}.html"
+        env = {**os.environ, "PYTHONHASHSEED": seed}
+        subprocess.run([sys.executable, "-c", _SEED_SCRIPT, str(page), str(n), order], check=True, env=env, cwd=root)
+        pages.append(page.read_bytes())
+    assert pages[0] == pages[2], "same input, different hash seed"
+    assert pages[0] == pages[1], "same graph in another order"
+
+
+def big_graph(n: int, m: int, *, seed: int = 1) -> tuple[list[Entity], list[Relation]]:
+    """``n`` entities, ``m`` relations: heavy-tailed degrees (hubs), several evidence sentences each."""
+    import random
+
+    rng = random.Random(seed)
+    es = [Entity(f"{ENTITY_TYPES[i % 8]}:实体{i}", ENTITY_TYPES[i % 8], f"实体{i}号", (f"别名{i}",), (f"d{i % 500}.txt",),
+                 tuple(Evidence(f"d{i % 500}.txt", 10 * k, 10 * k + 4, f"实体{i}号") for k in range(i % 3)))
+          for i in range(n)]
+    rels: dict[tuple[str, str, str], Relation] = {}
+    while len(rels) < m:
+        i = rng.randrange(1, n)
+        j = int(rng.paretovariate(1.2)) % i if rng.random() < 0.5 else rng.randrange(i)
+        p = RELATION_TYPES[(i + j) % len(RELATION_TYPES)]
+        s = f"实体{i}号与实体{j}号签订协议，共同推进长江上游生态环境保护。"
+        evs = tuple(Evidence(f"d{(i + k) % 500}.txt", k, k + len(s), s) for k in range(1 + (i * j) % 3))
+        rels[(es[i].key, p, es[j].key)] = Relation(es[i].key, p, es[j].key, evs)
+    return es, list(rels.values())
+
+
+def _page_data(page: str) -> dict:
+    return json.loads(page.split('id="graph-data">', 1)[1].split("</script>", 1)[0])
+
+
+def test_viz_links_the_ontology_page_next_to_it():
+    es, rs = small_graph()
+    page = render_html(es, rs, title="t")
+    link = re.search(r'<a id="ontology-link" href="([^"]+)"[^>]*>([^<]+)</a>', page)
+    assert link and link.group(1) == "ontology.html"  # relative: the build writes it into the same folder
+    assert "Ontology" in link.group(2) and "本体" in link.group(2)
+
+
+def test_viz_big_graph_is_fast_bounded_and_says_what_is_hidden(tmp_path):
+    es, rs = big_graph(20_000, 40_000)
+    started = time.perf_counter()
+    write_html(es, rs, tmp_path / "g.html", title="t")
+    seconds = time.perf_counter() - started
+    size = (tmp_path / "g.html").stat().st_size
+    page = (tmp_path / "g.html").read_text(encoding="utf-8")
+    data = _page_data(page)
+    print(f"\n20k entities / 40k relations: write_html {seconds:.2f} s, {size / 1e6:.1f} MB")
+    assert seconds < 10  # about 1 s on a quiet machine
+    assert size < 12_000_000
+    assert len(data["nodes"]) == MAX_NODES and data["total"] == {"nodes": 20_000, "edges": 40_000}
+    shown = {n["id"] for n in data["nodes"]}
+    assert all(e["from"] in shown and e["to"] in shown for e in data["edges"])
+    degree = {n["id"]: n["degree"] for n in data["nodes"]}
+    assert min(degree.values()) >= max(d for k, d in _degrees(rs).items() if k not in shown)  # the most connected
+    note = re.search(r'<p id="hidden-note" class="note">([^<]+)</p>', page)
+    assert note, "the page says that entities are hidden"
+    text = note.group(1)
+    assert f"{20_000 - MAX_NODES:,}" in text and f"{40_000 - len(data['edges']):,}" in text
+    assert "kg.ttl" in text and "kg query" in text
+    assert all(len(e["quotes"]) <= MAX_EDGE_QUOTES for e in data["edges"])
+
+
+def _degrees(rs: list[Relation]) -> dict[str, int]:
+    nbrs: dict[str, set[str]] = {}
+    for r in rs:
+        if r.subject != r.object:
+            nbrs.setdefault(r.subject, set()).add(r.object)
+            nbrs.setdefault(r.object, set()).add(r.subject)
+    return {k: len(v) for k, v in nbrs.items()}
+
+
+def test_viz_small_graph_has_no_hidden_note():
+    es, rs = synthetic_graph(50)
+    page = render_html(es, rs, title="t")
+    assert 'id="hidden-note"' not in page
+    assert _page_data(page)["total"] == {"nodes": 50, "edges": len(rs)}
+
+
+def test_viz_max_nodes_draws_the_most_connected():
+    es, rs = synthetic_graph(200)
+    d = graph_data(es, rs, max_nodes=20)
+    degree = _degrees(rs)
+    ranked = sorted(degree, key=lambda k: (-degree[k], k))[:20]
+    assert sorted(n["id"] for n in d["nodes"]) == sorted(ranked)
+
+
+def test_viz_entities_without_mentions_still_show_their_evidence():
+    es, rs = small_graph()
+    bare = [Entity(e.key, e.type, e.label, e.aliases, e.documents, ()) for e in es]
+    d = graph_data(bare, rs)
+    for n in d["nodes"]:
+        assert n["mentions"] == [] and n["mentionCount"] == 0
+        assert [d["texts"][i][3] for i in n["quotes"]] == [rs[0].evidence[0].exact]
+    assert render_html(bare, rs, title="t")
+
+
+def test_viz_duplicate_relations_are_merged_and_dangling_ones_dropped():
+    es, rs = small_graph()
+    extra = Evidence("b.txt", 5, 9, "另一句话")
+    dup = Relation(rs[0].subject, rs[0].predicate, rs[0].object, (extra,))
+    dangling = Relation(rs[0].subject, "concerns", "River:不存在", (extra,))
+    d = graph_data(es, [*rs, dup, dangling])
+    assert len(d["edges"]) == len(rs) and d["total"]["edges"] == len(rs)
+    merged = next(e for e in d["edges"] if (e["from"], e["predicate"], e["to"]) == (rs[0].subject, rs[0].predicate, rs[0].object))
+    assert merged["quoteCount"] == 2 and merged["docs"] == ["a.txt", "b.txt"]
