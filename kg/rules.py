@@ -15,10 +15,11 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections import Counter
+from collections.abc import Iterator
 from dataclasses import dataclass, field, replace
 from functools import lru_cache
 
-from kg.lexicon import Lexicon, literal_regex
+from kg.lexicon import Lexicon, LiteralScanner, literal_regex
 from kg.model import TITLED_TYPES
 
 CJK = r"\u4e00-\u9fff"
@@ -94,6 +95,8 @@ class Patterns:
     trigger_pred: dict[str, str]
     agency_open: re.Pattern[str]
     collective: re.Pattern[str]
+    place_scan: LiteralScanner  # ``place``, with a fast finditer
+    agency_open_scan: LiteralScanner  # ``agency_open``, with a fast finditer
 
 
 _AGENCY_GENERIC_SUFFIX = (
@@ -105,7 +108,8 @@ _AGENCY_GENERIC_SUFFIX = (
 
 @lru_cache(maxsize=4)
 def compile_patterns(lex: Lexicon) -> Patterns:
-    place = re.compile(literal_regex(set(lex.place_forms)))
+    place_scan = LiteralScanner(set(lex.place_forms))
+    place = place_scan.regex
     agency_forms = set(lex.agency_forms) | {s for (_j, s) in lex.local_agency_forms}
     for full, shorts in lex.agency_suffixes:
         for pre in ("市", "省", "区", "县"):
@@ -120,11 +124,10 @@ def compile_patterns(lex: Lexicon) -> Patterns:
     trigger = re.compile(literal_regex(set(trigger_pred)))
     suffixes = sorted({f for f, _ in lex.agency_suffixes} | set(_AGENCY_GENERIC_SUFFIX.split("|")), key=len, reverse=True)
     region_forms = sorted((f for f, n in lex.place_forms.items() if lex.places[n].type == "Region" and lex.places[n].level in ("province", "prefecture", "county") and f == n), key=len, reverse=True)
-    agency_open = re.compile(
-        "(?:" + literal_regex(region_forms) + ")"
-        + f"(?:[{CJK}]{{0,14}}?)"
-        + "(?:" + "|".join(map(re.escape, suffixes)) + ")"
+    agency_open_scan = LiteralScanner(
+        region_forms, tail=f"(?:[{CJK}]{{0,14}}?)" + "(?:" + "|".join(map(re.escape, suffixes)) + ")"
     )
+    agency_open = agency_open_scan.regex
     depts = sorted({d for pat, _ in lex.departments for d in pat.split("|")}, key=len, reverse=True)
     pair = sorted(lex.pair, key=len, reverse=True)
     collective = re.compile(
@@ -132,7 +135,47 @@ def compile_patterns(lex: Lexicon) -> Patterns:
         + "(?:的)?(?:(?P<dept>" + "|".join(map(re.escape, depts)) + ")"
         + "(?:部门|厅\\(局\\)|厅（局）|厅局|局|厅|系统|机关|主管部门)?)?"
     )
-    return Patterns(place, agency, named, heads, head_any, trigger, trigger_pred, agency_open, collective)
+    return Patterns(place, agency, named, heads, head_any, trigger, trigger_pred, agency_open, collective, place_scan, agency_open_scan)
+
+
+# --------------------------------------------------------------------------- searching near anchors
+#
+# Python's ``re`` tries a pattern at every position of the text; a pattern that opens with a
+# character class and a lazy or counted repeat costs tens of steps per character.  Every
+# match of such a pattern holds a literal anchor (its head noun, say) and lies within a known
+# distance of it, so the pattern is run only over windows around the anchor's occurrences.
+# Matches never lie outside a window and no attempt inside a window can succeed differently
+# (the patterns have no ``$`` or ``\b``; look-aheads fit in the window), so the matches are
+# exactly those of ``pattern.finditer(text)``, in the same order.
+
+
+def _near(pattern: re.Pattern[str], text: str, anchor: re.Pattern[str], before: int, after: int,
+          *, run: re.Pattern[str] | None = None, stops: str = "") -> Iterator[re.Match[str]]:
+    """``pattern.finditer(text)``, for a pattern each of whose matches holds an ``anchor`` match.
+
+    A match starts at most ``before`` characters before the anchor's start (or, with ``stops``,
+    after the last of those characters before it, which no match holds) and ends, look-ahead
+    included, at most ``after`` characters after the anchor's end (or, with ``run``, after the
+    anchor's end and the characters ``run`` matches from there).  ``before`` and ``after`` are
+    at least a match's longest length, so an anchor overlapping a reported one is covered too.
+    """
+    windows: list[list[int]] = []
+    n = len(text)
+    for a in anchor.finditer(text):
+        s = max(0, a.start() - before)
+        if stops:
+            s = max([s] + [text.rfind(c, 0, a.start()) + 1 for c in stops])
+        e = (run.match(text, a.end()).end() if run is not None else a.end()) + after
+        if windows and s <= windows[-1][1]:
+            windows[-1][1] = max(windows[-1][1], min(n, e))
+        else:
+            windows.append([s, min(n, e)])
+    for s, e in windows:
+        yield from pattern.finditer(text, s, e)
+
+
+def _anchor(*words: str) -> re.Pattern[str]:
+    return re.compile("|".join(map(re.escape, sorted(words, key=len, reverse=True))))
 
 
 # --------------------------------------------------------------------------- classification
@@ -271,7 +314,7 @@ def _quoted(text: str, lex: Lexicon, cands: list[Cand]) -> None:
 
 def _places(text: str, lex: Lexicon, cands: list[Cand]) -> None:
     pats = compile_patterns(lex)
-    for m in pats.place.finditer(text):
+    for m in pats.place_scan.finditer(text):
         form = m.group(0)
         place = lex.place(form)
         if place is None:
@@ -292,7 +335,7 @@ def _places(text: str, lex: Lexicon, cands: list[Cand]) -> None:
         else:
             cands.append(Cand(s, e, "Region", place.name, priority=10 if form == place.name else 8, kind="lexicon"))
     # compound river abbreviations: 岷沱江 → 岷江, 沱江
-    for m in re.finditer(rf"([{CJK}])([{CJK}])(江|河)", text):
+    for m in _near(_COMPOUND_RIVER, text, _RIVER_HEAD, 3, 3):
         a, b = m.group(1) + m.group(3), m.group(2) + m.group(3)
         pa, pb = lex.place(a), lex.place(b)
         if pa and pb and pa.type == pb.type == "River" and lex.place(m.group(0)) is None:
@@ -300,17 +343,21 @@ def _places(text: str, lex: Lexicon, cands: list[Cand]) -> None:
             cands.append(Cand(m.start(), end, "River", pa.name, priority=11, kind="compound", members=(pa.name, pb.name)))
 
 
+_COMPOUND_RIVER = re.compile(rf"([{CJK}])([{CJK}])(江|河)")
+_RIVER_HEAD = _anchor("江", "河", "溪")
+_RIVER_LIST = re.compile(rf"([{CJK}]{{2,3}}(?:江|河|溪))(?=流域|干流|上游|下游|（|\()|([{CJK}]{{2,3}}(?:江|河|溪))(?=、)")
 _RIVER_OPEN = re.compile(rf"(?<![{CJK}])([{CJK}]{{1,3}}(?:江|河|溪))(?=流域|干流|上游|下游|[、（(）)]|和[{CJK}]{{1,3}}(?:江|河|溪))")
 _NOT_RIVER = re.compile(r"(河长|河湖|江河|河流|河道|河段|运河|内河|跨河|入河|沿江|长江经济|幸福河|美丽河|母亲河|护河|巡河|治河|界河|过江|跨江|大江)")
 
 
 _PARK = re.compile(rf"[{CJK}]{{2,8}}?(?:化工园区|工业园区|高新区|经开区|经济技术开发区|高新技术产业开发区|园区)")
+_PARK_HEAD = _anchor("园区", "高新区", "经开区", "开发区")
 
 
 def _parks(text: str, lex: Lexicon, cands: list[Cand]) -> None:
     """Industrial parks named after a place: 长寿化工园区, 涪陵白涛园区."""
     pats = compile_patterns(lex)
-    for m in _PARK.finditer(text):
+    for m in _near(_PARK, text, _PARK_HEAD, 17, 17):
         surface = m.group(0)
         for k in range(len(surface) - 3):
             head = pats.place.match(surface, k)
@@ -322,7 +369,7 @@ def _parks(text: str, lex: Lexicon, cands: list[Cand]) -> None:
 
 def _rivers_open(text: str, lex: Lexicon, cands: list[Cand]) -> None:
     """Rivers not in the lexicon, in river context (X河流域, lists of rivers)."""
-    for m in re.finditer(rf"([{CJK}]{{2,3}}(?:江|河|溪))(?=流域|干流|上游|下游|（|\()|([{CJK}]{{2,3}}(?:江|河|溪))(?=、)", text):
+    for m in _near(_RIVER_LIST, text, _RIVER_HEAD, 4, 6):
         form = m.group(1) or m.group(2)
         s = m.start()
         # trim a leading function word
@@ -373,7 +420,7 @@ def _agencies(text: str, lex: Lexicon, ctx: Context, cands: list[Cand]) -> None:
         if sub and not re.search(r"(召开|举行|印发|发布|领导|负责|党组|局长|处长|主任|书记)", sub.group(0)):
             cands.append(Cand(m.start(), sub.end(), "Agency", name + sub.group(0), priority=27, kind="subunit"))
         cands.append(Cand(m.start(), end, "Agency", name, priority=25, kind="lexicon"))
-    for m in pats.agency_open.finditer(text):
+    for m in pats.agency_open_scan.finditer(text):
         surface = m.group(0)
         if re.search(r"(召开|举行|签订|印发|发布|开展|推进|实施|建设|完成|加强|按照|根据|提出|要求|以及|和|与|的|在|为|对|从|向|等|、)", surface[2:-1]):
             continue
@@ -449,6 +496,8 @@ _MEETING_HEADS = (
     "建设大会|大会|峰会|论坛|研讨会|现场会|调度会|交流会|协调会|年会|发布会|会议"
 )
 _MEETING = re.compile(rf"[{CJK}\d“”·]{{4,50}}?(?:{_MEETING_HEADS})(?:第[一二三四五六七八九十\d]+次会议)?(?:座谈会)?")
+_MEETING_ANCHOR = _anchor("会", "论坛")  # in every head
+_MEETING_RUN = re.compile(rf"[{CJK}\d“”·]*")  # every character of a meeting name is one of these
 _MEETING_LEFT_CUT = re.compile(
     r".*(?:联合召开了|联合召开|组织召开了|组织召开|召开了|召开|举行了|举行|举办了|举办|出席|参加|主持|参会|贯彻|落实|精神|围绕|"
     r"丨|｜|开展|通过|认真|按照|根据|依托|获评|荣获|会上|多次|每两周|每周|每月|\d+场|在|于|赴|和|及|与|的|了|是|为|将|对|、|\d+月\d+日|\d+日)"
@@ -465,7 +514,7 @@ def _meetings(text: str, lex: Lexicon, ctx: Context, cands: list[Cand]) -> None:
     for m in re.finditer(r"党的([一二三四五六七八九十]+)大", text):
         name = f"中国共产党第{m.group(1)}次全国代表大会"
         cands.append(Cand(m.start(), m.end(), "Meeting", name, priority=40, kind="congress"))
-    for m in _MEETING.finditer(text):
+    for m in _near(_MEETING, text, _MEETING_ANCHOR, 60, 2, run=_MEETING_RUN):
         s, e = m.span()
         surface = m.group(0)
         cut = _MEETING_LEFT_CUT.match(surface[:-2])
@@ -547,17 +596,22 @@ _ACTION = re.compile(
 
 
 _DISTRIBUTIVE_STANDARD = re.compile(rf"((?:[{CJK}]{{2,4}}、)+[{CJK}]{{2,4}})(工业(?:大气|水)?污染物排放标准)")
+_BATTLES = re.compile(rf"((?:[{CJK}]{{2}}、)+[{CJK}]{{2}})(保卫战|攻坚战)")
+_STANDARD_HEAD = _anchor("污染物排放标准")
+_STANDARD_ANCHOR = _anchor("污染物排放标准", "技术规范", "技术指南", "裁量基准")
+_BATTLE_HEAD = _anchor("保卫战", "攻坚战")
+_NOT_CJK_OR_LIST = "，。；：\n"  # characters that end a run of names joined by 、
 
 
 def _standards_and_actions(text: str, lex: Lexicon, cands: list[Cand]) -> None:
     # 水泥、玻璃、陶瓷工业大气污染物排放标准 → three standards
-    for m in _DISTRIBUTIVE_STANDARD.finditer(text):
+    for m in _near(_DISTRIBUTIVE_STANDARD, text, _STANDARD_HEAD, len(text), 1, stops=_NOT_CJK_OR_LIST):
         items = m.group(1).split("、")
         items[0] = re.sub(r"^.*(?:的|编制|制定|推进|开展)", "", items[0])
         if all(2 <= len(i) <= 4 and not re.search(r"标准|工业|规范|的|等", i) for i in items):
             for item in items:
                 cands.append(Cand(m.start(), m.end(), "Standard", item + m.group(2), priority=13, kind="distributive", members=()))
-    for m in _STANDARD.finditer(text):
+    for m in _near(_STANDARD, text, _STANDARD_ANCHOR, 32, 32):
         s, e = m.span(1)
         name = m.group(1)
         cut = re.match(r".*(?:推进|开展|编制|制定|制修订|完成|修订|发布|实施|加强|实现|形成|统一|的|和|等|对|在|了|与|及|、)", name[:-4])
@@ -577,7 +631,7 @@ def _standards_and_actions(text: str, lex: Lexicon, cands: list[Cand]) -> None:
             continue
         cands.append(Cand(s, e, "Programme", clean_name(name), priority=9, kind="action-pattern"))
     # 打赢蓝天、碧水保卫战 → 蓝天保卫战, 碧水保卫战
-    for m in re.finditer(rf"((?:[{CJK}]{{2}}、)+[{CJK}]{{2}})(保卫战|攻坚战)", text):
+    for m in _near(_BATTLES, text, _BATTLE_HEAD, len(text), 1, stops=_NOT_CJK_OR_LIST):
         for item in m.group(1).split("、"):
             cands.append(Cand(m.start(), m.end(), "Programme", item + m.group(2), priority=13, kind="distributive"))
 
@@ -602,6 +656,8 @@ def _collectives(text: str, lex: Lexicon, cands: list[Cand]) -> None:
             cands.append(Cand(m.start(), m.end(), typ, "+".join(members), priority=24, kind="collective", members=members))
 
 
+_CITY_BODIES = re.compile(r"(?:([一二三四五六七八九十]|\d{1,2})|各)(?:个)?市(生态环境局|人民政府|政府)")
+_CITY_BODY_ANCHOR = _anchor("市生态环境局", "市人民政府", "市政府")
 _CN_DIGITS = {c: i for i, c in enumerate("零一二三四五六七八九十", start=0)}
 
 
@@ -614,7 +670,7 @@ def _city_bureaus(text: str, lex: Lexicon, cands: list[Cand]) -> None:
             cities.append(c.name)
     if len(cities) < 2:
         return
-    for m in re.finditer(r"(?:([一二三四五六七八九十]|\d{1,2})|各)(?:个)?市(生态环境局|人民政府|政府)", text):
+    for m in _near(_CITY_BODIES, text, _CITY_BODY_ANCHOR, 10, 10):
         n = m.group(1)
         count = None if n is None else int(n) if n.isdigit() else _CN_DIGITS[n]
         if count is not None and count != len(cities):
@@ -697,7 +753,7 @@ def document_context(text: str, title: str, lex: Lexicon) -> Context:
                 ctx.author = author = lex.agency_forms[m.group(0)]
                 break
     counts: Counter[str] = Counter()
-    for m in pats.place.finditer(text):
+    for m in pats.place_scan.finditer(text):
         place = lex.region(m.group(0))
         if place and place.level in ("province", "prefecture"):
             counts[place.name] += 1
