@@ -425,6 +425,8 @@ class GraphWriter:
         self._ranges: list[tuple[str, str, int, int]] = []  # file name, document IRI, ttl byte offset, length
         self._json_parts = 0
         self.triples = 0
+        #: The entity and statement triples as N-Triples (set by :meth:`finish`).
+        self.global_nt = b""
 
     def add(self, part) -> None:
         """Append one :class:`~kg.graph.DocumentPart`."""
@@ -449,8 +451,9 @@ class GraphWriter:
         with atomic_writer(paths["ttl"], binary=True) as fh:
             fh.write((fmt.ttl_header() + "".join(fmt.ttl(b) for b in view.blocks)).encode("utf-8"))
             self._copy("ttl", fh)
+        self.global_nt = "".join(fmt.nt(b) for b in view.blocks).encode("utf-8")
         with atomic_writer(paths["nt"], binary=True) as fh:
-            fh.write("".join(fmt.nt(b) for b in view.blocks).encode("utf-8"))
+            fh.write(self.global_nt)
             self._copy("nt", fh)
         with atomic_writer(paths["jsonld"], binary=True) as fh:
             head = fmt.jsonld_header() + ",\n".join(fmt.jsonld(b) for b in view.blocks)

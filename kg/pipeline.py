@@ -17,6 +17,7 @@ fails or is killed leaves the previous outputs as they were.
 from __future__ import annotations
 
 import logging
+import threading
 import time
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
@@ -223,10 +224,13 @@ def build(
     try:
         store = ExtractionCache(out / CACHE_DIR, base_iri=fmt.base, pending=staging.dir / "cache") if cache else None
         writer = GraphWriter(staging, fmt=fmt)
+        loader = StoreLoader(limit=MEMORY_STORE_TRIPLES) if validate or queries else None
         summaries = []
         with tqdm(total=len(sources), desc="documents", unit="doc", disable=quiet or len(sources) < 5, leave=False) as bar:
             for part in analyse_sources(sources, fmt=fmt, jobs=jobs, cache=store, result=result, progress=bar):
                 writer.add(part)
+                if loader is not None:
+                    loader.add(part.nt, part.triples)
                 summaries.append(part.summary)
         lap("extract")
         if strict and result.skipped:
@@ -239,11 +243,13 @@ def build(
         files = writer.finish(entity_view(entities, relations, base_iri=fmt.base))
         result.triples = writer.triples
         lap("export")
-        graph_store = _load_store(files["nt"], triples=result.triples, scratch=staging.dir / "store")
-        lap("load")
-        if validate:
-            _validate(graph_store, files["ttl"])
-            lap("validate")
+        graph_store = None
+        if loader is not None:
+            graph_store = loader.finish(writer.global_nt)
+            if graph_store is None:  # too large for memory: an on-disk store, bulk-loaded from kg.nt
+                graph_store = _disk_store(files["nt"], scratch=staging.dir / "store")
+            lap("load")
+        checker = _Background(_validate, graph_store, files["ttl"]) if validate else None
         if queries:
             from kg.query import bundled_queries, run_query
 
@@ -251,13 +257,16 @@ def build(
                 res = run_query(sparql, graph_store)
                 write_csv(staging.path(f"queries/{name}.csv"), list(res.variables), res.rows)
             lap("queries")
-        del graph_store
         from kg.docs import load_ontology, render_ontology_html
         from kg.viz import write_html
 
         write_html(entities, relations, staging.path("graph.html"), title="川渝生态环境合作知识图谱 chuanyu-kg")
         atomic_write_text(staging.path("ontology.html"), render_ontology_html(load_ontology()))
         lap("html")
+        if checker is not None:
+            checker.result()  # raises ValidationError: nothing is published
+            lap("validate")
+        del graph_store
         if store is not None:
             store.commit()
             store.prune(keep=store.used)
@@ -272,16 +281,86 @@ def build(
     return result
 
 
-def _load_store(nt: Path, *, triples: int, scratch: Path):
-    """An Oxigraph store holding the N-Triples file ``nt``: in memory, or on disk in
-    ``scratch`` when the graph is large (memory stays bounded)."""
+class _Background:
+    """``fn(*args)`` on a thread; :meth:`result` waits and returns its value or raises its error.
+
+    Used for work that runs in Oxigraph (Rust, without Python's lock), so that it overlaps
+    with the Python work of the build."""
+
+    def __init__(self, fn: Callable, *args) -> None:
+        self._value: object = None
+        self._error: BaseException | None = None
+        self._thread = threading.Thread(target=self._run, args=(fn, args), daemon=True)
+        self._thread.start()
+
+    def _run(self, fn: Callable, args: tuple) -> None:
+        try:
+            self._value = fn(*args)
+        except BaseException as exc:  # handed to the caller by result()
+            self._error = exc
+
+    def result(self) -> object:
+        self._thread.join()
+        if self._error is not None:
+            raise self._error
+        return self._value
+
+
+class StoreLoader:
+    """Loads documents' N-Triples into an in-memory Oxigraph store on a second thread while
+    the build goes on (Oxigraph parses without holding Python's lock).  Past ``limit``
+    triples it stops and :meth:`finish` returns None: the caller loads the graph on disk.
+
+    >>> loader = StoreLoader(limit=10)
+    >>> loader.add(b"<http://e.org/a> <http://e.org/p> <http://e.org/b> .\\n", 1)
+    >>> len(loader.finish(b""))
+    1
+    """
+
+    def __init__(self, *, limit: int) -> None:
+        import queue
+
+        import pyoxigraph as ox
+
+        self.limit = limit
+        self.triples = 0
+        self.store: ox.Store | None = ox.Store()
+        self._queue: queue.Queue[bytes | None] = queue.Queue(maxsize=32)
+        self._worker = _Background(self._run)
+
+    def _run(self) -> None:
+        import pyoxigraph as ox
+
+        while (chunk := self._queue.get()) is not None:
+            if self.store is not None:
+                self.store.load(chunk, format=ox.RdfFormat.N_TRIPLES)
+
+    def add(self, nt: bytes, triples: int) -> None:
+        """Queue one document's triples (N-Triples bytes)."""
+        if self.store is None:
+            return
+        self.triples += triples
+        if self.triples > self.limit:
+            self.store = None  # too large for memory; the worker drops what it still gets
+            return
+        self._queue.put(nt)
+
+    def finish(self, rest: bytes):
+        """Load ``rest`` too and return the store, or None past the limit."""
+        if self.store is not None and rest:
+            self._queue.put(rest)
+        self._queue.put(None)
+        self._worker.result()
+        return self.store
+
+
+def _disk_store(nt: Path, *, scratch: Path):
+    """An on-disk Oxigraph store in ``scratch`` holding the N-Triples file ``nt`` (for graphs
+    too large for memory)."""
     import pyoxigraph as ox
 
-    if triples <= MEMORY_STORE_TRIPLES:
-        store = ox.Store()
-    else:
-        scratch.mkdir(parents=True, exist_ok=True)
-        store = ox.Store(str(scratch))
+    scratch.mkdir(parents=True, exist_ok=True)
+    store = ox.Store(str(scratch))
     store.bulk_load(path=str(nt), format=ox.RdfFormat.N_TRIPLES)
     return store
 
