@@ -111,7 +111,8 @@ def json_for_script(data: object) -> str:
 def highlight_spans(text: str, names: list[str] | tuple[str, ...]) -> list[list[int]]:
     """Non-overlapping ``[start, end)`` spans of ``names`` in ``text``, longest name first.
 
-    The page computes the same spans in JavaScript (``kgView.highlight``) when it shows a quote.
+    The page computes the same spans in JavaScript (``kgView.highlight``) when it shows a quote,
+    on the text and names with traditional characters mapped to simplified (:func:`search_table`).
 
     >>> highlight_spans("重庆市和四川省签订协议，四川省", ["四川省", "四川", "重庆市"])
     [[0, 3], [4, 7], [12, 15]]
@@ -130,37 +131,54 @@ def highlight_spans(text: str, names: list[str] | tuple[str, ...]) -> list[list[
     return sorted(spans)
 
 
-@lru_cache(maxsize=1)
-def _s2t():
+#: Traditional → simplified characters (OpenCC's ``t2s`` one character at a time), shipped with
+#: the page template so that building a view never loads OpenCC's phrase dictionaries;
+#: :func:`t2s_pairs_from_opencc` regenerates it (``tests/test_viz.py`` checks it is current).
+T2S_FILE = "viz/t2s.txt"
+_CJK_RANGES = ((0x3400, 0x4DBF), (0x4E00, 0x9FFF), (0xF900, 0xFAFF), (0x20000, 0x2A6DF), (0x2A700, 0x2EBEF))
+
+
+def t2s_pairs_from_opencc() -> dict[str, str]:
+    """Every CJK character that OpenCC's ``t2s`` changes on its own, and what it becomes.
+
+    Only pairs of the same UTF-16 length are kept, so a string and its simplified form have
+    the same offsets in the page's JavaScript.
+    """
     import opencc
 
-    return opencc.OpenCC("s2t.json")
+    chars = [chr(u) for a, b in _CJK_RANGES for u in range(a, b + 1)]
+    out = opencc.OpenCC("t2s.json").convert("\n".join(chars)).split("\n")
+    return {t: s for t, s in zip(chars, out, strict=True)
+            if t != s and len(s) == 1 and (ord(t) > 0xFFFF) == (ord(s) > 0xFFFF)}
 
 
-def search_variants(names: list[str]) -> list[str]:
-    """Traditional-character forms of ``names`` that differ from them, so a search typed in
-    traditional characters finds the simplified canonical names.
+def render_t2s_file(pairs: dict[str, str]) -> str:
+    lines = ["# traditional<TAB>simplified: OpenCC t2s per character (kg.viz.t2s_pairs_from_opencc)"]
+    lines += [f"{t}\t{pairs[t]}" for t in sorted(pairs)]
+    return "\n".join(lines) + "\n"
 
-    >>> search_variants(["长江", "四川", "长江"])
-    ['長江']
+
+@lru_cache(maxsize=1)
+def t2s_table() -> dict[str, str]:
+    """The shipped traditional → simplified character table.
+
+    >>> t2s_table()["長"], t2s_table()["幹"], "长" in t2s_table()
+    ('长', '干', False)
     """
-    conv = _s2t()
-    return sorted({t for t in (conv.convert(n) for n in names) if t not in names})
+    text = resources.files("kg").joinpath(T2S_FILE).read_text(encoding="utf-8")
+    return dict(line.split("\t") for line in text.splitlines() if line and not line.startswith("#"))
 
 
-def _variants_of(name_lists: list[list[str]]) -> list[list[str]]:
-    """:func:`search_variants` of each list, with one call into OpenCC for all of them."""
-    flat = [n for names in name_lists for n in names]
-    if any("\n" in n for n in flat):
-        return [search_variants(names) for names in name_lists]
-    converted = _s2t().convert("\n".join(flat)).split("\n") if flat else []
-    if len(converted) != len(flat):  # pragma: no cover - OpenCC keeps line breaks
-        return [search_variants(names) for names in name_lists]
-    out, at = [], 0
-    for names in name_lists:
-        out.append(sorted({t for t in converted[at:at + len(names)] if t not in names}))
-        at += len(names)
-    return out
+def search_table(names) -> dict[str, str]:
+    """The part of :func:`t2s_table` the page needs: characters that simplify to one in ``names``.
+    The page maps a query (and names, and quotes when it highlights) through it, so a name typed
+    in traditional characters finds the simplified canonical one.
+
+    >>> t = search_table(["长江", "干流"]); t["長"], t["幹"], t["乾"], "發" in t
+    ('长', '干', '干', False)
+    """
+    used = {c for n in names for c in n}
+    return {t: s for t, s in t2s_table().items() if s in used}
 
 
 # ---- layout ------------------------------------------------------------------------------
@@ -401,13 +419,12 @@ def graph_data(entities: list[Entity], relations: list[Relation], *, max_nodes: 
         return sorted(picked)
 
     shown_entities = [by_key[keys[i]] for i in shown]
-    variants = _variants_of([[e.label, *e.aliases] for e in shown_entities])
     nodes = []
     for p, (i, e) in enumerate(zip(shown, shown_entities, strict=True)):
         docs = sorted(set(e.documents))
         nodes.append({
             "id": e.key, "label": e.label, "type": e.type, "aliases": list(e.aliases),
-            "docs": docs[:MAX_DOCS], "docCount": len(docs), "variants": variants[p],
+            "docs": docs[:MAX_DOCS], "docCount": len(docs),
             "mentions": text_ids(heapq.nsmallest(MAX_MENTIONS, as_tuples(e.mentions))),
             "mentionCount": len(e.mentions),
             "quotes": text_ids(context(i)),
@@ -417,6 +434,7 @@ def graph_data(entities: list[Entity], relations: list[Relation], *, max_nodes: 
         })
     return {
         "nodes": nodes, "edges": edges, "texts": [list(t) for t in texts],
+        "t2s": search_table([n for e in shown_entities for n in (e.label, *e.aliases)]),
         "total": {"nodes": n, "edges": len(rel_keys)},
         "classes": [{"id": t, "label": CLASS_LABELS[t], "colour": COLOURS[t], "shape": SHAPES[t]} for t in ENTITY_TYPES],
         "relations": [{"id": p, "label": RELATION_LABELS[p]} for p in RELATION_TYPES],

@@ -328,3 +328,21 @@ def test_viz_duplicate_relations_are_merged_and_dangling_ones_dropped():
     assert len(d["edges"]) == len(rs) and d["total"]["edges"] == len(rs)
     merged = next(e for e in d["edges"] if (e["from"], e["predicate"], e["to"]) == (rs[0].subject, rs[0].predicate, rs[0].object))
     assert merged["quoteCount"] == 2 and merged["docs"] == ["a.txt", "b.txt"]
+
+
+def test_viz_t2s_table_is_current():
+    """kg/viz/t2s.txt is what the installed OpenCC gives (regenerate with the two functions below)."""
+    from importlib import resources
+
+    from kg.viz import T2S_FILE, render_t2s_file, t2s_pairs_from_opencc
+
+    shipped = resources.files("kg").joinpath(T2S_FILE).read_text(encoding="utf-8")
+    assert shipped == render_t2s_file(t2s_pairs_from_opencc())
+
+
+def test_viz_page_carries_only_the_characters_its_names_need():
+    es, rs = small_graph()
+    d = graph_data(es, rs)
+    used = {c for e in es for n in (e.label, *e.aliases) for c in n}
+    assert d["t2s"] and set(d["t2s"].values()) <= used
+    assert d["t2s"]["慶"] == "庆" and d["t2s"]["環"] == "环"
