@@ -21,7 +21,10 @@ see them all (``kg.ttl`` in the same folder, ``kg query`` / ``kg stats``; ``writ
 max_nodes=...)`` draws more).  Each node and edge carries at most a few evidence quotes
 (:data:`MAX_MENTIONS`, :data:`MAX_CONTEXT_QUOTES`, :data:`MAX_EDGE_QUOTES`) from a shared,
 deduplicated table of sentences; names are highlighted in them by the page.  Entity mentions
-are optional: nodes without any still show their relations' evidence.
+are optional: nodes without any still show their relations' evidence.  Search (and
+highlighting) also matches names written in traditional characters: the page maps them to
+simplified ones with the part of a shipped OpenCC character table (``kg/viz/t2s.txt``) its
+names need, so building the view does not load OpenCC.
 
 >>> html = render_html([], [], title="t")
 >>> "<script src=" in html, 'href="ontology.html"' in html
