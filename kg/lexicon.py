@@ -8,7 +8,7 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from functools import lru_cache
 from importlib import resources
@@ -184,6 +184,19 @@ def _codepoints(text: str) -> np.ndarray:
     return np.frombuffer(text.encode("utf-32-le", "surrogatepass"), dtype=np.uint32)
 
 
+def _char_table(codepoints: Iterable[int]) -> np.ndarray:
+    """A boolean table over code points, True for ``codepoints``; its last entry is always False."""
+    cps = list(codepoints)
+    table = np.zeros(max(cps, default=0) + 2, dtype=bool)
+    table[cps] = True
+    return table
+
+
+def _lookup(table: np.ndarray, cps: np.ndarray) -> np.ndarray:
+    """``table[cps]``, False beyond the table."""
+    return table[np.minimum(cps, len(table) - 1)]
+
+
 class LiteralScanner:
     """``re.compile(literal_regex(words) + tail)`` with a much faster :meth:`finditer`.
 
@@ -207,21 +220,24 @@ class LiteralScanner:
         self._branch = {ch: re.compile(f"(?:{literal_regex(ws)}){tail}") for ch, ws in by_first.items()}
         pairs = {(ord(w[0]) << 21) | ord(w[1]) for w in words if len(w) > 1}
         self._pairs = np.array(sorted(pairs), dtype=np.uint64)
-        self._singles = np.array(sorted({ord(w) for w in words if len(w) == 1}), dtype=np.uint32)
+        self._first = _char_table(p >> 21 for p in pairs)
+        self._second = _char_table(p & 0x1FFFFF for p in pairs)
+        self._single = _char_table(ord(w) for w in words if len(w) == 1)
         self._last: tuple[str | None, list[re.Match[str]]] = (None, [])
 
     def starts(self, text: str) -> list[int]:
-        """Every position where one of the words begins (and some where none does)."""
+        """Every position where one of the words begins."""
         cps = _codepoints(text)
         if len(cps) == 0:
             return []
+        # a cheap look-up of each character, then the exact pair of the few positions left
+        at = np.flatnonzero(_lookup(self._first, cps[:-1]) & _lookup(self._second, cps[1:]))
+        keys = (cps[at].astype(np.uint64) << np.uint64(21)) | cps[at + 1]
         found = np.zeros(len(cps), dtype=bool)
-        if len(self._pairs) and len(cps) > 1:
-            keys = (cps[:-1].astype(np.uint64) << np.uint64(21)) | cps[1:]
-            at = np.minimum(np.searchsorted(self._pairs, keys), len(self._pairs) - 1)
-            found[:-1] = self._pairs[at] == keys
-        if len(self._singles):
-            found |= np.isin(cps, self._singles)
+        if len(self._pairs):
+            k = np.minimum(np.searchsorted(self._pairs, keys), len(self._pairs) - 1)
+            found[at[self._pairs[k] == keys]] = True
+        found |= _lookup(self._single, cps)
         return np.flatnonzero(found).tolist()
 
     def finditer(self, text: str) -> Iterator[re.Match[str]]:

@@ -14,10 +14,12 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from bisect import bisect_left, insort
 from collections import Counter
 from collections.abc import Iterator
 from dataclasses import dataclass, field, replace
 from functools import lru_cache
+from operator import attrgetter
 
 from kg.lexicon import Lexicon, LiteralScanner, literal_regex
 from kg.model import TITLED_TYPES
@@ -38,6 +40,10 @@ class Cand:
     priority: int = 0  # higher wins overlaps of equal extent
     kind: str = "pattern"
     members: tuple[str, ...] = ()  # for collective mentions: canonical names of the members
+
+
+#: the order of :class:`Cand` (its fields in turn), as a sort key: faster than comparing dataclasses
+_CAND_ORDER = attrgetter("start", "end", "type", "name", "priority", "kind", "members")
 
 
 @dataclass
@@ -164,7 +170,7 @@ def _near(pattern: re.Pattern[str], text: str, anchor: re.Pattern[str], before: 
     for a in anchor.finditer(text):
         s = max(0, a.start() - before)
         if stops:
-            s = max([s] + [text.rfind(c, 0, a.start()) + 1 for c in stops])
+            s = max([s] + [text.rfind(c, s, a.start()) + 1 for c in stops])
         e = (run.match(text, a.end()).end() if run is not None else a.end()) + after
         if windows and s <= windows[-1][1]:
             windows[-1][1] = max(windows[-1][1], min(n, e))
@@ -392,6 +398,16 @@ _FOUNDED = re.compile(
 _NATIONAL_BODY = re.compile(rf"(?:中央|国家)(?:第[一二三四五六七八九十]+)?[{CJK}]{{2,10}}?(?:督察组|技术创新中心|工程研究中心|重点实验室)")
 
 
+_CJK_CHAR = re.compile(f"[{CJK}]")
+
+
+def _ends_with_cjk(text: str, end: int) -> bool:
+    """``re.search(rf"[{CJK}]$", text[:end])`` without copying the text: ``$`` also matches before a final newline."""
+    if end >= 1 and _CJK_CHAR.match(text, end - 1, end):
+        return True
+    return end >= 2 and text[end - 1] == "\n" and _CJK_CHAR.match(text, end - 2, end - 1) is not None
+
+
 def _tail_place(text: str, pos: int, pats: Patterns) -> str:
     """The place name ending right at ``pos`` (宜宾 in 宜宾|市生态环境局), or ""."""
     for k in range(max(0, pos - 8), pos - 1):
@@ -408,7 +424,7 @@ def _agencies(text: str, lex: Lexicon, ctx: Context, cands: list[Cand]) -> None:
             continue  # 生态环境部门 is a kind of body, not 生态环境部
         if m.group(0)[:1] in "市省区县" and m.start() > 0 and (
             text[m.start() - 1] in "省两各地" or pats.place.search(text[max(0, m.start() - 6) : m.start()] + "$") is not None
-            and re.search(rf"[{CJK}]$", text[: m.start()]) and lex.region(_tail_place(text, m.start(), pats)) is not None
+            and _ends_with_cjk(text, m.start()) and lex.region(_tail_place(text, m.start(), pats)) is not None
         ):
             continue  # 两省市人大, 各市生态环境局: not this city's body
         name = resolve_agency(m.group(0), lex, ctx)
@@ -496,7 +512,7 @@ _MEETING_HEADS = (
     "建设大会|大会|峰会|论坛|研讨会|现场会|调度会|交流会|协调会|年会|发布会|会议"
 )
 _MEETING = re.compile(rf"[{CJK}\d“”·]{{4,50}}?(?:{_MEETING_HEADS})(?:第[一二三四五六七八九十\d]+次会议)?(?:座谈会)?")
-_MEETING_ANCHOR = _anchor("会", "论坛")  # in every head
+_MEETING_ANCHOR = _anchor(*_MEETING_HEADS.split("|"))
 _MEETING_RUN = re.compile(rf"[{CJK}\d“”·]*")  # every character of a meeting name is one of these
 _MEETING_LEFT_CUT = re.compile(
     r".*(?:联合召开了|联合召开|组织召开了|组织召开|召开了|召开|举行了|举行|举办了|举办|出席|参加|主持|参会|贯彻|落实|精神|围绕|"
@@ -514,7 +530,7 @@ def _meetings(text: str, lex: Lexicon, ctx: Context, cands: list[Cand]) -> None:
     for m in re.finditer(r"党的([一二三四五六七八九十]+)大", text):
         name = f"中国共产党第{m.group(1)}次全国代表大会"
         cands.append(Cand(m.start(), m.end(), "Meeting", name, priority=40, kind="congress"))
-    for m in _near(_MEETING, text, _MEETING_ANCHOR, 60, 2, run=_MEETING_RUN):
+    for m in _near(_MEETING, text, _MEETING_ANCHOR, 60, 2, run=_MEETING_RUN, stops="，。、；：\n（）《》"):
         s, e = m.span()
         surface = m.group(0)
         cut = _MEETING_LEFT_CUT.match(surface[:-2])
@@ -708,10 +724,13 @@ def _select(cands: list[Cand]) -> list[Cand]:
     """Resolve overlaps: longest/highest-priority outer spans win; places inside titles stay."""
     order = sorted(set(cands), key=lambda c: (-c.priority if c.kind in ("title", "abbreviation", "congress") else 0, -(c.end - c.start), -c.priority, c.start, c.type, c.name))
     chosen: list[Cand] = []
-    occupied: list[tuple[int, int, str]] = []
+    occupied: list[tuple[int, int, str]] = []  # sorted by start: spans overlapping c start after c.start - longest
+    longest = 0
     for c in order:
         clash = False
-        for s, e, t in occupied:
+        lo = bisect_left(occupied, (c.start - longest,))
+        hi = bisect_left(occupied, (c.end,))
+        for s, e, t in occupied[lo:hi]:
             if c.start < e and s < c.end:
                 inside = s <= c.start and c.end <= e
                 if inside and t in TITLED_TYPES and c.type in ("Region", "River", "Agency") and c.kind != "collective":
@@ -724,8 +743,15 @@ def _select(cands: list[Cand]) -> list[Cand]:
                 break
         if not clash:
             chosen.append(c)
-            occupied.append((c.start, c.end, c.type))
-    return sorted(chosen)
+            insort(occupied, (c.start, c.end, c.type))
+            longest = max(longest, c.end - c.start)
+    return sorted(chosen, key=_CAND_ORDER)
+
+
+@lru_cache(maxsize=4)
+def _regions_longest_first(lex: Lexicon) -> tuple[str, ...]:
+    """Canonical region names, longest first (lexicon order among equals)."""
+    return tuple(n for n in sorted(lex.places, key=len, reverse=True) if lex.places[n].type == "Region")
 
 
 def document_context(text: str, title: str, lex: Lexicon) -> Context:
@@ -759,8 +785,8 @@ def document_context(text: str, title: str, lex: Lexicon) -> Context:
             counts[place.name] += 1
     juris = ""
     if author:
-        for name in sorted(lex.places, key=len, reverse=True):
-            if author.startswith(name) and lex.places[name].type == "Region":
+        for name in _regions_longest_first(lex):
+            if author.startswith(name):
                 juris = name
                 break
         if not juris and author in lex.agencies:
@@ -770,7 +796,7 @@ def document_context(text: str, title: str, lex: Lexicon) -> Context:
         juris = max(provinces, key=lambda x: (x[1], x[0]))[0] if provinces else ""
     ctx.jurisdiction = juris
     sides = {n for n in counts if n in lex.pair_members} | {lex.places[n].parent for n in counts if lex.places[n].parent in lex.pair_members}
-    ctx.both_sides = len(sides) == len(lex.pair_members) or bool(re.search(r"川渝|两省市", text))
+    ctx.both_sides = len(sides) == len(lex.pair_members) or "川渝" in text or "两省市" in text
     jp = lex.places.get(juris)
     if jp and jp.level == "province" and juris != "重庆市":
         ctx.province = juris
@@ -831,6 +857,7 @@ class Rel:
     sentence: tuple[int, int]
 
 
+_REL_ORDER = attrgetter("subject", "subject_type", "predicate", "object", "object_type", "sentence")
 _SENT = re.compile(r"[^。！？!?\n]+[。！？!?]?")
 _SUBJECT_TYPES = ("Agency", "Region")
 _OBJECT_TYPES: dict[str, tuple[str, ...]] = {
@@ -856,7 +883,7 @@ def find_relations(text: str, mentions: list[Cand], lex: Lexicon, ctx: Context) 
     pats = compile_patterns(lex)
     rels: list[Rel] = []
     by_sentence: list[tuple[tuple[int, int], list[Cand]]] = []
-    ms = sorted(mentions)
+    ms = sorted(mentions, key=_CAND_ORDER)
     i = 0
     for s, e in sentences(text):
         inside = []
@@ -895,7 +922,7 @@ def find_relations(text: str, mentions: list[Cand], lex: Lexicon, ctx: Context) 
                     for oname, otype in _expand(o):
                         if sname != oname:
                             rels.append(Rel(oname, otype, pred, sname, stype, (s, e)))
-    return sorted(set(rels))
+    return sorted(set(rels), key=_REL_ORDER)
 
 
 def _concerns(inside: list[Cand], sent: tuple[int, int], rels: list[Rel], lex: Lexicon) -> None:
