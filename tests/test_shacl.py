@@ -327,3 +327,12 @@ def test_shacl_validates_200k_triples_in_seconds(seed_build, copies):
     # one broken annotation among 200k triples is found
     store.remove(next(iter(store.quads_for_pattern(None, ox.NamedNode(str(OA.hasTarget)), None))))
     assert [v.path for v in validate_store(store).violations] == ["oa:hasTarget"]
+
+
+@pytest.mark.parametrize("module", ["kg.shacl", "kg.validate"])
+def test_shacl_doctests(module):
+    import doctest
+    import importlib
+
+    result = doctest.testmod(importlib.import_module(module))
+    assert result.failed == 0 and result.attempted > 0
