@@ -214,30 +214,34 @@ def extract(document: Document, *, nlp: Language | None = None) -> Extraction:
         doc = proc(doc)
     ctx: Context = doc._.kg_context
     cands: list[Cand] = doc._.kg_candidates
-    sents: dict[tuple[int, int], Evidence] = {}
+    evidence: dict[tuple[int, int], Evidence] = {}  # (start, end) → its evidence, each computed once
+
+    def evidence_of(start: int, end: int) -> Evidence:
+        ev = evidence.get((start, end))
+        if ev is None:
+            ev = evidence[start, end] = _evidence(document, start, end)
+        return ev
+
     spans = sentences(document.text)
     starts = [s for s, _ in spans]
     mentions = []
     for c in cands:
         k = bisect_right(starts, c.start) - 1
         s, e = spans[k] if k >= 0 else (c.start, c.end)
-        key = (s, e)
-        if key not in sents:
-            sents[key] = _evidence(document, s, e)
-        ev = _evidence(document, c.start, c.end)
+        sent = evidence_of(s, e)
+        ev = evidence_of(c.start, c.end)
+        if c.kind == "collective":
+            # 两省市生态环境部门 mentions both departments; 两地 / 双方 stand for the two sides
+            mentions.extend(Mention(c.type, member, member, ev, sent, "collective") for member in c.members)
+            continue
         surface = document.text[c.start : c.end]
-        for name, typ in ([(m, c.type) for m in c.members] if c.members and c.kind == "compound" else [(c.name, c.type)]):
-            if c.kind == "collective":
-                # 两省市生态环境部门 mentions both departments; 两地 / 双方 stand for the two sides
-                for member in c.members:
-                    mentions.append(Mention(c.type, member, member, ev, sents[key], "collective"))
-                continue
-            mentions.append(Mention(typ, name, surface, ev, sents[key], c.kind))
+        for name in (c.members if c.members and c.kind == "compound" else (c.name,)):
+            mentions.append(Mention(c.type, name, surface, ev, sent, c.kind))
     relations = []
     rel: Rel
     for rel in doc._.kg_relations:
         r = rel
-        relations.append(RelationMention(r.subject, r.subject_type, r.predicate, r.object, r.object_type, _evidence(document, *r.sentence)))
+        relations.append(RelationMention(r.subject, r.subject_type, r.predicate, r.object, r.object_type, evidence_of(*r.sentence)))
     # relation endpoints that are not mentions of their own (collective members, default authors)
     named = {(m.type, m.name) for m in mentions}
     for r in relations:
@@ -257,4 +261,16 @@ def extract(document: Document, *, nlp: Language | None = None) -> Extraction:
         encoding=document.encoding,
         meta=meta,
     )
-    return Extraction(source, tuple(sorted(set(mentions))), tuple(sorted(set(relations))))
+    return Extraction(source, tuple(sorted(set(mentions), key=_mention_order)), tuple(sorted(set(relations), key=_relation_order)))
+
+
+def _mention_order(m: Mention) -> tuple:
+    """The order of :class:`Mention` (fields in turn, evidence fields flattened) as a sort key."""
+    ev, sent = m.evidence, m.sentence
+    return (m.type, m.name, m.surface, ev.doc, ev.start, ev.end, ev.exact, sent.doc, sent.start, sent.end, sent.exact, m.source)
+
+
+def _relation_order(r: RelationMention) -> tuple:
+    """The order of :class:`RelationMention` as a sort key."""
+    ev = r.evidence
+    return (r.subject, r.subject_type, r.predicate, r.object, r.object_type, ev.doc, ev.start, ev.end, ev.exact)

@@ -260,6 +260,7 @@ _QUOTE_TAIL_HEADS = (
     "自然保护地强化监督行动|定向利用豁免管理|生态产品价值实现平台|共建指导意见|生态廊道建设规划|集团建设|工作体系|指标体系|"
     "专项行动|公益行动|采风活动|发展战略|行动|建设|制度|机制|工程|计划|活动|试点|战略|体系|措施|平台|攻坚|项目|走廊|回头看"
 )
+_QUOTE_TAIL = re.compile(rf"(?!“)[{CJK}“”·]{{0,16}}?(?:{_QUOTE_TAIL_HEADS})+")
 _QUOTE_INNER_HEAD = re.compile(r"(?:走廊|工程|行动|计划|制度|机制|体系|平台|战略|措施|研究与应用|项目)$")
 #: words that end a name's left edge: verbs, function words, ordinals
 _LEFT_EDGE = re.compile(
@@ -296,14 +297,14 @@ def _quoted(text: str, lex: Lexicon, cands: list[Cand]) -> None:
     for m in _QUOTE.finditer(text):
         inner = m.group(1)
         s, e = m.start(), m.end()
-        tail = re.match(rf"(?!“)[{CJK}“”·]{{0,16}}?(?:{_QUOTE_TAIL_HEADS})+", text[e:])
+        tail = _QUOTE_TAIL.match(text, e)  # matched in place: slicing off the rest of the text costs O(n)
         if tail and "等" in tail.group(0):
             tail = None
         if tail and not (len(inner) <= 2 and tail.group(0).startswith("工作")):
             if re.search(r"[。；！？、]", inner) and not re.search(r"(研究与应用|项目)$", inner):
                 continue
             start = _glued_prefix(text, s, lex)
-            e2 = e + tail.end()
+            e2 = tail.end()
             name = clean_name(text[start:e2])
             typ = "Standard" if classify_title(name, lex) == "Standard" else "Programme"
             cands.append(Cand(start, e2, typ, name, priority=20, kind="quoted"))
@@ -316,6 +317,9 @@ def _quoted(text: str, lex: Lexicon, cands: list[Cand]) -> None:
             cands.append(Cand(start, e, "Programme", clean_name(text[start:e]), priority=20, kind="quoted"))
         elif _QUOTE_INTRO.search(text[max(0, s - 4) : s]) and 4 <= len(inner) <= 12 and not _QUOTE_NOT_NAME.match(text[e : e + 2]):
             cands.append(Cand(m.start(1), m.end(1), "Programme", clean_name(inner), priority=18, kind="quoted"))
+
+
+_RIVER_PART = re.compile(r"(?:流域|干流|上游|中游|下游|干支流)")
 
 
 def _places(text: str, lex: Lexicon, cands: list[Cand]) -> None:
@@ -335,8 +339,8 @@ def _places(text: str, lex: Lexicon, cands: list[Cand]) -> None:
             continue  # a county short form inside a word: 成渝中线 is not 渝中
         if place.type == "River":
             e2 = e
-            if mm := re.match(r"(?:流域|干流|上游|中游|下游|干支流)", text[e:]):
-                e2 = e + mm.end()
+            if mm := _RIVER_PART.match(text, e):
+                e2 = mm.end()
             cands.append(Cand(s, e2, "River", place.name, priority=10, kind="lexicon"))
         else:
             cands.append(Cand(s, e, "Region", place.name, priority=10 if form == place.name else 8, kind="lexicon"))
@@ -345,7 +349,7 @@ def _places(text: str, lex: Lexicon, cands: list[Cand]) -> None:
         a, b = m.group(1) + m.group(3), m.group(2) + m.group(3)
         pa, pb = lex.place(a), lex.place(b)
         if pa and pb and pa.type == pb.type == "River" and lex.place(m.group(0)) is None:
-            end = m.end() + len(re.match(r"(?:流域|干流|上游|中游|下游|干支流)?", text[m.end() :]).group(0))
+            end = mm.end() if (mm := _RIVER_PART.match(text, m.end())) else m.end()
             cands.append(Cand(m.start(), end, "River", pa.name, priority=11, kind="compound", members=(pa.name, pb.name)))
 
 
@@ -547,6 +551,8 @@ def _meetings(text: str, lex: Lexicon, ctx: Context, cands: list[Cand]) -> None:
 
 
 _NP_STOP = r"，。；：！？\n《》"
+_NP = re.compile(rf"[^{_NP_STOP}]{{2,60}}")
+_TRIGGER_VERBS = re.compile(r"(?:实施|完成|形成|出台|了|并|印发|发布)*")
 
 
 def _triggered_titles(text: str, lex: Lexicon, cands: list[Cand]) -> None:
@@ -557,13 +563,13 @@ def _triggered_titles(text: str, lex: Lexicon, cands: list[Cand]) -> None:
         if pred == "participant":
             continue
         s = m.end()
-        s += len(re.match(r"(?:实施|完成|形成|出台|了|并|印发|发布)*", text[s:]).group(0))
+        s = _TRIGGER_VERBS.match(text, s).end()  # in place: no copy of the rest of the text
         if text[s : s + 1] in "《“":
             if text[s : s + 1] == "“":
                 pass
             else:
                 continue
-        seg = re.match(rf"[^{_NP_STOP}]{{2,60}}", text[s:])
+        seg = _NP.match(text, s)
         if not seg:
             continue
         segment = seg.group(0)
