@@ -27,6 +27,7 @@ from kg.model import TITLED_TYPES
 CJK = r"\u4e00-\u9fff"
 _MARKS = "《》〈〉“”‘’\"'「」『』"
 _MARK_RE = re.compile(f"[{re.escape(_MARKS)}\\s]")
+_CJK_CHAR = re.compile(f"[{CJK}]")
 
 
 @dataclass(frozen=True, order=True)
@@ -59,6 +60,7 @@ class Context:
     abbreviations: dict[str, tuple[str, str]] = field(default_factory=dict)  # alias → (type, canonical)
 
 
+@lru_cache(maxsize=65536)  # a pure function of short strings that recur across documents
 def clean_name(name: str) -> str:
     """Canonical form of a name: NFKC, no whitespace or quote/title marks, ASCII parentheses.
 
@@ -73,6 +75,7 @@ def clean_name(name: str) -> str:
 _TRAILING_PAREN = re.compile(r"\([^()]*\)$")
 
 
+@lru_cache(maxsize=65536)  # a pure function of short strings that recur across documents
 def base_title(name: str) -> str:
     """A title without its trailing parenthetical (year range, 试行, draft status, number).
 
@@ -187,6 +190,7 @@ def _anchor(*words: str) -> re.Pattern[str]:
 # --------------------------------------------------------------------------- classification
 
 
+@lru_cache(maxsize=65536)  # a pure function of short strings that recur across documents
 def classify_title(name: str, lex: Lexicon) -> str | None:
     """Entity type of a title by its head noun, or None (reports, letters, unknown heads).
 
@@ -217,6 +221,7 @@ _GENERIC_QUALIFIERS = re.compile(
 )
 
 
+@lru_cache(maxsize=65536)  # a pure function of short strings that recur across documents
 def is_generic(name: str, head: str) -> bool:
     """A head noun with no distinguishing qualifier: 工作方案, 合作协议, 相关规划 …"""
     qualifier = name[: len(name) - len(head)] if name.endswith(head) else name
@@ -333,7 +338,7 @@ def _places(text: str, lex: Lexicon, cands: list[Cand]) -> None:
         nxt = text[e : e + 1]
         if place.type == "Region" and form != place.name and nxt and nxt in "市省区县州":
             continue  # 重庆 in 重庆市 is matched by the full form; a short form glued to a suffix is another name
-        if place.type == "Region" and form != place.name and place.level == "county" and s > 0 and re.match(rf"[{CJK}]", text[s - 1]) \
+        if place.type == "Region" and form != place.name and place.level == "county" and s > 0 and _CJK_CHAR.match(text[s - 1]) \
                 and not form.endswith(("县", "区", "市")) and nxt != "段" \
                 and not re.match(r"[和与及在对赴至到的等是为将从由把向动进]", text[s - 1]):
             continue  # a county short form inside a word: 成渝中线 is not 渝中
@@ -402,9 +407,6 @@ _FOUNDED = re.compile(
 _NATIONAL_BODY = re.compile(rf"(?:中央|国家)(?:第[一二三四五六七八九十]+)?[{CJK}]{{2,10}}?(?:督察组|技术创新中心|工程研究中心|重点实验室)")
 
 
-_CJK_CHAR = re.compile(f"[{CJK}]")
-
-
 def _ends_with_cjk(text: str, end: int) -> bool:
     """``re.search(rf"[{CJK}]$", text[:end])`` without copying the text: ``$`` also matches before a final newline."""
     if end >= 1 and _CJK_CHAR.match(text, end - 1, end):
@@ -445,7 +447,7 @@ def _agencies(text: str, lex: Lexicon, ctx: Context, cands: list[Cand]) -> None:
         if re.search(r"(召开|举行|签订|印发|发布|开展|推进|实施|建设|完成|加强|按照|根据|提出|要求|以及|和|与|的|在|为|对|从|向|等|、)", surface[2:-1]):
             continue
         known = any(surface.endswith(f) for f, _ in lex.agency_suffixes if len(f) > 1)
-        if surface.endswith(_ONE_CHAR_SUFFIX) and not known and re.match(rf"[{CJK}]", text[m.end() : m.end() + 1]):
+        if surface.endswith(_ONE_CHAR_SUFFIX) and not known and _CJK_CHAR.match(text[m.end() : m.end() + 1]):
             continue  # 重庆市辐射污染防治办|法: the name goes on
         name = resolve_agency(surface, lex, ctx) or surface
         cands.append(Cand(m.start(), m.end(), "Agency", name, priority=22, kind="agency-pattern"))
@@ -589,7 +591,7 @@ def _triggered_titles(text: str, lex: Lexicon, cands: list[Cand]) -> None:
             if pred == "issuedBy" and typ == "Agreement":
                 continue
             rest = segment[hm.end():]
-            if re.match(rf"[{CJK}]", rest[:1]) and not re.match(r"(的|等|中|和|及|与|，|并|为|后|以|超|近|\d)", rest[:1]):
+            if _CJK_CHAR.match(rest[:1]) and not re.match(r"(的|等|中|和|及|与|，|并|为|后|以|超|近|\d)", rest[:1]):
                 continue  # the name goes on (美丽建设规划省市 …) unless a function word follows
             best = (hm.end(), typ)
         if best is None:
