@@ -1,9 +1,10 @@
 """Export: the graph to files, atomically and deterministically.
 
-Every output is written to a temporary file in the target folder and renamed into
-place, so a build killed at any moment leaves the previous export intact.  Triples
-are written sorted (rdf:type first for each subject), so the same graph always gives
-byte-identical files.
+A build writes into a :class:`Staging` folder and publishes by renaming, so a build that
+fails or is killed at any moment leaves the previous exports intact; single files use
+:func:`atomic_writer`.  :class:`GraphWriter` writes the four graph files from document
+parts as they stream in (the text itself comes from :mod:`kg.serialize`), in a stable order,
+so the same input always gives byte-identical files.
 
 >>> import tempfile, pathlib
 >>> p = pathlib.Path(tempfile.mkdtemp()) / "x.txt"
@@ -18,16 +19,14 @@ import csv
 import io
 import os
 import tempfile
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from functools import lru_cache
 from pathlib import Path
 
 import pyoxigraph as ox
 from rdflib import BNode, Graph, Literal, URIRef
-from rdflib.namespace import RDF, RDFS, SKOS
-
-from kg.vocab import PREFIXES
+from rdflib.namespace import RDF
 
 
 def _current_umask() -> int:
@@ -90,27 +89,6 @@ def _sort_key(triple) -> tuple:
     return (str(s), p != RDF.type, str(p), type(o).__name__, str(o), getattr(o, "language", None) or "", str(getattr(o, "datatype", None) or ""))
 
 
-def sorted_triples(graph: Graph) -> list[ox.Triple]:
-    """The graph's triples as pyoxigraph triples, in a stable order."""
-    return [ox.Triple(*map(to_oxigraph_term, t)) for t in sorted(graph, key=_sort_key)]
-
-
-def serialize(triples: Iterable[ox.Triple], fmt: ox.RdfFormat) -> bytes:
-    prefixes = PREFIXES if fmt in (ox.RdfFormat.TURTLE, ox.RdfFormat.TRIG) else None
-    kwargs = {"prefixes": prefixes} if prefixes else {}
-    return ox.serialize(triples, format=fmt, **kwargs)
-
-
-def write_turtle(graph: Graph | Sequence[ox.Triple], path: str | Path) -> int:
-    """Write ``graph`` (an rdflib graph, or triples already in export order, see
-    :func:`kg.graph.graph_triples`) as Turtle with readable prefixes; returns the triple count.
-    """
-    triples = sorted_triples(graph) if isinstance(graph, Graph) else graph
-    with atomic_writer(path, binary=True) as fh:  # streamed: no second copy of the file in memory
-        ox.serialize(triples, fh, ox.RdfFormat.TURTLE, prefixes=PREFIXES)
-    return len(triples)
-
-
 def write_csv(path: str | Path, header: list[str], rows: Iterable[Iterable[object]]) -> None:
     buf = io.StringIO(newline="")
     w = csv.writer(buf, lineterminator="\n")
@@ -118,144 +96,6 @@ def write_csv(path: str | Path, header: list[str], rows: Iterable[Iterable[objec
     for row in rows:
         w.writerow(["" if v is None else v for v in row])
     atomic_write_text(path, buf.getvalue())
-
-
-def write_ntriples(graph: Graph | Sequence[ox.Triple], path: str | Path) -> int:
-    """Write ``graph`` as N-Triples (one triple a line, sorted); returns the triple count.
-
-    >>> import tempfile, pathlib
-    >>> from rdflib import Graph, Literal, URIRef
-    >>> g = Graph(); _ = g.add((URIRef("https://e.org/a"), URIRef("https://e.org/p"), Literal("重庆", lang="zh")))
-    >>> p = pathlib.Path(tempfile.mkdtemp()) / "kg.nt"
-    >>> write_ntriples(g, p), p.read_text(encoding="utf-8")
-    (1, '<https://e.org/a> <https://e.org/p> "重庆"@zh .\\n')
-    """
-    triples = _triples(graph)
-    with atomic_writer(path, binary=True) as fh:
-        ox.serialize(triples, fh, ox.RdfFormat.N_TRIPLES)
-    return len(triples)
-
-
-_RDF_TYPE = ox.NamedNode(str(RDF.type))
-_XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
-
-
-def _compact(iri: str) -> str:
-    """An IRI as ``prefix:local`` when a project prefix covers it (and the local part is safe)."""
-    for prefix, ns in PREFIXES.items():
-        if iri.startswith(ns) and len(iri) > len(ns) and not iri[len(ns):].startswith("//"):
-            return f"{prefix}:{iri[len(ns):]}"
-    return iri
-
-
-def _jsonld_node_id(term) -> str:
-    return f"_:{term.value}" if isinstance(term, ox.BlankNode) else _compact(term.value)
-
-
-def jsonld_document(triples: Iterable[ox.Triple]) -> dict:
-    """A JSON-LD document (compact ``@context`` of the project prefixes, flat ``@graph``).
-
-    >>> t = ox.Triple(ox.NamedNode("https://w3id.org/chuanyu-kg/id/x"), _RDF_TYPE,
-    ...               ox.NamedNode("https://w3id.org/chuanyu-kg/ontology#Region"))
-    >>> jsonld_document([t])["@graph"]
-    [{'@id': 'id:x', '@type': ['cy:Region']}]
-    """
-    nodes: dict[str, dict] = {}
-    for t in triples:
-        sid = _jsonld_node_id(t.subject)
-        node = nodes.setdefault(sid, {"@id": sid})
-        o = t.object
-        if t.predicate == _RDF_TYPE and not isinstance(o, ox.Literal):
-            node.setdefault("@type", []).append(_jsonld_node_id(o))
-            continue
-        if isinstance(o, ox.Literal):
-            if o.language:
-                value = {"@value": o.value, "@language": o.language}
-            elif o.datatype.value != _XSD_STRING:
-                value = {"@value": o.value, "@type": _compact(o.datatype.value)}
-            else:
-                value = {"@value": o.value}
-        else:
-            value = {"@id": _jsonld_node_id(o)}
-        node.setdefault(_compact(t.predicate.value), []).append(value)
-    return {"@context": dict(PREFIXES), "@graph": [nodes[k] for k in sorted(nodes)]}
-
-
-def write_jsonld(graph: Graph | Sequence[ox.Triple], path: str | Path) -> int:
-    """Write ``graph`` as JSON-LD with a compact context; returns the triple count."""
-    import json
-
-    triples = _triples(graph)
-    text = json.dumps(jsonld_document(triples), ensure_ascii=False, indent=1, sort_keys=True)
-    atomic_write_text(path, text + "\n")
-    return len(triples)
-
-
-def _triples(graph: Graph | Sequence[ox.Triple]) -> list[ox.Triple]:
-    return sorted_triples(graph) if isinstance(graph, Graph) else list(graph)
-
-
-def document_graphs(graph: Graph | Sequence[ox.Triple]) -> dict[ox.NamedNode | None, list[ox.Triple]]:
-    """Split the graph by source document: document IRI → the triples extracted from it.
-
-    A document's graph holds the document's own description, every entity mentioned in it
-    (class, labels, ``cy:mentionedIn`` it), every annotation whose target is in it (with its
-    target and selectors) and the relations and statements those annotations give evidence
-    for.  Triples that no document gives evidence for (lexicon facts such as
-    ``cy:adminCode`` or ``cy:withinRegion``) are under the key ``None`` (the default graph).
-    A triple is in every document graph that gives evidence for it; each list keeps the
-    input order.  Linear in the number of triples.
-
-    >>> document_graphs([])
-    {}
-    """
-    from kg.vocab import CY, OA
-
-    def nn(term) -> ox.NamedNode:
-        return ox.NamedNode(str(term))
-
-    TYPE, DOC, STATEMENT, MENTIONED = _RDF_TYPE, nn(CY.SourceDocument), nn(RDF.Statement), nn(CY.mentionedIn)
-    HAS_TARGET, HAS_SOURCE, HAS_SELECTOR, HAS_BODY = nn(OA.hasTarget), nn(OA.hasSource), nn(OA.hasSelector), nn(OA.hasBody)
-    R_S, R_P, R_O = nn(RDF.subject), nn(RDF.predicate), nn(RDF.object)
-    entity_preds = {TYPE, nn(RDFS.label), nn(SKOS.prefLabel), nn(SKOS.altLabel)}
-    triples = _triples(graph)
-    index: dict[tuple, list] = {}
-    for t in triples:
-        if t.predicate in (TYPE, MENTIONED, HAS_TARGET, HAS_SOURCE, HAS_SELECTOR, HAS_BODY, R_S, R_P, R_O):
-            index.setdefault((t.subject, t.predicate), []).append(t.object)
-    documents = {t.subject for t in triples if t.predicate == TYPE and t.object == DOC}
-    statements = {t.subject for t in triples if t.predicate == TYPE and t.object == STATEMENT}
-    docs_of: dict = {d: {d} for d in documents}
-    relation_docs: dict = {}
-    for (ann, p), targets in list(index.items()):
-        if p != HAS_TARGET:
-            continue
-        for target in targets:
-            for doc in index.get((target, HAS_SOURCE), ()):
-                for node in [ann, target, *index.get((target, HAS_SELECTOR), ())]:
-                    docs_of.setdefault(node, set()).add(doc)
-                for body in index.get((ann, HAS_BODY), ()):
-                    if body in statements:
-                        docs_of.setdefault(body, set()).add(doc)
-                        for s in index.get((body, R_S), ()):
-                            for p2 in index.get((body, R_P), ()):
-                                for o in index.get((body, R_O), ()):
-                                    relation_docs.setdefault(ox.Triple(s, p2, o), set()).add(doc)
-    out: dict = {}
-    for t in triples:
-        if t.predicate == MENTIONED:
-            targets = {t.object}
-        elif t in relation_docs:
-            targets = relation_docs[t]
-        elif t.subject in docs_of:
-            targets = docs_of[t.subject]
-        elif t.predicate in entity_preds:
-            targets = set(index.get((t.subject, MENTIONED), ())) or {None}
-        else:
-            targets = {None}
-        for g in targets:
-            out.setdefault(g, {})[t] = None
-    return {k: list(v) for k, v in out.items()}
 
 
 ONTOLOGY_GRAPH = "https://w3id.org/chuanyu-kg/ontology"
@@ -267,51 +107,6 @@ def _canonical(graph: Graph) -> Graph:
     from rdflib.compare import to_canonical_graph
 
     return to_canonical_graph(graph) if any(isinstance(x, BNode) for t in graph for x in t) else graph
-
-
-def trig_quads(graph: Graph | Sequence[ox.Triple], *, ontology: Graph | None = None) -> list[ox.Quad]:
-    """The quads of the TriG export: the default graph (facts no document gives evidence
-    for), one named graph per source document (named by the document's IRI, see
-    :func:`document_graphs`), and the ontology in the graph ``ONTOLOGY_GRAPH``.
-
-    >>> trig_quads([])
-    []
-    """
-    quads: list[ox.Quad] = []
-    parts = document_graphs(graph)
-    for name in sorted(parts, key=lambda n: "" if n is None else n.value):
-        g = ox.DefaultGraph() if name is None else name
-        quads += [ox.Quad(t.subject, t.predicate, t.object, g) for t in parts[name]]
-    if ontology is not None and len(ontology):
-        g = ox.NamedNode(ONTOLOGY_GRAPH)
-        quads += [ox.Quad(*map(to_oxigraph_term, t), g) for t in sorted(_canonical(ontology), key=_sort_key)]
-    return quads
-
-
-def write_trig(graph: Graph | Sequence[ox.Triple], path: str | Path, *, ontology: Graph | None = None) -> int:
-    """Write ``graph`` as TriG, one named graph per source document and the ontology in its
-    own graph (see :func:`trig_quads`); returns the number of quads written."""
-    quads = trig_quads(graph, ontology=ontology)
-    with atomic_writer(path, binary=True) as fh:
-        ox.serialize(quads, fh, ox.RdfFormat.TRIG, prefixes=PREFIXES)
-    return len(quads)
-
-
-def write_extra_exports(graph: Graph | Sequence[ox.Triple], out: str | Path) -> list[Path]:
-    """Write ``kg.nt``, ``kg.jsonld`` and ``kg.trig`` (with the ontology graph) into ``out``.
-
-    >>> import tempfile, pathlib
-    >>> [p.name for p in write_extra_exports([], pathlib.Path(tempfile.mkdtemp()))]
-    ['kg.nt', 'kg.jsonld', 'kg.trig']
-    """
-    from kg.docs import load_ontology
-
-    out = Path(out)
-    triples = _triples(graph)
-    write_ntriples(triples, out / "kg.nt")
-    write_jsonld(triples, out / "kg.jsonld")
-    write_trig(triples, out / "kg.trig", ontology=load_ontology())
-    return [out / "kg.nt", out / "kg.jsonld", out / "kg.trig"]
 
 
 # ---------------------------------------------------------------------------- the build's writer
@@ -326,8 +121,8 @@ class Staging:
     >>> out = pathlib.Path(tempfile.mkdtemp())
     >>> st = Staging(out)
     >>> _ = st.path("queries/a.csv").write_text("x")
-    >>> st.publish(); (out / "queries" / "a.csv").read_text(), any(out.glob(".staging-*"))
-    ('x', False)
+    >>> [p.name for p in st.publish()], (out / "queries" / "a.csv").read_text(), any(out.glob(".staging-*"))
+    (['a.csv'], 'x', False)
     """
 
     def __init__(self, out: str | Path) -> None:

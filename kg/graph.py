@@ -23,8 +23,8 @@ is never processed again:
 >>> part.triples   # the document's 6 triples and one annotation of 13
 19
 >>> g = build_graph([x], base_iri="https://w3id.org/chuanyu-kg/id/")
->>> len(g)       # plus class, two labels, alt label, mentionedIn and four lexicon facts
-29
+>>> len(g)       # plus class, two labels, alt label, mentionedIn and four lexicon facts (code, level, English name)
+28
 """
 
 from __future__ import annotations

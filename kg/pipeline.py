@@ -366,14 +366,9 @@ def _disk_store(nt: Path, *, scratch: Path):
 
 
 def _validate(store, ttl: Path) -> None:
-    """SHACL validation of the staged graph; raises :class:`~kg.errors.ValidationError`."""
-    try:
-        from kg.shacl import check_store
-    except ImportError:  # pragma: no cover - until the fast engine lands
-        from kg.validate import check_file
+    """SHACL validation of the staged graph (:mod:`kg.shacl`); raises :class:`~kg.errors.ValidationError`."""
+    from kg.shacl import check_store
 
-        check_file(ttl)
-        return
     check_store(store, what=ttl.name)
 
 

@@ -9,9 +9,9 @@ project's own (minted from hashes under a validated base) or vocabulary terms.
 
 >>> fmt = Formats(base_iri="https://w3id.org/chuanyu-kg/id/")
 >>> b = Block(fmt.node("region/1"), ((RDF_TYPE, Iri(CY + "Region")), (RDFS + "label", Lit('川"渝', lang="zh"))))
->>> print(fmt.ttl(b), end="")
+>>> print(fmt.ttl(b).replace("\\t", "    "), end="")
 id:region\\/1 a cy:Region ;
-	rdfs:label "川\\"渝"@zh .
+    rdfs:label "川\\"渝"@zh .
 >>> print(fmt.nt(b), end="")
 <https://w3id.org/chuanyu-kg/id/region/1> <http://www.w3.org/1999/02/22-rdf-syntax-ns#type> <https://w3id.org/chuanyu-kg/ontology#Region> .
 <https://w3id.org/chuanyu-kg/id/region/1> <http://www.w3.org/2000/01/rdf-schema#label> "川\\"渝"@zh .

@@ -121,14 +121,6 @@ def test_validate_trig_has_one_graph_per_document_and_the_ontology(seed_build):
             assert ev, q
 
 
-def test_validate_exports_are_deterministic(seed_graph, tmp_path):
-    from kg.export import write_extra_exports
-
-    first = {p.name: p.read_bytes() for p in write_extra_exports(seed_graph, tmp_path / "a")}
-    again = {p.name: p.read_bytes() for p in write_extra_exports(_copy(seed_graph), tmp_path / "b")}
-    assert first == again and set(first) == {"kg.nt", "kg.jsonld", "kg.trig"}
-
-
 @pytest.mark.parametrize(("breaker", "code"), [(None, 0), (_bad_signer, 1)])
 def test_validate_cli(seed_graph, tmp_path, breaker, code):
     g = _copy(seed_graph)
