@@ -892,16 +892,12 @@ def find_relations(text: str, mentions: list[Cand], lex: Lexicon, ctx: Context) 
     rels: list[Rel] = []
     by_sentence: list[tuple[tuple[int, int], list[Cand]]] = []
     ms = sorted(mentions, key=_CAND_ORDER)
+    starts = [c.start for c in ms]
     i = 0
     for s, e in sentences(text):
-        inside = []
-        while i < len(ms) and ms[i].start < s:
-            i += 1
-        j = i
-        while j < len(ms) and ms[j].start < e:
-            inside.append(ms[j])
-            j += 1
-        by_sentence.append(((s, e), inside))
+        i = bisect_left(starts, s, i)  # the first mention starting in the sentence
+        j = bisect_left(starts, e, i)
+        by_sentence.append(((s, e), ms[i:j]))
     for (s, e), inside in by_sentence:
         sent = text[s:e]
         _concerns(inside, (s, e), rels, lex)
@@ -989,6 +985,7 @@ def _objects(text: str, inside: list[Cand], te: int, next_t: int, sent_end: int,
     return [c for c in out if not any(o is not c and o.start <= c.start and c.end <= o.end for o in out)]
 
 
+_CLAUSE_MARK = re.compile("[，,：；]")
 _SELF = re.compile(r"我局|本局|我厅|本厅|我委|我们")
 _DE_CLAUSE = re.compile(r"(?:联合|共同)?(?:印发|发布|出台|制定|编制|签订|签署|召开|举行|主办)(?:了)?的")
 
@@ -1024,7 +1021,7 @@ def _subjects(text: str, inside: list[Cand], sent_start: int, ts: int, pred: str
         before.sort()
     if not before:
         return []
-    bounds = [sent_start] + [i + 1 for i in range(sent_start, ts) if text[i] in "，,：；"] + [ts]
+    bounds = [sent_start] + [m.end() for m in _CLAUSE_MARK.finditer(text, sent_start, ts)] + [ts]
     attributive = pats_trigger_de(ts, text)
     out: list[tuple[str, str]] = []
     for k in range(len(bounds) - 2, -1, -1):
