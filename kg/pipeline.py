@@ -34,16 +34,16 @@ from kg.graph import document_part, entity_view
 from kg.ingest import find_sources, read_document
 from kg.model import ENTITY_TYPES, RELATION_TYPES, Entity, Extraction, Relation
 from kg.nlp import extract
-from kg.resolve import merge
+from kg.resolve import Merger
 from kg.serialize import Formats
 from kg.vocab import BASE_IRI
 
 log = logging.getLogger("kg")
 
-#: Evidences per entity kept in memory for the view (the graph has all of them).
+#: Evidences per entity and per relation kept in memory for the view (the graph has all of them).
 VIEW_EVIDENCE = 20
 #: Above this many triples the query store lives on disk (memory stays bounded).
-MEMORY_STORE_TRIPLES = 3_000_000
+MEMORY_STORE_TRIPLES = 1_500_000
 
 
 @dataclass
@@ -225,19 +225,19 @@ def build(
         store = ExtractionCache(out / CACHE_DIR, base_iri=fmt.base, pending=staging.dir / "cache") if cache else None
         writer = GraphWriter(staging, fmt=fmt)
         loader = StoreLoader(limit=MEMORY_STORE_TRIPLES) if validate or queries else None
-        summaries = []
+        merger = Merger(evidence_limit=VIEW_EVIDENCE)
         with tqdm(total=len(sources), desc="documents", unit="doc", disable=quiet or len(sources) < 5, leave=False) as bar:
             for part in analyse_sources(sources, fmt=fmt, jobs=jobs, cache=store, result=result, progress=bar):
                 writer.add(part)
                 if loader is not None:
                     loader.add(part.nt, part.triples)
-                summaries.append(part.summary)
+                merger.add(part.summary)
         lap("extract")
         if strict and result.skipped:
             raise KGError(f"{len(result.skipped)} file(s) could not be read; nothing written (--strict): "
                           + "; ".join(str(e) for e in result.skipped))
-        entities, relations = merge(summaries, evidence_limit=VIEW_EVIDENCE)
-        del summaries
+        entities, relations = merger.result()
+        del merger
         result.entities, result.relations = entities, relations
         lap("resolve")
         files = writer.finish(entity_view(entities, relations, base_iri=fmt.base))
@@ -354,14 +354,24 @@ class StoreLoader:
         return self.store
 
 
-def _disk_store(nt: Path, *, scratch: Path):
+def _disk_store(nt: Path, *, scratch: Path, block: int = 1 << 26):
     """An on-disk Oxigraph store in ``scratch`` holding the N-Triples file ``nt`` (for graphs
-    too large for memory)."""
+    too large for memory), bulk-loaded ``block`` bytes at a time so that the loader's
+    buffers stay small whatever the size of the graph."""
     import pyoxigraph as ox
 
     scratch.mkdir(parents=True, exist_ok=True)
     store = ox.Store(str(scratch))
-    store.bulk_load(path=str(nt), format=ox.RdfFormat.N_TRIPLES)
+    with open(nt, "rb") as fh:
+        rest = b""
+        while chunk := fh.read(block):
+            data = rest + chunk
+            cut = data.rfind(b"\n") + 1
+            data, rest = data[:cut], data[cut:]
+            if data:
+                store.bulk_load(data, format=ox.RdfFormat.N_TRIPLES)
+        if rest.strip():
+            store.bulk_load(rest, format=ox.RdfFormat.N_TRIPLES)
     return store
 
 

@@ -134,43 +134,74 @@ def _label(names: Counter[str]) -> str:
     return sorted(names.items(), key=lambda kv: (-kv[1], -len(kv[0]), kv[0]))[0][0]
 
 
-def merge(summaries: Iterable[Summary], *, evidence_limit: int | None = None) -> tuple[list[Entity], list[Relation]]:
-    """Entities and relations (sorted) of all ``summaries``; ``Entity.mentions`` keeps the
-    first ``evidence_limit`` evidences of each entity (all with ``None``)."""
-    names: dict[str, Counter[str]] = defaultdict(Counter)
-    surfaces: dict[str, set[str]] = defaultdict(set)
-    docs: dict[str, set[str]] = defaultdict(set)
-    evid: dict[str, set[Evidence]] = defaultdict(set)
-    types: dict[str, str] = {}
-    rel_evidence: dict[tuple[str, str, str], set[Evidence]] = defaultdict(set)
-    for s in summaries:
+class Merger:
+    """Merges summaries one at a time (a corpus streams through it).
+
+    With ``evidence_limit``, an entity or relation keeps only its ``evidence_limit``
+    smallest evidences (first by file name and offset) — the same ones whatever the order of
+    the summaries — so memory does not grow with the number of mentions.
+    """
+
+    def __init__(self, *, evidence_limit: int | None = None) -> None:
+        self.limit = evidence_limit
+        self.names: dict[str, Counter[str]] = defaultdict(Counter)
+        self.surfaces: dict[str, set[str]] = defaultdict(set)
+        self.docs: dict[str, set[str]] = defaultdict(set)
+        self.evidence: dict[str, set[Evidence]] = defaultdict(set)
+        self.types: dict[str, str] = {}
+        self.rel_evidence: dict[tuple[str, str, str], set[Evidence]] = defaultdict(set)
+
+    def _bounded(self, bag: set[Evidence]) -> set[Evidence]:
+        if self.limit is not None and len(bag) > 2 * self.limit:
+            return set(sorted(bag)[: self.limit])
+        return bag
+
+    def add(self, s: Summary) -> None:
         for key, type_, name, count in s.names:
-            types[key] = type_
-            names[key][name] += count
+            self.types[key] = type_
+            self.names[key][name] += count
         for key, surface in s.surfaces:
-            surfaces[key].add(surface)
+            self.surfaces[key].add(surface)
         for key, doc in s.documents:
-            docs[key].add(doc)
+            self.docs[key].add(doc)
         for key, ev in s.evidence:
-            evid[key].add(ev)
+            bag = self.evidence[key]
+            bag.add(ev)
+            self.evidence[key] = self._bounded(bag)
         for subj, pred, obj, ev in s.relations:
-            rel_evidence[(subj, pred, obj)].add(ev)
-    entities = []
-    for key in sorted(types):
-        label = _label(names[key])
-        aliases = (set(names[key]) | {to_simplified(s) for s in surfaces[key]} | surfaces[key]) - {label}
-        mentions = sorted(evid[key])
-        entities.append(Entity(
-            key=key,
-            type=types[key],
-            label=label,
-            aliases=tuple(sorted(a for a in aliases if a)),
-            documents=tuple(sorted(docs[key])),
-            mentions=tuple(mentions if evidence_limit is None else mentions[:evidence_limit]),
-        ))
-    relations = [Relation(s, p, o, tuple(sorted(ev))) for (s, p, o), ev in sorted(rel_evidence.items())
-                 if s in types and o in types]
-    return entities, relations
+            bag = self.rel_evidence[(subj, pred, obj)]
+            bag.add(ev)
+            self.rel_evidence[(subj, pred, obj)] = self._bounded(bag)
+
+    def result(self) -> tuple[list[Entity], list[Relation]]:
+        """The entities and relations so far, sorted."""
+        cut = (lambda evs: evs) if self.limit is None else (lambda evs: evs[: self.limit])
+        entities = []
+        for key in sorted(self.types):
+            names = self.names[key]
+            label = _label(names)
+            surfaces = self.surfaces[key]
+            aliases = (set(names) | {to_simplified(s) for s in surfaces} | surfaces) - {label}
+            entities.append(Entity(
+                key=key,
+                type=self.types[key],
+                label=label,
+                aliases=tuple(sorted(a for a in aliases if a)),
+                documents=tuple(sorted(self.docs[key])),
+                mentions=tuple(cut(sorted(self.evidence[key]))),
+            ))
+        relations = [Relation(s, p, o, tuple(cut(sorted(ev)))) for (s, p, o), ev in sorted(self.rel_evidence.items())
+                     if s in self.types and o in self.types]
+        return entities, relations
+
+
+def merge(summaries: Iterable[Summary], *, evidence_limit: int | None = None) -> tuple[list[Entity], list[Relation]]:
+    """Entities and relations (sorted) of all ``summaries``; entities and relations keep their
+    first ``evidence_limit`` evidences (all with ``None``).  See :class:`Merger`."""
+    merger = Merger(evidence_limit=evidence_limit)
+    for s in summaries:
+        merger.add(s)
+    return merger.result()
 
 
 def summarize_extraction(extraction: Extraction) -> Summary:
