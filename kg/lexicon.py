@@ -197,6 +197,18 @@ def _lookup(table: np.ndarray, cps: np.ndarray) -> np.ndarray:
     return table[np.minimum(cps, len(table) - 1)]
 
 
+class _Branches(dict):
+    """First character → the compiled expression of the words starting with it, made on demand."""
+
+    def __init__(self, by_first: dict[str, list[str]], tail: str) -> None:
+        super().__init__()
+        self._by_first, self._tail = by_first, tail
+
+    def __missing__(self, ch: str) -> re.Pattern[str]:
+        pattern = self[ch] = re.compile(f"(?:{literal_regex(self._by_first[ch])}){self._tail}")
+        return pattern
+
+
 class LiteralScanner:
     """``re.compile(literal_regex(words) + tail)`` with a much faster :meth:`finditer`.
 
@@ -213,17 +225,26 @@ class LiteralScanner:
 
     def __init__(self, words: list[str] | set[str] | tuple[str, ...], *, tail: str = "") -> None:
         words = sorted({w for w in words if w})
-        self.regex = re.compile(f"(?:{literal_regex(words)}){tail}" if tail else literal_regex(words))
+        self._words, self._tail = words, tail
+        self._regex: re.Pattern[str] | None = None
         by_first: dict[str, list[str]] = {}
         for w in words:
             by_first.setdefault(w[0], []).append(w)
-        self._branch = {ch: re.compile(f"(?:{literal_regex(ws)}){tail}") for ch, ws in by_first.items()}
+        self._branch = _Branches(by_first, tail)  # compiled on first use: start-up stays fast
         pairs = {(ord(w[0]) << 21) | ord(w[1]) for w in words if len(w) > 1}
         self._pairs = np.array(sorted(pairs), dtype=np.uint64)
         self._first = _char_table(p >> 21 for p in pairs)
         self._second = _char_table(p & 0x1FFFFF for p in pairs)
         self._single = _char_table(ord(w) for w in words if len(w) == 1)
         self._last: tuple[str | None, list[re.Match[str]]] = (None, [])
+
+    @property
+    def regex(self) -> re.Pattern[str]:
+        """The whole expression (compiled on first use)."""
+        if self._regex is None:
+            body = literal_regex(self._words)
+            self._regex = re.compile(f"(?:{body}){self._tail}" if self._tail else body)
+        return self._regex
 
     def starts(self, text: str) -> list[int]:
         """Every position where one of the words begins."""
