@@ -39,8 +39,9 @@ _UMASK = _current_umask()
 
 
 @contextmanager
-def atomic_writer(path: str | Path, *, binary: bool = False) -> Iterator[io.IOBase]:
-    """Open a temporary sibling of ``path``; on success fsync and rename it into place."""
+def atomic_writer(path: str | Path, *, binary: bool = False, fsync: bool = True) -> Iterator[io.IOBase]:
+    """Open a temporary sibling of ``path``; on success fsync (unless ``fsync`` is false:
+    files in a :class:`Staging` folder need not be) and rename it into place."""
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
@@ -49,7 +50,8 @@ def atomic_writer(path: str | Path, *, binary: bool = False) -> Iterator[io.IOBa
         with os.fdopen(fd, "wb" if binary else "w", **({} if binary else {"encoding": "utf-8", "newline": ""})) as fh:
             yield fh
             fh.flush()
-            os.fsync(fh.fileno())
+            if fsync:
+                os.fsync(fh.fileno())
         os.replace(tmp, path)
     except BaseException:
         try:
@@ -89,13 +91,14 @@ def _sort_key(triple) -> tuple:
     return (str(s), p != RDF.type, str(p), type(o).__name__, str(o), getattr(o, "language", None) or "", str(getattr(o, "datatype", None) or ""))
 
 
-def write_csv(path: str | Path, header: list[str], rows: Iterable[Iterable[object]]) -> None:
+def write_csv(path: str | Path, header: list[str], rows: Iterable[Iterable[object]], *, fsync: bool = True) -> None:
     buf = io.StringIO(newline="")
     w = csv.writer(buf, lineterminator="\n")
     w.writerow(header)
     for row in rows:
         w.writerow(["" if v is None else v for v in row])
-    atomic_write_text(path, buf.getvalue())
+    with atomic_writer(path, fsync=fsync) as fh:
+        fh.write(buf.getvalue())
 
 
 ONTOLOGY_GRAPH = "https://w3id.org/chuanyu-kg/ontology"
@@ -243,19 +246,19 @@ class GraphWriter:
             fh.flush()
         self.triples += sum(len(b.pairs) for b in view.blocks)
         paths = {f: self.staging.path(f"kg.{f}") for f in ("ttl", "nt", "jsonld", "trig")}
-        with atomic_writer(paths["ttl"], binary=True) as fh:
+        with atomic_writer(paths["ttl"], binary=True, fsync=False) as fh:
             fh.write((fmt.ttl_header() + "".join(fmt.ttl(b) for b in view.blocks)).encode("utf-8"))
             self._copy("ttl", fh)
         self.global_nt = "".join(fmt.nt(b) for b in view.blocks).encode("utf-8")
-        with atomic_writer(paths["nt"], binary=True) as fh:
+        with atomic_writer(paths["nt"], binary=True, fsync=False) as fh:
             fh.write(self.global_nt)
             self._copy("nt", fh)
-        with atomic_writer(paths["jsonld"], binary=True) as fh:
+        with atomic_writer(paths["jsonld"], binary=True, fsync=False) as fh:
             head = fmt.jsonld_header() + ",\n".join(fmt.jsonld(b) for b in view.blocks)
             fh.write((head + (",\n" if view.blocks and self._json_parts else "")).encode("utf-8"))
             self._copy("jsonld", fh)
             fh.write(fmt.jsonld_footer().encode("utf-8"))
-        with atomic_writer(paths["trig"], binary=True) as fh:
+        with atomic_writer(paths["trig"], binary=True, fsync=False) as fh:
             fh.write((fmt.ttl_header() + "".join(fmt.ttl(b) for b in view.default_graph)).encode("utf-8"))
             spool = self._spool["ttl"]
             heads: dict[str, str] = {}  # entity IRI → its class and labels in Turtle, without the final " .\n"

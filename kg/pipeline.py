@@ -29,7 +29,7 @@ from tqdm import tqdm
 
 from kg.cache import CACHE_DIR, ExtractionCache
 from kg.errors import IngestError, KGError
-from kg.export import GraphWriter, Staging, atomic_write_text, write_csv
+from kg.export import GraphWriter, Staging, atomic_write_text, atomic_writer
 from kg.graph import document_part, entity_view
 from kg.ingest import find_sources, read_document
 from kg.model import ENTITY_TYPES, RELATION_TYPES, Entity, Extraction, Relation
@@ -249,20 +249,18 @@ def build(
             if graph_store is None:  # too large for memory: an on-disk store, bulk-loaded from kg.nt
                 graph_store = _disk_store(files["nt"], scratch=staging.dir / "store")
             lap("load")
+        # validation and queries run in Oxigraph on other threads while the view is drawn
         checker = _Background(_validate, graph_store, files["ttl"]) if validate else None
-        if queries:
-            from kg.query import bundled_queries, run_query
-
-            for name, sparql in sorted(bundled_queries().items()):
-                res = run_query(sparql, graph_store)
-                write_csv(staging.path(f"queries/{name}.csv"), list(res.variables), res.rows)
-            lap("queries")
+        answers = _Background(_answer_queries, graph_store, staging) if queries else None
         from kg.docs import load_ontology, render_ontology_html
         from kg.viz import write_html
 
         write_html(entities, relations, staging.path("graph.html"), title="川渝生态环境合作知识图谱 chuanyu-kg")
         atomic_write_text(staging.path("ontology.html"), render_ontology_html(load_ontology()))
         lap("html")
+        if answers is not None:
+            answers.result()
+            lap("queries")
         if checker is not None:
             checker.result()  # raises ValidationError: nothing is published
             lap("validate")
@@ -373,6 +371,18 @@ def _disk_store(nt: Path, *, scratch: Path, block: int = 1 << 26):
         if rest.strip():
             store.bulk_load(rest, format=ox.RdfFormat.N_TRIPLES)
     return store
+
+
+def _answer_queries(store, staging: Staging) -> None:
+    """Every bundled query's results as SPARQL CSV (written by Oxigraph) in ``queries/``."""
+    import pyoxigraph as ox
+
+    from kg.query import bundled_queries
+
+    for name, sparql in sorted(bundled_queries().items()):
+        data = store.query(sparql).serialize(format=ox.QueryResultsFormat.CSV)
+        with atomic_writer(staging.path(f"queries/{name}.csv"), binary=True, fsync=False) as fh:
+            fh.write(data)
 
 
 def _validate(store, ttl: Path) -> None:
