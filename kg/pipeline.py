@@ -221,6 +221,7 @@ def build(
     sources = find_sources(paths)
     out = Path(out)
     staging = Staging(out)
+    checker = answers = loader = None
     try:
         store = ExtractionCache(out / CACHE_DIR, base_iri=fmt.base, pending=staging.dir / "cache") if cache else None
         writer = GraphWriter(staging, fmt=fmt)
@@ -271,6 +272,11 @@ def build(
         published = staging.publish()
         lap("publish")
     except BaseException:
+        if loader is not None:
+            loader.close()
+        for job in (checker, answers):  # let Oxigraph's threads finish before the folder goes
+            if job is not None:
+                job.wait()
         staging.discard()
         raise
     order = ["kg.ttl", "kg.nt", "kg.jsonld", "kg.trig", "graph.html", "ontology.html"]
@@ -296,6 +302,10 @@ class _Background:
             self._value = fn(*args)
         except BaseException as exc:  # handed to the caller by result()
             self._error = exc
+
+    def wait(self) -> None:
+        """Wait for the thread to end, whatever its outcome."""
+        self._thread.join()
 
     def result(self) -> object:
         self._thread.join()
@@ -350,6 +360,13 @@ class StoreLoader:
         self._queue.put(None)
         self._worker.result()
         return self.store
+
+    def close(self) -> None:
+        """Stop loading (after a failure); the store is dropped."""
+        self.store = None
+        if self._worker._thread.is_alive():
+            self._queue.put(None)
+        self._worker.wait()
 
 
 def _disk_store(nt: Path, *, scratch: Path, block: int = 1 << 26):

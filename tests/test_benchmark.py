@@ -27,7 +27,7 @@ def test_benchmark_small_run_measures_build_anchor_and_incremental(tmp_path):
     assert {"build", "regex", "incremental"} <= set(kinds)
     build = kinds["build"]
     assert build["documents"] >= 2 and build["triples"] > 0 and build["peak_mb"] > 0
-    assert {"extract", "resolve", "graph", "turtle"} <= set(build["stages"])
+    assert {"extract", "resolve", "export", "load", "validate", "queries", "html", "publish"} <= set(build["stages"])
     inc = kinds["incremental"]
     assert inc["cached"] == inc["documents"] - 1
     text = report(rows)
