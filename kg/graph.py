@@ -181,8 +181,11 @@ class EntityView:
     relations: dict[str, tuple[Block, ...]]  # file name → the relations and statements it gives evidence for
 
 
-def entity_view(entities: list[Entity], relations: list[Relation], *, base_iri: str) -> EntityView:
-    """Blocks of ``entities`` and ``relations`` (see :class:`EntityView`)."""
+def entity_view(entities: list[Entity], relations: list[Relation], *, base_iri: str,
+                relation_documents: dict[tuple[str, str, str], set[str]] | None = None) -> EntityView:
+    """Blocks of ``entities`` and ``relations`` (see :class:`EntityView`).  A relation goes into
+    the TriG graph of every document in ``relation_documents[(s, p, o)]`` (default: the
+    documents of its ``evidence``, which may be a sample)."""
     base = base_iri.rstrip("/")
     iri_of = {e.key: mint_iri(e.key, base_iri=base) for e in entities}
     label_key = {e.label: e.key for e in entities}
@@ -202,7 +205,8 @@ def entity_view(entities: list[Entity], relations: list[Relation], *, base_iri: 
         st_pairs = [(RDF_TYPE, Iri(RDF + "Statement")), (RDF + "subject", Iri(s)), (RDF + "predicate", Iri(p)), (RDF + "object", Iri(o))]
         statements.append(block(st, st_pairs))
         out_rel.setdefault(s, []).append((p, Iri(o)))
-        for doc in sorted({ev.doc for ev in r.evidence}):
+        docs = relation_documents.get((r.subject, r.predicate, r.object)) if relation_documents is not None else None
+        for doc in sorted(docs or {ev.doc for ev in r.evidence}):
             g = local.setdefault(doc, {})
             g.setdefault(s, []).append((p, Iri(o)))
             g.setdefault(st, []).extend(st_pairs)

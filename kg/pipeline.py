@@ -238,10 +238,12 @@ def build(
             raise KGError(f"{len(result.skipped)} file(s) could not be read; nothing written (--strict): "
                           + "; ".join(str(e) for e in result.skipped))
         entities, relations = merger.result()
+        relation_documents = merger.rel_docs
         del merger
         result.entities, result.relations = entities, relations
         lap("resolve")
-        files = writer.finish(entity_view(entities, relations, base_iri=fmt.base))
+        files = writer.finish(entity_view(entities, relations, base_iri=fmt.base, relation_documents=relation_documents))
+        del relation_documents
         result.triples = writer.triples
         lap("export")
         graph_store = None

@@ -150,6 +150,8 @@ class Merger:
         self.evidence: dict[str, set[Evidence]] = defaultdict(set)
         self.types: dict[str, str] = {}
         self.rel_evidence: dict[tuple[str, str, str], set[Evidence]] = defaultdict(set)
+        #: Every document giving evidence for each relation (not bounded).
+        self.rel_docs: dict[tuple[str, str, str], set[str]] = defaultdict(set)
 
     def _bounded(self, bag: set[Evidence]) -> set[Evidence]:
         if self.limit is not None and len(bag) > 2 * self.limit:
@@ -172,6 +174,7 @@ class Merger:
             bag = self.rel_evidence[(subj, pred, obj)]
             bag.add(ev)
             self.rel_evidence[(subj, pred, obj)] = self._bounded(bag)
+            self.rel_docs[(subj, pred, obj)].add(ev.doc)
 
     def result(self) -> tuple[list[Entity], list[Relation]]:
         """The entities and relations so far, sorted."""

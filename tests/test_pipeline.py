@@ -153,3 +153,24 @@ def test_pipeline_streams_documents_into_the_same_graph_as_build_graph(tmp_path)
     streamed = rdflib.Graph().parse(out / "kg.ttl", format="turtle")
     assert len(g) == len(streamed) == result.triples
     assert set(g) == set(streamed)
+
+
+def test_pipeline_relation_in_every_documents_trig_graph_beyond_the_view_sample(tmp_path):
+    """The view keeps a sample of evidence; the TriG graphs still hold a relation in every
+    document that states it."""
+    from kg.pipeline import VIEW_EVIDENCE
+
+    src = tmp_path / "src"
+    src.mkdir()
+    n = VIEW_EVIDENCE + 5
+    for i in range(n):
+        (src / f"d{i:02d}.txt").write_text(f"第{i}号通知。四川省与重庆市签订《联合执法机制协议》。", encoding="utf-8")
+    result = build([src], out=tmp_path / "out", quiet=True, queries=False)
+    assert result.documents == n
+    signed = [r for r in result.relations if r.predicate == "signedBy"]
+    assert signed and all(len(r.evidence) == VIEW_EVIDENCE for r in signed)
+    graphs: dict = {}
+    for q in ox.parse(path=str(tmp_path / "out" / "kg.trig"), format=ox.RdfFormat.TRIG):
+        if q.predicate.value == str(CY.signedBy):
+            graphs.setdefault(q.triple, set()).add(q.graph_name)
+    assert graphs and all(len(g) == n for g in graphs.values())
