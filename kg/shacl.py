@@ -46,6 +46,7 @@ from __future__ import annotations
 import functools
 import itertools
 from dataclasses import dataclass
+from functools import partial
 from pathlib import Path
 
 import pyoxigraph as ox
@@ -678,11 +679,12 @@ def queries(store: ox.Store, *, shapes: str | Path | Graph | None = None, graph=
 
 
 def validate_store(store: ox.Store, *, shapes: str | Path | Graph | None = None, graph=None,
-                   evidence: bool = True) -> ValidationReport:
+                   evidence: bool = True, threads: int = 2) -> ValidationReport:
     """Validate the union of the graphs of ``store`` (or only ``graph``) against the shapes.
 
     ``shapes`` is a shapes file (default ``ontology/shapes.ttl``) or an rdflib graph; with
-    ``evidence`` (default) the relation-evidence check runs too.  The report lists the
+    ``evidence`` (default) the relation-evidence check runs too.  The queries run on
+    ``threads`` threads (the report does not depend on it).  The report lists the
     violations sorted by focus node, path, value and message.
 
     The checks of one shape are screened by one query (a conforming graph needs about one
@@ -694,7 +696,6 @@ def validate_store(store: ox.Store, *, shapes: str | Path | Graph | None = None,
     kw = _query_kwargs(graph)
     compiled = compile_shapes(shapes)
     writer = _Writer(_subclasses(store, compiled.classes, kw))
-    violations: set[Violation] = set()
 
     def run(check: _Check | None, sparql: str | None):
         if sparql is None:
@@ -705,31 +706,33 @@ def validate_store(store: ox.Store, *, shapes: str | Path | Graph | None = None,
             where = f"{check.shape} ({check.component})" if check else "a screening query"
             raise KGError(f"SHACL query of {where} failed: {exc}\n{sparql}") from exc
 
-    def add(check: _Check, focus, value) -> None:
-        violations.add(Violation(focus=_n3(focus), path=check.path.n3 if check.path else "", value=_n3(value),
-                                 message="; ".join(check.messages) or _default_message(check),
-                                 shape=check.shape, severity=check.severity))
+    def found(check: _Check, focus, value) -> Violation:
+        return Violation(focus=_n3(focus), path=check.path.n3 if check.path else "", value=_n3(value),
+                         message="; ".join(check.messages) or _default_message(check),
+                         shape=check.shape, severity=check.severity)
 
-    def detail(check: _Check) -> None:
+    def detail(check: _Check) -> list[Violation]:
+        out = []
         for row in run(check, writer.query(check)):
             value = row["v"] if check.component in ("value", "lessThan") else None
-            add(check, row["f"], value)
+            out.append(found(check, row["f"], value))
+        return out
 
-    for _group, items in itertools.groupby(compiled.checks, key=lambda c: c.group):
-        checks = list(items)
+    def group(checks: list[_Check]) -> list[Violation]:
+        out: list[Violation] = []
         if checks[0].path is None:  # node-level value constraints: the value node is the focus node
             for row in run(checks[0], writer.node_query(checks)):
                 for i, check in enumerate(checks):
                     if row[f"ok{i}"] is None or row[f"ok{i}"].value != "true":
-                        add(check, row["f"], row["f"])
-            continue
+                        out.append(found(check, row["f"], row["f"]))
+            return out
         screened = [c for c in checks if c.component in _SCREENED]
         for check in (c for c in checks if c.component not in _SCREENED):
-            detail(check)
+            out += detail(check)
         if len(screened) <= 1:
             for check in screened:
-                detail(check)
-            continue
+                out += detail(check)
+            return out
         failing_values: set[int] = set()
         for row in run(None, writer.screen_query(screened)):
             n = _int_of(row["n"])
@@ -741,15 +744,32 @@ def validate_store(store: ox.Store, *, shapes: str | Path | Graph | None = None,
                       or check.component == "maxCount" and n > check.arg
                       or check.component == "qualifiedMin" and _int_of(row[f"q{i}"]) < check.extra
                       or check.component == "qualifiedMax" and _int_of(row[f"q{i}"]) > check.extra):
-                    add(check, row["f"], None)
+                    out.append(found(check, row["f"], None))
         for i in sorted(failing_values):
-            detail(screened[i])
-    if evidence:
+            out += detail(screened[i])
+        return out
+
+    def evidence_check() -> list[Violation]:
+        out = []
         for row in run(None, _EVIDENCE_QUERY):
             p, o = _n3(row["p"]), _n3(row["o"])
-            violations.add(Violation(focus=_n3(row["s"]), path=p, value=o,
-                                     message=f"relation {p} to {o} has no evidence annotation",
-                                     shape="cysh:RelationEvidenceShape"))
+            out.append(Violation(focus=_n3(row["s"]), path=p, value=o,
+                                 message=f"relation {p} to {o} has no evidence annotation",
+                                 shape="cysh:RelationEvidenceShape"))
+        return out
+
+    # Oxigraph evaluates queries without Python's lock: the groups run on `threads` threads
+    tasks = [partial(group, list(items)) for _group, items in itertools.groupby(compiled.checks, key=lambda c: c.group)]
+    if evidence:
+        tasks.append(evidence_check)
+    if threads > 1 and len(tasks) > 1:
+        from concurrent.futures import ThreadPoolExecutor
+
+        with ThreadPoolExecutor(max_workers=threads) as pool:
+            results = list(pool.map(lambda task: task(), tasks))
+    else:
+        results = [task() for task in tasks]
+    violations: set[Violation] = {v for found_ in results for v in found_}
     ordered = tuple(sorted(violations, key=lambda v: (v.focus, v.path, v.value, v.message)))
     conforms = not any(v.severity == "Violation" for v in ordered)
     return ValidationReport(conforms, ordered, _count_triples(store, graph, kw))

@@ -336,3 +336,16 @@ def test_shacl_doctests(module):
 
     result = doctest.testmod(importlib.import_module(module))
     assert result.failed == 0 and result.attempted > 0
+
+
+@pytest.mark.parametrize("breaker", BREAKERS[:6], ids=lambda f: f.__name__.lstrip("_"))
+def test_shacl_threads_do_not_change_the_report(seed_graph, breaker):
+    g = rdflib.Graph()
+    for t in seed_graph:
+        g.add(t)
+    breaker(g)
+    store = _store(g)
+    one = validate_store(store, threads=1)
+    two = validate_store(store, threads=2)
+    assert not one.conforms
+    assert one == two
