@@ -305,6 +305,10 @@ class _Background:
         except BaseException as exc:  # handed to the caller by result()
             self._error = exc
 
+    @property
+    def running(self) -> bool:
+        return self._thread.is_alive()
+
     def wait(self) -> None:
         """Wait for the thread to end, whatever its outcome."""
         self._thread.join()
@@ -366,7 +370,7 @@ class StoreLoader:
     def close(self) -> None:
         """Stop loading (after a failure); the store is dropped."""
         self.store = None
-        if self._worker._thread.is_alive():
+        if self._worker.running:
             self._queue.put(None)
         self._worker.wait()
 

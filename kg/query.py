@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
-from kg.errors import QueryError
+from kg.errors import KGError, QueryError
 
 
 @dataclass(frozen=True)
@@ -77,17 +77,18 @@ def load_query(name_or_path: str) -> str:
     raise QueryError(f"no bundled query or file named {name_or_path!r}; bundled: {', '.join(sorted(queries))}")
 
 
-def load_store(graph_path: str | Path) -> ox.Store:
-    """An in-memory Oxigraph store holding a Turtle/N-Triples/TriG/JSON-LD file."""
+def load_store(graph_path: str | Path, *, error: type[KGError] = QueryError) -> ox.Store:
+    """An in-memory Oxigraph store holding a graph file (Turtle, N-Triples, JSON-LD, TriG,
+    N-Quads — by extension; quads keep their graphs); a missing or bad file raises ``error``."""
     p = Path(graph_path)
     if not p.is_file():
-        raise QueryError("graph file not found (run `kg build` first)", path=p)
+        raise error("graph file not found (run `kg build` first)", path=p)
     fmt = ox.RdfFormat.from_extension(p.suffix.lstrip(".")) or ox.RdfFormat.TURTLE
     store = ox.Store()
     try:
         store.bulk_load(path=str(p), format=fmt)
     except (SyntaxError, ValueError, OSError) as exc:
-        raise QueryError(f"cannot load graph: {exc}", path=p) from exc
+        raise error(f"cannot load the graph ({type(exc).__name__}: {exc})", path=p) from exc
     return store
 
 

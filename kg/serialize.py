@@ -170,26 +170,25 @@ class Formats:
             self._json_cache[iri] = out
         return out
 
+    @staticmethod
+    def _literal(o: Lit, datatype: str) -> str:
+        """``o`` in Turtle / N-Triples, its datatype (if any) already rendered as ``datatype``."""
+        text = f'"{escape_string(clean_literal(o.value))}"'
+        if o.lang:
+            return f"{text}@{o.lang}"
+        if o.datatype and o.datatype != XSD_STRING:
+            return f"{text}^^{datatype}"
+        return text
+
     def _ttl_object(self, o: Object) -> str:
         if isinstance(o, Iri):
             return self.ttl_iri(o)
-        text = f'"{escape_string(clean_literal(o.value))}"'
-        if o.lang:
-            return f"{text}@{o.lang}"
-        if o.datatype and o.datatype != XSD_STRING:
-            return f"{text}^^{self.ttl_iri(o.datatype)}"
-        return text
+        return self._literal(o, self.ttl_iri(o.datatype) if o.datatype else "")
 
-    @staticmethod
-    def _nt_object(o: Object) -> str:
+    def _nt_object(self, o: Object) -> str:
         if isinstance(o, Iri):
             return f"<{o}>"
-        text = f'"{escape_string(clean_literal(o.value))}"'
-        if o.lang:
-            return f"{text}@{o.lang}"
-        if o.datatype and o.datatype != XSD_STRING:
-            return f"{text}^^<{o.datatype}>"
-        return text
+        return self._literal(o, f"<{o.datatype}>")
 
     def _json_object(self, o: Object) -> dict:
         if isinstance(o, Iri):

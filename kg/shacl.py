@@ -55,8 +55,9 @@ from rdflib.collection import Collection
 from rdflib.namespace import SH
 
 from kg.errors import KGError, ValidationError
+from kg.serialize import escape_string
 from kg.validate import SHAPES_FILE, ValidationReport, Violation, load_shapes
-from kg.vocab import PREFIXES
+from kg.vocab import PREFIXES, curie
 
 __all__ = ["CompiledShapes", "check_store", "compile_shapes", "validate_store"]
 
@@ -108,11 +109,7 @@ def _unsupported(what: str, where) -> KGError:
 
 def _show(term) -> str:
     if isinstance(term, URIRef):
-        s = str(term)
-        for prefix, ns in _SHAPE_PREFIXES.items():
-            if s.startswith(ns):
-                return f"{prefix}:{s[len(ns):]}"
-        return f"<{s}>"
+        return curie(str(term), _SHAPE_PREFIXES)
     if isinstance(term, BNode):
         return "a blank-node shape"
     return str(term)
@@ -132,7 +129,7 @@ class _Path:
 
     @property
     def n3(self) -> str:
-        return ("^" if self.inverse else "") + _iri_n3(self.iri)
+        return ("^" if self.inverse else "") + curie(self.iri)
 
 
 @dataclass(frozen=True)
@@ -384,24 +381,13 @@ def _value_conds(g: Graph, shape) -> list[_Cond]:
 # ---------------------------------------------------------------- SPARQL
 
 
-def _iri_n3(iri: str) -> str:
-    for prefix, ns in PREFIXES.items():
-        if iri.startswith(ns):
-            return f"{prefix}:{iri[len(ns):]}"
-    return f"<{iri}>"
-
-
-def _escape(s: str) -> str:
-    return s.replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\n").replace("\r", "\\r")
-
-
 def _sparql_term(t) -> str:
     if isinstance(t, URIRef):
         return f"<{t}>"
     if isinstance(t, Literal):
         if t.language:
-            return f'"{_escape(str(t))}"@{t.language}'
-        return f'"{_escape(str(t))}"^^<{t.datatype or _XSD + "string"}>'
+            return f'"{escape_string(str(t))}"@{t.language}'
+        return f'"{escape_string(str(t))}"^^<{t.datatype or _XSD + "string"}>'
     raise KGError(f"cannot write {t!r} in SPARQL")
 
 
@@ -436,8 +422,8 @@ class _Writer:
         if c.kind == "in":
             return "(" + " || ".join(f"sameTerm({v}, {_sparql_term(m)})" for m in c.arg) + ")" if c.arg else "false"
         if c.kind == "pattern":
-            flags = f', "{_escape(c.extra)}"' if c.extra else ""
-            return f'COALESCE(!isBlank({v}) && regex(str({v}), "{_escape(c.arg)}"{flags}), false)'
+            flags = f', "{escape_string(c.extra)}"' if c.extra else ""
+            return f'COALESCE(!isBlank({v}) && regex(str({v}), "{escape_string(c.arg)}"{flags}), false)'
         if c.kind == "minLength":
             return f"COALESCE(!isBlank({v}) && strlen(str({v})) >= {int(c.arg)}, false)"
         if c.kind == "or":
@@ -568,13 +554,13 @@ def _default_message(c: _Check) -> str:
     if c.component == "value":
         cond = c.arg
         if cond.kind == "class":
-            return f"value is not an instance of {_iri_n3(cond.arg)}"
+            return f"value is not an instance of {curie(cond.arg)}"
         if cond.kind == "datatype":
-            return f"value is not a literal of datatype {_iri_n3(cond.arg)}"
+            return f"value is not a literal of datatype {curie(cond.arg)}"
         if cond.kind == "nodeKind":
             return f"value is not of node kind sh:{cond.arg}"
         if cond.kind == "in":
-            return "value is not one of " + ", ".join(_iri_n3(str(m)) if isinstance(m, URIRef) else m.n3()
+            return "value is not one of " + ", ".join(curie(str(m)) if isinstance(m, URIRef) else m.n3()
                                                        for m in cond.arg)
         if cond.kind == "pattern":
             return f'value does not match the pattern "{cond.arg}"'
@@ -588,7 +574,7 @@ def _default_message(c: _Check) -> str:
     if c.component == "uniqueLang":
         return f"more than one value of {path} shares a language tag"
     if c.component == "lessThan":
-        return f"value is not less than the value of {_iri_n3(c.arg)}"
+        return f"value is not less than the value of {curie(c.arg)}"
     if c.component == "qualifiedMin":
         return f"fewer than {c.extra} values of {path} conform to the qualified value shape"
     return f"more than {c.extra} values of {path} conform to the qualified value shape"
@@ -613,9 +599,9 @@ def _n3(term) -> str:
     if term is None:
         return ""
     if isinstance(term, ox.NamedNode):
-        return _iri_n3(term.value)
+        return curie(term.value)
     if isinstance(term, ox.Literal):
-        lex = f'"{_escape(term.value)}"'
+        lex = f'"{escape_string(term.value)}"'
         if term.language:
             return f"{lex}@{term.language}"
         if term.datatype.value == _XSD + "string":

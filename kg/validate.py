@@ -28,7 +28,7 @@ from rdflib import RDF, BNode, Graph, Literal, URIRef
 from rdflib.namespace import SH
 
 from kg.errors import KGError, ValidationError
-from kg.vocab import PREFIXES
+from kg.vocab import curie
 
 #: The shapes file of the source tree.
 SHAPES_FILE = Path(__file__).resolve().parent.parent / "ontology" / "shapes.ttl"
@@ -78,11 +78,7 @@ def _n3(g: Graph, term) -> str:
     if term is None:
         return ""
     if isinstance(term, URIRef):
-        s = str(term)
-        for prefix, ns in PREFIXES.items():
-            if s.startswith(ns):
-                return f"{prefix}:{s[len(ns):]}"
-        return f"<{s}>"
+        return curie(str(term))
     if isinstance(term, Literal):
         return term.n3()
     if isinstance(term, BNode):
@@ -186,27 +182,13 @@ def load_graph(path: str | Path) -> Graph:
 
 ENGINES = ("oxigraph", "pyshacl")
 
-_OX_FORMATS = {".ttl": "TURTLE", ".turtle": "TURTLE", ".nt": "N_TRIPLES", ".jsonld": "JSON_LD", ".json": "JSON_LD",
-               ".trig": "TRIG", ".nq": "N_QUADS"}
-
 
 def load_store(path: str | Path):
-    """Load a graph file (Turtle, N-Triples, JSON-LD, TriG, N-Quads — by extension) into an in-memory Oxigraph store.
+    """A graph file in an in-memory Oxigraph store (:func:`kg.query.load_store`, errors as :class:`KGError`);
+    :func:`kg.shacl.validate_store` validates the union of its graphs."""
+    from kg.query import load_store as _load
 
-    Quads keep their graphs; :func:`kg.shacl.validate_store` validates the union of them.
-    """
-    import pyoxigraph as ox
-
-    p = Path(path)
-    if not p.is_file():
-        raise KGError("graph file not found (run `kg build` first)", path=p)
-    fmt = getattr(ox.RdfFormat, _OX_FORMATS.get(p.suffix.lower(), "TURTLE"))
-    store = ox.Store()
-    try:
-        store.bulk_load(path=str(p), format=fmt)
-    except (SyntaxError, ValueError, OSError) as exc:
-        raise KGError(f"cannot parse the graph ({type(exc).__name__}: {exc})", path=p) from exc
-    return store
+    return _load(path, error=KGError)
 
 
 def _engine(engine: str) -> str:

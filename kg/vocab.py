@@ -85,3 +85,15 @@ PREFIXES: dict[str, str] = {
     "dcterms": "http://purl.org/dc/terms/",
     "prov": "http://www.w3.org/ns/prov#",
 }
+
+
+def curie(iri: str, prefixes: dict[str, str] = PREFIXES) -> str:
+    """``iri`` as ``prefix:local`` with the first of ``prefixes`` whose namespace starts it, else ``<iri>``.
+
+    >>> curie("https://w3id.org/chuanyu-kg/ontology#signedBy"), curie("https://example.org/x")
+    ('cy:signedBy', '<https://example.org/x>')
+    """
+    for prefix, ns in prefixes.items():
+        if iri.startswith(ns):
+            return f"{prefix}:{iri[len(ns):]}"
+    return f"<{iri}>"
