@@ -225,7 +225,8 @@ def build(
     try:
         store = ExtractionCache(out / CACHE_DIR, base_iri=fmt.base, pending=staging.dir / "cache") if cache else None
         writer = GraphWriter(staging, fmt=fmt)
-        loader = StoreLoader(limit=MEMORY_STORE_TRIPLES) if validate or queries else None
+        loader = (StoreLoader(limit=MEMORY_STORE_TRIPLES, spool=staging.dir / ".scratch" / "store.nt")
+                  if validate or queries else None)
         merger = Merger(evidence_limit=VIEW_EVIDENCE)
         with tqdm(total=len(sources), desc="documents", unit="doc", disable=quiet or len(sources) < 5, leave=False) as bar:
             for part in analyse_sources(sources, fmt=fmt, jobs=jobs, cache=store, result=result, progress=bar):
@@ -249,8 +250,6 @@ def build(
         graph_store = None
         if loader is not None:
             graph_store = loader.finish(writer.global_nt)
-            if graph_store is None:  # too large for memory: an on-disk store, bulk-loaded from kg.nt
-                graph_store = _disk_store(files["nt"], scratch=staging.dir / "store")
             lap("load")
         # validation and queries run in Oxigraph on other threads while the view is drawn
         checker = _Background(_validate, graph_store, files["ttl"]) if validate else None
@@ -321,24 +320,32 @@ class _Background:
 
 
 class StoreLoader:
-    """Loads documents' N-Triples into an in-memory Oxigraph store on a second thread while
-    the build goes on (Oxigraph parses without holding Python's lock).  Past ``limit``
-    triples it stops and :meth:`finish` returns None: the caller loads the graph on disk.
+    """Loads N-Triples chunks into an in-memory Oxigraph store on a second thread while the
+    build goes on (Oxigraph parses without holding Python's lock).  Past ``limit`` triples
+    the store is written out to ``spool`` (by Oxigraph) and later chunks are appended there;
+    :meth:`finish` then returns an on-disk store bulk-loaded from that file, so memory stays
+    bounded whatever the size of the graph.
 
-    >>> loader = StoreLoader(limit=10)
+    >>> import tempfile, pathlib
+    >>> spool = pathlib.Path(tempfile.mkdtemp()) / "store.nt"
+    >>> loader = StoreLoader(limit=1, spool=spool)
     >>> loader.add(b"<http://e.org/a> <http://e.org/p> <http://e.org/b> .\\n", 1)
-    >>> len(loader.finish(b""))
-    1
+    >>> loader.add(b"<http://e.org/a> <http://e.org/p> <http://e.org/c> .\\n", 1)
+    >>> len(loader.finish(b"")), loader.on_disk
+    (2, True)
     """
 
-    def __init__(self, *, limit: int) -> None:
+    def __init__(self, *, limit: int, spool: Path) -> None:
         import queue
 
         import pyoxigraph as ox
 
         self.limit = limit
+        self.spool = spool
         self.triples = 0
+        self.on_disk = False
         self.store: ox.Store | None = ox.Store()
+        self._file = None
         self._queue: queue.Queue[bytes | None] = queue.Queue(maxsize=32)
         self._worker = _Background(self._run)
 
@@ -346,26 +353,35 @@ class StoreLoader:
         import pyoxigraph as ox
 
         while (chunk := self._queue.get()) is not None:
-            if self.store is not None:
+            if self._file is not None:
+                self._file.write(chunk)
+            elif self.on_disk and self.store is not None:  # the limit was passed: spool from now on
+                self.spool.parent.mkdir(parents=True, exist_ok=True)
+                self.store.dump(str(self.spool), format=ox.RdfFormat.N_TRIPLES, from_graph=ox.DefaultGraph())
+                self.store = None
+                self._file = open(self.spool, "ab")
+                self._file.write(chunk)
+            elif self.store is not None:
                 self.store.load(chunk, format=ox.RdfFormat.N_TRIPLES)
 
     def add(self, nt: bytes, triples: int) -> None:
-        """Queue one document's triples (N-Triples bytes)."""
-        if self.store is None:
-            return
+        """Queue some triples (N-Triples bytes)."""
         self.triples += triples
         if self.triples > self.limit:
-            self.store = None  # too large for memory; the worker drops what it still gets
-            return
+            self.on_disk = True
         self._queue.put(nt)
 
     def finish(self, rest: bytes):
-        """Load ``rest`` too and return the store, or None past the limit."""
-        if self.store is not None and rest:
+        """Load ``rest`` too and return the store (in memory, or on disk past the limit)."""
+        if rest:
             self._queue.put(rest)
         self._queue.put(None)
         self._worker.result()
-        return self.store
+        if self._file is None:
+            return self.store
+        self._file.close()
+        self._file = None
+        return _disk_store(self.spool, scratch=self.spool.parent / "store")
 
     def close(self) -> None:
         """Stop loading (after a failure); the store is dropped."""
@@ -373,6 +389,8 @@ class StoreLoader:
         if self._worker.running:
             self._queue.put(None)
         self._worker.wait()
+        if self._file is not None:
+            self._file.close()
 
 
 def _disk_store(nt: Path, *, scratch: Path, block: int = 1 << 26):

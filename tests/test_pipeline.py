@@ -174,3 +174,23 @@ def test_pipeline_relation_in_every_documents_trig_graph_beyond_the_view_sample(
         if q.predicate.value == str(CY.signedBy):
             graphs.setdefault(q.triple, set()).add(q.graph_name)
     assert graphs and all(len(g) == n for g in graphs.values())
+
+
+def test_pipeline_large_graph_goes_to_a_disk_store_with_the_same_answers(seed_build, tmp_path, monkeypatch):
+    """Past the memory limit the query store moves to disk mid-build (what was loaded is
+    spooled, the rest appended): validation passes and every query answers the same."""
+    import kg.pipeline
+
+    _result, out = seed_build
+    monkeypatch.setattr(kg.pipeline, "MEMORY_STORE_TRIPLES", 2_000)  # passed during the second document
+    seen = []
+    real = kg.pipeline._disk_store
+    monkeypatch.setattr(kg.pipeline, "_disk_store", lambda nt, **kw: seen.append(nt) or real(nt, **kw))
+    disk = tmp_path / "disk"
+    build([SEEDS], out=disk, quiet=True, cache=False)
+    assert len(seen) == 1
+    answers = sorted(p.name for p in (out / "queries").iterdir())
+    assert answers == sorted(p.name for p in (disk / "queries").iterdir()) and len(answers) >= 10
+    for name in answers:
+        assert (disk / "queries" / name).read_bytes() == (out / "queries" / name).read_bytes(), name
+    assert not list(disk.glob(".staging-*"))
