@@ -16,13 +16,15 @@ from __future__ import annotations
 import hashlib
 import re
 from bisect import bisect_right
+from collections.abc import Iterable
 from functools import lru_cache
 
+import numpy as np
 import spacy
 from spacy.language import Language
 from spacy.tokens import Doc
 
-from kg.lexicon import Lexicon, load_lexicon
+from kg.lexicon import Lexicon, _char_table, _codepoints, _lookup, load_lexicon
 from kg.model import (
     Document,
     DocumentMeta,
@@ -32,7 +34,7 @@ from kg.model import (
     RelationMention,
     SourceDocument,
 )
-from kg.rules import Cand, Context, Rel, document_context, find_mentions, find_relations, sentences
+from kg.rules import Cand, Context, document_context, find_mentions, find_relations, sentences
 
 for _attr in ("kg_candidates", "kg_context", "kg_relations"):
     if not Doc.has_extension(_attr):
@@ -123,14 +125,48 @@ def make_pipeline() -> Language:
     return nlp
 
 
-def _evidence(document: Document, start: int, end: int) -> Evidence:
-    text = document.text
+class _EvidenceOf:
+    """The :class:`Evidence` of analysis-text spans of one document, each span mapped once.
+
+    Spans are best added in bulk (:meth:`add`): their offsets are mapped to the original
+    text together.  Equal evidence is one object.
+    """
+
+    def __init__(self, document: Document) -> None:
+        self.document = document
+        self.by_span: dict[tuple[int, int], Evidence] = {}
+        self.by_original: dict[tuple[int, int], Evidence] = {}
+
+    def __call__(self, start: int, end: int) -> Evidence:
+        ev = self.by_span.get((start, end))
+        if ev is None:
+            self.add([(start, end)])
+            ev = self.by_span[start, end]
+        return ev
+
+    def add(self, spans: Iterable[tuple[int, int]]) -> None:
+        """Map the ``spans`` not mapped yet: each without its leading and trailing whitespace."""
+        document = self.document
+        new = [span for span in dict.fromkeys(spans) if span not in self.by_span]
+        trimmed = [_strip_span(document.text, start, end) for start, end in new]
+        # Document.offsets.span_to_original of every span: an empty span maps its start twice
+        ends = document.offsets.to_original_all([p for start, end in trimmed for p in (start, max(start, end - 1))])
+        for k, (span, (start, end)) in enumerate(zip(new, trimmed, strict=True)):
+            o_start = ends[2 * k]
+            o_end = ends[2 * k + 1] + 1 if end > start else o_start
+            ev = self.by_original.get((o_start, o_end))
+            if ev is None:
+                ev = self.by_original[o_start, o_end] = Evidence(document.file_name, o_start, o_end, document.original[o_start:o_end])
+            self.by_span[span] = ev
+
+
+def _strip_span(text: str, start: int, end: int) -> tuple[int, int]:
+    """``[start, end)`` without leading and trailing whitespace."""
     while start < end and text[start].isspace():
         start += 1
     while end > start and text[end - 1].isspace():
         end -= 1
-    o_start, o_end = document.offsets.span_to_original(start, end)
-    return Evidence(document.file_name, o_start, o_end, document.original[o_start:o_end])
+    return start, end
 
 
 _WHITESPACE = re.compile(r"(\s+)")
@@ -174,33 +210,87 @@ class _OrthCache:
     def __init__(self) -> None:
         self.vocab = None
         self.ids: dict[str, int] = {}
+        self.by_codepoint = np.zeros(0, dtype=np.uint64)  # the id of each one-character word, 0 if not yet known
 
-    def __call__(self, vocab, words: set[str]) -> dict[str, int]:
-        if vocab is not self.vocab:
-            self.vocab, self.ids = vocab, {}
+    def __call__(self, vocab, words: Iterable[str]) -> dict[str, int]:
+        self._use(vocab)
         ids, add = self.ids, vocab.strings.add
         for w in words:
             if w not in ids:
                 ids[w] = add(w, allow_transient=False)
         return ids
 
+    def of_codepoints(self, vocab, cps: np.ndarray) -> np.ndarray:
+        """The ids of the one-character words with the code points ``cps``."""
+        self._use(vocab)
+        if len(cps) and cps.max() >= len(self.by_codepoint):
+            grown = np.zeros(int(cps.max()) + 1, dtype=np.uint64)
+            grown[: len(self.by_codepoint)] = self.by_codepoint
+            self.by_codepoint = grown
+        orths = self.by_codepoint[cps]
+        new = np.unique(cps[orths == 0]).tolist()
+        if new:
+            ids = self(vocab, map(chr, new))
+            self.by_codepoint[new] = [ids[chr(c)] for c in new]
+            orths = self.by_codepoint[cps]
+        return orths
+
+    def _use(self, vocab) -> None:
+        if vocab is not self.vocab:
+            self.vocab, self.ids, self.by_codepoint = vocab, {}, np.zeros(0, dtype=np.uint64)
+
 
 _orth_ids = _OrthCache()
+#: True for the code points of whitespace (``str.isspace``; none lies above U+3000)
+_SPACES = _char_table(c for c in range(0x3001) if chr(c).isspace())
+
+
+def char_orths(vocab, text: str) -> tuple[list[int], list[bool]]:
+    """The words of :func:`char_words` as lexeme ids of ``vocab``, and the spaces.
+
+    Computed over arrays of code points: the characters' ids come from a table by code
+    point, and only the (few) whitespace runs are handled one by one.
+
+    >>> vocab = make_pipeline().vocab
+    >>> orths, spaces = char_orths(vocab, "川渝 两地\\n\\n协议 ")
+    >>> [vocab.strings[o] for o in orths], spaces
+    (['川', '渝', '两', '地', '\\n\\n', '协', '议'], [False, True, False, False, False, False, True])
+    """
+    cps = _codepoints(text)
+    space = _lookup(_SPACES, cps)
+    chars = np.flatnonzero(~space)  # every character outside whitespace is a token
+    orths = _orth_ids.of_codepoints(vocab, cps[chars])
+    trailing = np.zeros(len(chars), dtype=bool)
+    edges = np.flatnonzero(np.diff(space, prepend=False, append=False))
+    run_starts, run_ends = edges[0::2], edges[1::2]
+    if not len(run_starts):
+        return orths.tolist(), trailing.tolist()
+    # a single space after a character is the character's trailing space; the rest of a run is a token
+    glued = (cps[run_starts] == ord(" ")) & (run_starts > 0)
+    trailing[np.searchsorted(chars, run_starts[glued]) - 1] = True
+    rest = run_starts + glued
+    keep = rest < run_ends
+    rest, rest_ends = rest[keep].tolist(), run_ends[keep].tolist()
+    pieces = [text[a:b] for a, b in zip(rest, rest_ends, strict=True)]
+    ids = _orth_ids(vocab, pieces)
+    at = np.searchsorted(chars, rest)  # each run's token goes before the next character's
+    orths = np.insert(orths, at, np.array([ids[p] for p in pieces], dtype=np.uint64))
+    trailing = np.insert(trailing, at, False)
+    return orths.tolist(), trailing.tolist()
 
 
 def make_doc(nlp: Language, text: str) -> Doc:
     """``nlp.make_doc(text)``, without the quadratic alignment for the character segmenter.
 
-    The words go to :class:`~spacy.tokens.Doc` as lexeme ids, which spares spaCy a string
-    hash per token.
+    The words go to :class:`~spacy.tokens.Doc` as lexeme ids (:func:`char_orths`), which
+    spares spaCy a string hash per token.
 
     >>> [t.text for t in make_doc(make_pipeline(), "两地 协议")]
     ['两', '地', '协', '议']
     """
     if getattr(nlp.tokenizer, "segmenter", None) == "char":
-        words, spaces = char_words(text)
-        ids = _orth_ids(nlp.vocab, set(words))
-        return Doc(nlp.vocab, words=list(map(ids.__getitem__, words)), spaces=spaces)
+        orths, spaces = char_orths(nlp.vocab, text)
+        return Doc(nlp.vocab, words=orths, spaces=spaces)
     return nlp.make_doc(text)
 
 
@@ -213,42 +303,16 @@ def extract(document: Document, *, nlp: Language | None = None) -> Extraction:
     for _name, proc in nlp.pipeline:
         doc = proc(doc)
     ctx: Context = doc._.kg_context
-    cands: list[Cand] = doc._.kg_candidates
-    evidence: dict[tuple[int, int], Evidence] = {}  # (start, end) → its evidence, each computed once
-
-    def evidence_of(start: int, end: int) -> Evidence:
-        ev = evidence.get((start, end))
-        if ev is None:
-            ev = evidence[start, end] = _evidence(document, start, end)
-        return ev
-
-    spans = sentences(document.text)
-    starts = [s for s, _ in spans]
-    mentions = []
-    for c in cands:
-        k = bisect_right(starts, c.start) - 1
-        s, e = spans[k] if k >= 0 else (c.start, c.end)
-        sent = evidence_of(s, e)
-        ev = evidence_of(c.start, c.end)
-        if c.kind == "collective":
-            # 两省市生态环境部门 mentions both departments; 两地 / 双方 stand for the two sides
-            mentions.extend(Mention(c.type, member, member, ev, sent, "collective") for member in c.members)
-            continue
-        surface = document.text[c.start : c.end]
-        for name in (c.members if c.members and c.kind == "compound" else (c.name,)):
-            mentions.append(Mention(c.type, name, surface, ev, sent, c.kind))
-    relations = []
-    rel: Rel
-    for rel in doc._.kg_relations:
-        r = rel
-        relations.append(RelationMention(r.subject, r.subject_type, r.predicate, r.object, r.object_type, evidence_of(*r.sentence)))
-    # relation endpoints that are not mentions of their own (collective members, default authors)
-    named = {(m.type, m.name) for m in mentions}
-    for r in relations:
+    evidence_of = _EvidenceOf(document)
+    mentions = _mentions(document, doc._.kg_candidates, evidence_of)
+    relations: dict[tuple, Evidence] = {}  # the order of RelationMention (evidence by its offsets) → its evidence
+    for r in doc._.kg_relations:
+        ev = evidence_of(*r.sentence)
+        relations[r.subject, r.subject_type, r.predicate, r.object, r.object_type, ev.start, ev.end] = ev
+        # relation endpoints that are not mentions of their own (collective members, default authors)
         for typ, name in ((r.subject_type, r.subject), (r.object_type, r.object)):
-            if (typ, name) not in named:
-                mentions.append(Mention(typ, name, name, r.evidence, r.evidence, "implied"))
-                named.add((typ, name))
+            if (typ, name) not in mentions.names:
+                mentions.add(typ, name, name, ev, ev, "implied")
     meta = document.meta
     meta = DocumentMeta(
         title=meta.title, date=meta.date, number=meta.number, author=ctx.author,
@@ -261,16 +325,50 @@ def extract(document: Document, *, nlp: Language | None = None) -> Extraction:
         encoding=document.encoding,
         meta=meta,
     )
-    return Extraction(source, tuple(sorted(set(mentions), key=_mention_order)), tuple(sorted(set(relations), key=_relation_order)))
+    return Extraction(
+        source,
+        tuple(Mention(typ, name, surface, ev, sent, kind) for (typ, name, surface, *_, kind), (ev, sent) in sorted(mentions.items())),
+        tuple(RelationMention(*key[:5], ev) for key, ev in sorted(relations.items())),
+    )
 
 
-def _mention_order(m: Mention) -> tuple:
-    """The order of :class:`Mention` (fields in turn, evidence fields flattened) as a sort key."""
-    ev, sent = m.evidence, m.sentence
-    return (m.type, m.name, m.surface, ev.doc, ev.start, ev.end, ev.exact, sent.doc, sent.start, sent.end, sent.exact, m.source)
+class _Mentions(dict):
+    """Mentions, each once, in the order of :class:`Mention`: its fields as the key, its evidence the value.
+
+    A mention's evidence stands in its key as offsets: evidence of one document is ordered
+    by them (the file is the same, the quoted text follows from the offsets), so equal keys
+    are equal mentions and sorted keys are sorted mentions.
+    """
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.names: set[tuple[str, str]] = set()  # (type, name) of every mention
+
+    def add(self, typ: str, name: str, surface: str, ev: Evidence, sent: Evidence, kind: str) -> None:
+        self[typ, name, surface, ev.start, ev.end, sent.start, sent.end, kind] = (ev, sent)
+        self.names.add((typ, name))
 
 
-def _relation_order(r: RelationMention) -> tuple:
-    """The order of :class:`RelationMention` as a sort key."""
-    ev = r.evidence
-    return (r.subject, r.subject_type, r.predicate, r.object, r.object_type, ev.doc, ev.start, ev.end, ev.exact)
+def _mentions(document: Document, cands: list[Cand], evidence_of: _EvidenceOf) -> _Mentions:
+    """The mentions of the candidates, with their evidence and that of their sentences."""
+    text = document.text
+    spans = sentences(text)
+    starts = [s for s, _ in spans]
+    found = []  # (candidate, its sentence)
+    for c in cands:
+        k = bisect_right(starts, c.start) - 1
+        found.append((c, spans[k] if k >= 0 else (c.start, c.end)))
+    evidence_of.add(span for c, sentence in found for span in ((c.start, c.end), sentence))
+    mentions = _Mentions()
+    for c, sentence in found:
+        sent = evidence_of(*sentence)
+        ev = evidence_of(c.start, c.end)
+        if c.kind == "collective":
+            # 两省市生态环境部门 mentions both departments; 两地 / 双方 stand for the two sides
+            for member in c.members:
+                mentions.add(c.type, member, member, ev, sent, "collective")
+            continue
+        surface = text[c.start : c.end]
+        for name in (c.members if c.members and c.kind == "compound" else (c.name,)):
+            mentions.add(c.type, name, surface, ev, sent, c.kind)
+    return mentions

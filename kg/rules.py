@@ -17,9 +17,9 @@ import unicodedata
 from bisect import bisect_left, insort
 from collections import Counter
 from collections.abc import Iterator
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from functools import lru_cache
-from operator import attrgetter
+from typing import NamedTuple
 
 from kg.lexicon import Lexicon, LiteralScanner, literal_regex
 from kg.model import TITLED_TYPES
@@ -30,9 +30,12 @@ _MARK_RE = re.compile(f"[{re.escape(_MARKS)}\\s]")
 _CJK_CHAR = re.compile(f"[{CJK}]")
 
 
-@dataclass(frozen=True, order=True)
-class Cand:
-    """A candidate mention (analysis-text offsets)."""
+class Cand(NamedTuple):
+    """A candidate mention (analysis-text offsets).
+
+    A named tuple: made, hashed and compared in C, which matters for the ten thousand
+    or so candidates of every megabyte.  Tuples order by their fields in turn.
+    """
 
     start: int
     end: int
@@ -41,10 +44,6 @@ class Cand:
     priority: int = 0  # higher wins overlaps of equal extent
     kind: str = "pattern"
     members: tuple[str, ...] = ()  # for collective mentions: canonical names of the members
-
-
-#: the order of :class:`Cand` (its fields in turn), as a sort key: faster than comparing dataclasses
-_CAND_ORDER = attrgetter("start", "end", "type", "name", "priority", "kind", "members")
 
 
 @dataclass
@@ -106,6 +105,7 @@ class Patterns:
     collective: re.Pattern[str]
     place_scan: LiteralScanner  # ``place``, with a fast finditer
     agency_open_scan: LiteralScanner  # ``agency_open``, with a fast finditer
+    known_suffixes: tuple[str, ...]  # the lexicon's department suffixes of more than one character
 
 
 _AGENCY_GENERIC_SUFFIX = (
@@ -144,7 +144,9 @@ def compile_patterns(lex: Lexicon) -> Patterns:
         + "(?:的)?(?:(?P<dept>" + "|".join(map(re.escape, depts)) + ")"
         + "(?:部门|厅\\(局\\)|厅（局）|厅局|局|厅|系统|机关|主管部门)?)?"
     )
-    return Patterns(place, agency, named, heads, head_any, trigger, trigger_pred, agency_open, collective, place_scan, agency_open_scan)
+    known_suffixes = tuple(f for f, _ in lex.agency_suffixes if len(f) > 1)
+    return Patterns(place, agency, named, heads, head_any, trigger, trigger_pred, agency_open, collective, place_scan, agency_open_scan,
+                    known_suffixes)
 
 
 # --------------------------------------------------------------------------- searching near anchors
@@ -446,7 +448,7 @@ def _agencies(text: str, lex: Lexicon, ctx: Context, cands: list[Cand]) -> None:
         surface = m.group(0)
         if re.search(r"(召开|举行|签订|印发|发布|开展|推进|实施|建设|完成|加强|按照|根据|提出|要求|以及|和|与|的|在|为|对|从|向|等|、)", surface[2:-1]):
             continue
-        known = any(surface.endswith(f) for f, _ in lex.agency_suffixes if len(f) > 1)
+        known = surface.endswith(pats.known_suffixes)
         if surface.endswith(_ONE_CHAR_SUFFIX) and not known and _CJK_CHAR.match(text[m.end() : m.end() + 1]):
             continue  # 重庆市辐射污染防治办|法: the name goes on
         name = resolve_agency(surface, lex, ctx) or surface
@@ -483,14 +485,20 @@ def resolve_agency(surface: str, lex: Lexicon, ctx: Context) -> str | None:
     >>> resolve_agency("市生态环境局", load_lexicon(), Context(jurisdiction="重庆市", city="重庆市"))
     '重庆市生态环境局'
     """
+    return _resolve_agency(surface, lex, ctx.city, ctx.jurisdiction, ctx.province)
+
+
+@lru_cache(maxsize=65536)  # a pure function of short strings that recur across documents
+def _resolve_agency(surface: str, lex: Lexicon, city: str, jurisdiction: str, province: str) -> str | None:
+    """:func:`resolve_agency` given the context's city, jurisdiction and province."""
     if surface in lex.agency_forms:
         return lex.agency_forms[surface]
-    for juris in (ctx.city, ctx.jurisdiction, ctx.province):
+    for juris in (city, jurisdiction, province):
         if juris and (juris, surface) in lex.local_agency_forms:
             return lex.local_agency_forms[(juris, surface)]
     # 市… / 省… short forms built from the standard department names
     if surface[:1] in "市省区县" and len(surface) > 2:
-        place = ctx.city if surface[0] == "市" else ctx.province if surface[0] == "省" else ""
+        place = city if surface[0] == "市" else province if surface[0] == "省" else ""
         rest = surface[1:]
         for full, shorts in lex.agency_suffixes:
             if rest == full or rest in shorts:
@@ -728,9 +736,17 @@ def _abbreviation_uses(text: str, cands: list[Cand], ctx: Context) -> None:
 # --------------------------------------------------------------------------- selection
 
 
+_RANKED_FIRST = frozenset({"title", "abbreviation", "congress"})  # kinds whose priority comes before length
+
+
+def _selection_order(c: Cand) -> tuple:
+    """The order in which :func:`_select` considers candidates (the fields after ``name`` only break ties)."""
+    return (-c.priority if c.kind in _RANKED_FIRST else 0, c.start - c.end, -c.priority, c.start, c.type, c.name, c.kind, c.members)
+
+
 def _select(cands: list[Cand]) -> list[Cand]:
     """Resolve overlaps: longest/highest-priority outer spans win; places inside titles stay."""
-    order = sorted(set(cands), key=lambda c: (-c.priority if c.kind in ("title", "abbreviation", "congress") else 0, -(c.end - c.start), -c.priority, c.start, c.type, c.name))
+    order = sorted(set(cands), key=_selection_order)
     chosen: list[Cand] = []
     occupied: list[tuple[int, int, str]] = []  # sorted by start: spans overlapping c start after c.start - longest
     longest = 0
@@ -753,21 +769,44 @@ def _select(cands: list[Cand]) -> list[Cand]:
             chosen.append(c)
             insort(occupied, (c.start, c.end, c.type))
             longest = max(longest, c.end - c.start)
-    return sorted(chosen, key=_CAND_ORDER)
+    return sorted(chosen)
 
 
-@lru_cache(maxsize=4)
-def _regions_longest_first(lex: Lexicon) -> tuple[str, ...]:
-    """Canonical region names, longest first (lexicon order among equals)."""
-    return tuple(n for n in sorted(lex.places, key=len, reverse=True) if lex.places[n].type == "Region")
+@lru_cache(maxsize=4096)
+def _region_prefix(name: str, lex: Lexicon) -> str:
+    """The longest canonical region name that ``name`` starts with, or "".
+
+    >>> from kg.lexicon import load_lexicon
+    >>> _region_prefix("重庆市生态环境局", load_lexicon())
+    '重庆市'
+    """
+    for k in range(len(name), 0, -1):
+        place = lex.places.get(name[:k])
+        if place is not None and place.type == "Region":
+            return name[:k]
+    return ""
+
+
+def _last_nonblank(lines: list[str], count: int) -> list[str]:
+    """The last ``count`` lines that are not blank, stripped, in order."""
+    out: list[str] = []
+    for ln in reversed(lines):
+        ln = ln.strip()
+        if ln:
+            out.append(ln)
+            if len(out) == count:
+                break
+    out.reverse()
+    return out
 
 
 def document_context(text: str, title: str, lex: Lexicon) -> Context:
     """Author, jurisdiction and the city that 市… refers to."""
     pats = compile_patterns(lex)
     ctx = Context()
-    head = "\n".join(text.splitlines()[:6])
-    tail_lines = [ln.strip() for ln in text.splitlines() if ln.strip()][-12:]
+    lines = text.splitlines()
+    head = "\n".join(lines[:6])
+    tail_lines = _last_nonblank(lines, 12)
     author = ""
     for m in pats.agency.finditer(title or head):
         if m.group(0) in lex.agency_forms:
@@ -782,7 +821,7 @@ def document_context(text: str, title: str, lex: Lexicon) -> Context:
     ctx.author = author
     ctx.letter = bool(re.search(r"(函|报告|通知|意见|答复|发布会|实录|总结)$", title or ""))
     if not author and ctx.letter:
-        for m in pats.agency.finditer("\n".join(text.splitlines()[:8])):
+        for m in pats.agency.finditer("\n".join(lines[:8])):
             if m.group(0) in lex.agency_forms:
                 ctx.author = author = lex.agency_forms[m.group(0)]
                 break
@@ -793,10 +832,7 @@ def document_context(text: str, title: str, lex: Lexicon) -> Context:
             counts[place.name] += 1
     juris = ""
     if author:
-        for name in _regions_longest_first(lex):
-            if author.startswith(name):
-                juris = name
-                break
+        juris = _region_prefix(author, lex)
         if not juris and author in lex.agencies:
             juris = lex.agencies[author].jurisdiction
     if not juris:
@@ -847,7 +883,7 @@ def _short_titles(chosen: list[Cand]) -> list[Cand]:
         if c.kind in ("title", "triggered") and len(c.name) >= 4:
             longer = [f for f in full if f.start < c.start and f.name != c.name and f.name.endswith(c.name) and f.type == c.type]
             if longer:
-                c = replace(c, name=longer[-1].name, kind="short-title")
+                c = c._replace(name=longer[-1].name, kind="short-title")
         out.append(c)
     return out
 
@@ -855,8 +891,9 @@ def _short_titles(chosen: list[Cand]) -> list[Cand]:
 # --------------------------------------------------------------------------- relations
 
 
-@dataclass(frozen=True, order=True)
-class Rel:
+class Rel(NamedTuple):
+    """A relation stated by the sentence ``sentence`` (analysis-text offsets)."""
+
     subject: str
     subject_type: str
     predicate: str
@@ -865,7 +902,6 @@ class Rel:
     sentence: tuple[int, int]
 
 
-_REL_ORDER = attrgetter("subject", "subject_type", "predicate", "object", "object_type", "sentence")
 _SENT = re.compile(r"[^。！？!?\n]+[。！？!?]?")
 _SUBJECT_TYPES = ("Agency", "Region")
 _OBJECT_TYPES: dict[str, tuple[str, ...]] = {
@@ -891,7 +927,7 @@ def find_relations(text: str, mentions: list[Cand], lex: Lexicon, ctx: Context) 
     pats = compile_patterns(lex)
     rels: list[Rel] = []
     by_sentence: list[tuple[tuple[int, int], list[Cand]]] = []
-    ms = sorted(mentions, key=_CAND_ORDER)
+    ms = sorted(mentions)
     starts = [c.start for c in ms]
     i = 0
     for s, e in sentences(text):
@@ -926,7 +962,7 @@ def find_relations(text: str, mentions: list[Cand], lex: Lexicon, ctx: Context) 
                     for oname, otype in _expand(o):
                         if sname != oname:
                             rels.append(Rel(oname, otype, pred, sname, stype, (s, e)))
-    return sorted(set(rels), key=_REL_ORDER)
+    return sorted(set(rels))
 
 
 def _concerns(inside: list[Cand], sent: tuple[int, int], rels: list[Rel], lex: Lexicon) -> None:
