@@ -32,6 +32,7 @@ from __future__ import annotations
 import hashlib
 from collections.abc import Iterable
 from dataclasses import dataclass
+from operator import attrgetter
 
 from rdflib import Graph
 
@@ -49,7 +50,7 @@ from kg.serialize import (
     SKOS,
     XSD,
     XSD_STRING,
-    Annotation,
+    AnnotationFields,
     Block,
     Formats,
     Iri,
@@ -121,6 +122,64 @@ def document_block(d: SourceDocument, *, iri: str, base_iri: str, author_known: 
     return block(iri, pairs)
 
 
+class _Minted(dict[str, str]):
+    """Resolution key → :func:`~kg.resolve.mint_iri` of it, for one document."""
+
+    def __init__(self, base_iri: str) -> None:
+        super().__init__()
+        self.base = base_iri
+
+    def __missing__(self, key: str) -> str:
+        iri = self[key] = mint_iri(key, base_iri=self.base)
+        return iri
+
+
+_BLAKE2B_8 = hashlib.blake2b(digest_size=8)  # copied: cheaper than making one per annotation
+
+
+def annotation_key(iri: str, doc: str, start: int, end: int) -> str:
+    """The key of the annotation of ``iri`` by ``[start, end)`` of ``doc``: ``_h(iri, doc, start, end)``.
+
+    >>> annotation_key("https://x.org/region/1", "a.txt", 3, 7) == _h("https://x.org/region/1", "a.txt", 3, 7)
+    True
+    """
+    h = _BLAKE2B_8.copy()
+    h.update(f"{iri}\x1f{doc}\x1f{start}\x1f{end}".encode("utf-8", "surrogatepass"))
+    return h.hexdigest()
+
+
+_SPAN = attrgetter("doc", "start", "end", "exact")
+
+
+def evidence_annotations(summary: Summary, *, source: str, base_iri: str) -> list[AnnotationFields]:
+    """The annotations of ``summary`` in document ``source``: one per evidence of an entity
+    (``identifying`` it) and one per sentence stating a relation (``describing`` its statement),
+    as plain tuples of :class:`~kg.serialize.Annotation` fields (made far faster, sorted alike).
+
+    >>> from kg.model import Evidence
+    >>> from kg.serialize import Annotation
+    >>> ev = Evidence("a.txt", 0, 2, "重庆")
+    >>> [a] = evidence_annotations(Summary(evidence=(("Region:重庆市", ev),)), source="https://x.org/document/1", base_iri="https://x.org")
+    >>> Annotation(*a)
+    Annotation(start=0, end=2, motivation='identifying', body='https://x.org/region/95ac21291e4f9175', key='84690359a8b22c9f', source='https://x.org/document/1', exact='重庆')
+    """
+    iri = _Minted(base_iri)
+    key = annotation_key
+    out = []
+    for k, ev in summary.evidence:
+        body = iri[k]
+        doc, start, end, exact = _SPAN(ev)
+        out.append((start, end, "identifying", body, key(body, doc, start, end), source, exact))
+    statements: dict[tuple[str, str, str], str] = {}
+    for s, p, o, ev in summary.relations:
+        st = statements.get((s, p, o))
+        if st is None:
+            st = statements[(s, p, o)] = statement_iri(iri[s], CY + p, iri[o], base_iri=base_iri)
+        doc, start, end, exact = _SPAN(ev)
+        out.append((start, end, "describing", st, key(st, doc, start, end), source, exact))
+    return out
+
+
 def document_part(extraction: Extraction, *, fmt: Formats) -> DocumentPart:
     """Everything ``extraction``'s document adds on its own (see the module docstring)."""
     base = fmt.base
@@ -129,23 +188,16 @@ def document_part(extraction: Extraction, *, fmt: Formats) -> DocumentPart:
     summary = summarize_extraction(extraction)
     keys = summary.keys
     doc = document_block(d, iri=iri, base_iri=base, author_known=f"Agency:{d.meta.author}" in keys)
-    annotations: set[Annotation] = set()
-    for key, ev in summary.evidence:
-        body = mint_iri(key, base_iri=base)
-        annotations.add(Annotation(ev.start, ev.end, "identifying", body, _h(body, ev.doc, ev.start, ev.end), iri, ev.exact))
-    for s, p, o, ev in summary.relations:
-        st = statement_iri(mint_iri(s, base_iri=base), CY + p, mint_iri(o, base_iri=base), base_iri=base)
-        annotations.add(Annotation(ev.start, ev.end, "describing", st, _h(st, ev.doc, ev.start, ev.end), iri, ev.exact))
-    ordered = sorted(annotations)
-    ttl, nt, jsonld = fmt.annotations(ordered)
+    ordered = sorted(set(evidence_annotations(summary, source=iri, base_iri=base)))
+    ttl, nt, jsonld = fmt.annotations_encoded(ordered, heads=(fmt.ttl(doc), fmt.nt(doc), fmt.jsonld(doc)))
     return DocumentPart(
         source=d,
         iri=iri,
         summary=summary.trimmed(per_key=SAMPLE_PER_DOCUMENT),
         triples=len(doc.pairs) + ANNOTATION_TRIPLES * len(ordered),
-        ttl=(fmt.ttl(doc) + ttl).encode("utf-8"),
-        nt=(fmt.nt(doc) + nt).encode("utf-8"),
-        jsonld=(fmt.jsonld(doc) + (",\n" + jsonld if jsonld else "")).encode("utf-8"),
+        ttl=ttl,
+        nt=nt,
+        jsonld=jsonld,
     )
 
 

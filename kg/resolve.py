@@ -20,9 +20,10 @@ from __future__ import annotations
 
 import hashlib
 from collections import Counter, defaultdict
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from functools import lru_cache
+from operator import attrgetter
 
 from kg.ingest import to_simplified
 from kg.model import TITLED_TYPES, Entity, Evidence, Extraction, Mention, Relation, RelationMention
@@ -82,13 +83,33 @@ class Summary:
 
     def trimmed(self, *, per_key: int) -> Summary:
         """The same summary keeping at most ``per_key`` evidences per entity (for memory)."""
-        seen: Counter[str] = Counter()
+        seen: dict[str, int] = {}
         kept = []
-        for key, ev in self.evidence:
-            if seen[key] < per_key:
-                seen[key] += 1
-                kept.append((key, ev))
+        for key_ev in self.evidence:
+            n = seen.get(key_ev[0], 0)
+            if n < per_key:
+                seen[key_ev[0]] = n + 1
+                kept.append(key_ev)
         return Summary(self.names, self.surfaces, self.documents, tuple(kept), self.relations)
+
+
+_clean_surface = lru_cache(maxsize=1 << 16)(clean_name)  # surfaces recur in and across documents
+#: An Evidence's fields, which compare, hash and sort as the Evidence does (without its Python methods).
+_SPAN = attrgetter("doc", "start", "end", "exact")
+_Span = tuple[str, int, int, str]
+
+
+@lru_cache(maxsize=1 << 16)
+def _identity(type_: str, name: str, surface: str) -> tuple[str, tuple[str, str, str], tuple[str, str] | None]:
+    """What a mention of ``type_`` called ``name``, written ``surface``, adds to a summary: its
+    resolution key, its ``(key, type, simple name)`` and its ``(key, clean surface)`` (if any).
+
+    >>> _identity("Region", "重庆市", "《重庆》")
+    ('Region:重庆市', ('Region:重庆市', 'Region', '重庆市'), ('Region:重庆市', '重庆'))
+    """
+    key = resolution_key(type_, name)
+    surface = _clean_surface(surface)
+    return key, (key, type_, simple_name(name)), ((key, surface) if surface else None)
 
 
 def summarize(mentions: Iterable[Mention], relations: Iterable[RelationMention] = ()) -> Summary:
@@ -99,34 +120,49 @@ def summarize(mentions: Iterable[Mention], relations: Iterable[RelationMention] 
     >>> s.names, s.surfaces
     ((('Region:重庆市', 'Region', '重庆市', 1),), (('Region:重庆市', '重庆'),))
     """
-    names: Counter[tuple[str, str, str]] = Counter()
+    names: dict[tuple[str, str, str], int] = {}
     surfaces: set[tuple[str, str]] = set()
-    docs: set[tuple[str, str]] = set()
-    explicit: dict[tuple[str, str], set[Evidence]] = defaultdict(set)
-    implied: dict[tuple[str, str], set[Evidence]] = defaultdict(set)  # sentences naming it only by implication
+    # (key, file name) → the entity's evidences there, by span
+    explicit: dict[tuple[str, str], dict[_Span, Evidence]] = {}
+    implied: dict[tuple[str, str], dict[_Span, Evidence]] = {}  # sentences naming it only by implication
     for m in mentions:
-        key = resolution_key(m.type, m.name)
-        names[(key, m.type, simple_name(m.name))] += 1
-        surface = clean_name(m.surface)
+        ev = m.evidence
+        key, name, surface = _identity(m.type, m.name, m.surface)
+        names[name] = names.get(name, 0) + 1
         if surface:
-            surfaces.add((key, surface))
-        doc = (key, m.evidence.doc)
-        docs.add(doc)
-        (implied if m.source == "implied" else explicit)[doc].add(m.evidence)
-    evidence = {(key, ev) for doc, evs in (implied | explicit).items() for key in (doc[0],) for ev in evs}
+            surfaces.add(surface)
+        span = _SPAN(ev)
+        found = implied if m.source == "implied" else explicit
+        bag = found.get((key, span[0]))
+        if bag is None:
+            found[(key, span[0])] = {span: ev}
+        else:
+            bag.setdefault(span, ev)
+    docs = sorted(explicit.keys() | implied.keys())
     known = {k for k, _ in docs}
-    rels = set()
+    rels: dict[tuple, tuple[str, str, str, Evidence]] = {}  # (s, p, o, *span) → (s, p, o, evidence)
     for r in relations:
         s, o = resolution_key(r.subject_type, r.subject), resolution_key(r.object_type, r.object)
         if s in known and o in known:
-            rels.add((s, r.predicate, o, r.evidence))
+            rels.setdefault((s, r.predicate, o) + _SPAN(r.evidence), (s, r.predicate, o, r.evidence))
     return Summary(
         names=tuple(sorted((k, t, n, c) for (k, t, n), c in names.items())),
         surfaces=tuple(sorted(surfaces)),
-        documents=tuple(sorted(docs)),
-        evidence=tuple(sorted(evidence)),
-        relations=tuple(sorted(rels)),
+        documents=tuple(docs),
+        evidence=tuple(_evidence(docs, explicit, implied)),
+        relations=tuple(rels[r] for r in sorted(rels)),
     )
+
+
+def _evidence(docs: list[tuple[str, str]], explicit: dict[tuple[str, str], dict[_Span, Evidence]],
+              implied: dict[tuple[str, str], dict[_Span, Evidence]]) -> Iterator[tuple[str, Evidence]]:
+    """``(key, evidence)`` sorted, for ``docs`` (sorted ``(key, file name)``): each entity's own
+    mentions in the document, or the sentences implying it when it has none there.  (Every
+    evidence of ``(key, doc)`` is in ``doc``, so sorting within each pair sorts the whole.)"""
+    for doc in docs:
+        bag = explicit.get(doc) or implied[doc]
+        for span in sorted(bag):
+            yield doc[0], bag[span]
 
 
 def _label(names: Counter[str]) -> str:

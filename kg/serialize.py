@@ -23,7 +23,9 @@ from __future__ import annotations
 
 import json
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass
+from json.encoder import encode_basestring  # type: ignore[attr-defined]
 from typing import NamedTuple
 
 from kg.errors import KGError
@@ -124,6 +126,11 @@ class Annotation(NamedTuple):
     exact: str
 
 
+#: The fields of an :class:`Annotation` as a plain tuple (an ``Annotation`` is one; a plain tuple
+#: is made much faster and sorts, compares and hashes alike).
+AnnotationFields = tuple[int, int, str, str, str, str, str]
+
+
 class Formats:
     """Renders blocks and annotations in the four formats, for one base IRI."""
 
@@ -134,6 +141,7 @@ class Formats:
         self._spaces = sorted(((ns, p) for p, ns in self.prefixes.items()), key=lambda x: -len(x[0]))
         self._ttl_cache: dict[str, str] = {}
         self._json_cache: dict[str, str] = {}
+        self._terms: dict[str, _Term] = {}
 
     # ------------------------------------------------------------------ terms
     def node(self, local: str) -> Iri:
@@ -169,6 +177,15 @@ class Formats:
                 return out
             self._json_cache[iri] = out
         return out
+
+    def _term(self, iri: str) -> _Term:
+        """``iri`` in the three formats, as byte text (for :meth:`annotations_encoded`)."""
+        term = self._terms.get(iri)
+        if term is None:
+            term = _Term(byte_text(iri), byte_text(self.ttl_iri(iri)), byte_text(self.json_iri(iri)))
+            if len(self._terms) < _CACHED_TERMS:
+                self._terms[iri] = term
+        return term
 
     @staticmethod
     def _literal(o: Lit, datatype: str) -> str:
@@ -231,59 +248,48 @@ class Formats:
         return json.dumps(node, ensure_ascii=False, sort_keys=True)
 
     # ------------------------------------------------------------------ annotations
-    def annotations(self, items: list[Annotation]) -> tuple[str, str, str]:
-        """``items`` as Turtle, N-Triples and JSON-LD (node objects joined by ``,\\n``) text."""
-        ttl, nt, js = [], [], []
-        base = self.base
-        ty = f"<{RDF_TYPE}>"
-        o = OA
-        tiri, jiri = self.ttl_iri, self.json_iri
-        for a in items:
-            exact = clean_literal(a.exact)
-            quote = escape_string(exact)
-            k = a.key
-            i = f"id:annotation\\/{k}"
-            body, source = tiri(a.body), tiri(a.source)
-            ttl.append(
-                f"{i} a oa:Annotation ;\n\toa:hasBody {body} ;\n\toa:hasTarget {i}-target ;\n"
-                f"\toa:motivatedBy oa:{a.motivation} .\n"
-                f"{i}-target a oa:SpecificResource ;\n\toa:hasSelector {i}-position , {i}-quote ;\n"
-                f"\toa:hasSource {source} .\n"
-                f'{i}-position a oa:TextPositionSelector ;\n\toa:end "{a.end}"^^xsd:nonNegativeInteger ;\n'
-                f'\toa:start "{a.start}"^^xsd:nonNegativeInteger .\n'
-                f'{i}-quote a oa:TextQuoteSelector ;\n\toa:exact "{quote}" .\n'
-            )
-            n = f"<{base}/annotation/{k}"
-            t, ps, qs = f"{n}-target>", f"{n}-position>", f"{n}-quote>"
-            nt.append(
-                f"{n}> {ty} <{o}Annotation> .\n"
-                f"{n}> <{o}hasBody> <{a.body}> .\n"
-                f"{n}> <{o}hasTarget> {t} .\n"
-                f"{n}> <{o}motivatedBy> <{o}{a.motivation}> .\n"
-                f"{t} {ty} <{o}SpecificResource> .\n"
-                f"{t} <{o}hasSelector> {ps} .\n"
-                f"{t} <{o}hasSelector> {qs} .\n"
-                f"{t} <{o}hasSource> <{a.source}> .\n"
-                f"{ps} {ty} <{o}TextPositionSelector> .\n"
-                f'{ps} <{o}end> "{a.end}"^^<{NON_NEGATIVE}> .\n'
-                f'{ps} <{o}start> "{a.start}"^^<{NON_NEGATIVE}> .\n'
-                f"{qs} {ty} <{o}TextQuoteSelector> .\n"
-                f'{qs} <{o}exact> "{quote}" .\n'
-            )
-            j = f"id:annotation/{k}"
-            js.append(
-                f'{{"@id": "{j}", "@type": ["oa:Annotation"], "oa:hasBody": [{{"@id": "{jiri(a.body)}"}}], '
-                f'"oa:hasTarget": [{{"@id": "{j}-target"}}], "oa:motivatedBy": [{{"@id": "oa:{a.motivation}"}}]}},\n'
-                f'{{"@id": "{j}-target", "@type": ["oa:SpecificResource"], '
-                f'"oa:hasSelector": [{{"@id": "{j}-position"}}, {{"@id": "{j}-quote"}}], '
-                f'"oa:hasSource": [{{"@id": "{jiri(a.source)}"}}]}},\n'
-                f'{{"@id": "{j}-position", "@type": ["oa:TextPositionSelector"], '
-                f'"oa:end": [{{"@type": "xsd:nonNegativeInteger", "@value": "{a.end}"}}], '
-                f'"oa:start": [{{"@type": "xsd:nonNegativeInteger", "@value": "{a.start}"}}]}},\n'
-                f'{{"@id": "{j}-quote", "@type": ["oa:TextQuoteSelector"], '
-                f'"oa:exact": [{{"@value": {json.dumps(exact, ensure_ascii=False)}}}]}}'
-            )
-        return "".join(ttl), "".join(nt), ",\n".join(js)
+    def annotations(self, items: Iterable[AnnotationFields]) -> tuple[str, str, str]:
+        """``items`` as Turtle, N-Triples and JSON-LD (node objects joined by ``,\\n``) text.
+
+        >>> fmt = Formats(base_iri="https://w3id.org/chuanyu-kg/id/")
+        >>> a = Annotation(0, 2, "identifying", fmt.node("region/1"), "ab12", fmt.node("document/1"), "川渝")
+        >>> ttl, nt, js = fmt.annotations([a])
+        >>> print(ttl.splitlines()[-1].replace("\\t", "    "))
+            oa:exact "川渝" .
+        >>> len(nt.splitlines()), len(js.splitlines())  # 13 triples, 4 node objects
+        (13, 4)
+        """
+        return tuple(b.decode("utf-8") for b in self.annotations_encoded(items))  # type: ignore[return-value]
+
+    def annotations_encoded(self, items: Iterable[AnnotationFields], *, heads: tuple[str, str, str] = ("", "", "")
+                            ) -> tuple[bytes, bytes, bytes]:
+        """``items`` as UTF-8 Turtle, N-Triples and JSON-LD, each after its text in ``heads``
+        (JSON-LD: node objects, the head's included, joined by ``,\\n``).
+
+        The same text as :meth:`annotations`, encoded; built as byte text (see :func:`byte_text`)
+        so that the templates are filled and joined one byte per character.
+
+        >>> fmt = Formats(base_iri="https://w3id.org/chuanyu-kg/id/")
+        >>> a = Annotation(0, 2, "describing", fmt.node("statement/1"), "ab12", fmt.node("document/1"), '川"渝')
+        >>> ttl, nt, js = fmt.annotations_encoded([a], heads=("# doc\\n", "", '{"@id": "id:document/1"}'))
+        >>> ttl.startswith(b"# doc\\nid:annotation\\\\/ab12 a oa:Annotation"), nt.decode().endswith('"川\\\\"渝" .\\n')
+        (True, True)
+        >>> js.decode().endswith('"oa:exact": [{"@value": "川\\\\"渝"}]}')
+        True
+        """
+        terms, term = self._terms, self._term
+        quotes, motivations = _Quotes(), _ByteTexts()
+        base = byte_text(self.base)
+        ttl_head, nt_head, json_head = map(byte_text, heads)
+        ttl, nt, js = [ttl_head], [nt_head], ([json_head] if json_head else [])
+        for start, end, motivation, body, key, source, exact in items:
+            k = key if key.isascii() else byte_text(key)  # keys are hex digits
+            body_t, source_t = terms.get(body) or term(body), terms.get(source) or term(source)
+            m, (quote, json_quote), s, e = motivations[motivation], quotes[exact], str(start), str(end)
+            ttl.append(_ttl_annotation(k, m, body_t.ttl, source_t.ttl, s, e, quote))
+            nt.append(_nt_annotation(base, k, m, body_t.iri, source_t.iri, s, e, quote))
+            js.append(_json_annotation(k, m, body_t.json, source_t.json, s, e, json_quote))
+        return "".join(ttl).encode("latin-1"), "".join(nt).encode("latin-1"), ",\n".join(js).encode("latin-1")
 
     # ------------------------------------------------------------------ file framing
     def ttl_header(self) -> str:
@@ -300,3 +306,136 @@ class Formats:
 
 #: Triples per :class:`Annotation`.
 ANNOTATION_TRIPLES = 13
+
+
+def byte_text(text: str) -> str:
+    """``text``'s UTF-8 bytes as a Latin-1 string: one character per byte, so that templates
+    filled with it stay in Python's one-byte string form and ``.encode("latin-1")`` gives
+    the UTF-8 of the whole.  ASCII text is returned as it is.
+
+    >>> byte_text("a川")
+    'aå·\\x9d'
+    >>> (byte_text("a") + byte_text("川")).encode("latin-1").decode("utf-8")
+    'a川'
+    """
+    return text if text.isascii() else text.encode("utf-8").decode("latin-1")
+
+
+class _ByteTexts(dict[str, str]):
+    """Text → :func:`byte_text` of it, made on first use."""
+
+    def __missing__(self, text: str) -> str:
+        out = self[text] = byte_text(text)
+        return out
+
+
+#: At most this many IRIs' :class:`_Term` are kept by a :class:`Formats` (resources recur across documents).
+_CACHED_TERMS = 200_000
+
+
+class _Term(NamedTuple):
+    """An IRI as byte text: as is (N-Triples writes ``<iri>``), in Turtle, in JSON-LD."""
+
+    iri: str
+    ttl: str
+    json: str
+
+
+# a character that clean_literal replaces, or that Turtle, N-Triples or JSON escapes
+_PLAIN_NOT = re.compile('[\ud800-\udfff\x00-\x1f\\\\"\ufffe\uffff]')
+
+
+class _Quotes(dict[str, tuple[str, str]]):
+    """Quoted text → its escaped Turtle / N-Triples string body and its JSON string, as byte
+    text (one per rendering: a sentence is the evidence of several annotations).
+
+    >>> q = _Quotes()
+    >>> q['a"\\tb'], q["川"] == (byte_text("川"), byte_text('"川"'))
+    (('a\\\\"\\tb', '"a\\\\"\\\\tb"'), True)
+    """
+
+    def __missing__(self, exact: str) -> tuple[str, str]:
+        if _PLAIN_NOT.search(exact) is None:  # most text: nothing to clean or escape
+            text = byte_text(exact)
+            quoted = self[exact] = (text, f'"{text}"')
+            return quoted
+        text = clean_literal(exact)
+        # encode_basestring: the C function json.dumps(text, ensure_ascii=False) calls
+        quoted = self[exact] = (byte_text(escape_string(text)), byte_text(encode_basestring(text)))
+        return quoted
+
+
+def _ttl_annotation(k: str, motivation: str, body: str, source: str, start: str, end: str, quote: str) -> str:
+    """One annotation in Turtle (``body`` and ``source`` as Turtle terms, ``quote`` escaped)."""
+    i = f"id:annotation\\/{k}"
+    return (
+        f"{i} a oa:Annotation ;\n\toa:hasBody {body} ;\n\toa:hasTarget {i}-target ;\n"
+        f"\toa:motivatedBy oa:{motivation} .\n"
+        f"{i}-target a oa:SpecificResource ;\n\toa:hasSelector {i}-position , {i}-quote ;\n"
+        f"\toa:hasSource {source} .\n"
+        f'{i}-position a oa:TextPositionSelector ;\n\toa:end "{end}"^^xsd:nonNegativeInteger ;\n'
+        f'\toa:start "{start}"^^xsd:nonNegativeInteger .\n'
+        f'{i}-quote a oa:TextQuoteSelector ;\n\toa:exact "{quote}" .\n'
+    )
+
+
+# the constant middles of the N-Triples lines of an annotation
+_IS_ANNOTATION = f"> <{RDF_TYPE}> <{OA}Annotation> .\n"
+_HAS_BODY = f"> <{OA}hasBody> <"
+_HAS_TARGET = f"> <{OA}hasTarget> "
+_MOTIVATED_BY = f"> <{OA}motivatedBy> <{OA}"
+_IS_TARGET = f" <{RDF_TYPE}> <{OA}SpecificResource> .\n"
+_HAS_SELECTOR = f" <{OA}hasSelector> "
+_HAS_SOURCE = f" <{OA}hasSource> <"
+_IS_POSITION = f" <{RDF_TYPE}> <{OA}TextPositionSelector> .\n"
+_END = f' <{OA}end> "'
+_START = f' <{OA}start> "'
+_NON_NEGATIVE = f'"^^<{NON_NEGATIVE}> .\n'
+_IS_QUOTE = f" <{RDF_TYPE}> <{OA}TextQuoteSelector> .\n"
+_EXACT = f' <{OA}exact> "'
+
+
+def _nt_annotation(base: str, k: str, motivation: str, body: str, source: str, start: str, end: str, quote: str) -> str:
+    """One annotation in N-Triples (``body`` and ``source`` as IRIs, ``quote`` escaped).
+
+    >>> print(_nt_annotation("http://x.org", "1", "describing", "http://x.org/s", "http://x.org/d", 0, 2, "q").splitlines()[3])
+    <http://x.org/annotation/1> <http://www.w3.org/ns/oa#motivatedBy> <http://www.w3.org/ns/oa#describing> .
+    """
+    n = f"<{base}/annotation/{k}"
+    t, ps, qs = f"{n}-target>", f"{n}-position>", f"{n}-quote>"
+    # two f-strings: with more than 30 parts, one would be compiled to a slower list and join
+    annotation_and_target = (
+        f"{n}{_IS_ANNOTATION}"
+        f"{n}{_HAS_BODY}{body}> .\n"
+        f"{n}{_HAS_TARGET}{t} .\n"
+        f"{n}{_MOTIVATED_BY}{motivation}> .\n"
+        f"{t}{_IS_TARGET}"
+        f"{t}{_HAS_SELECTOR}{ps} .\n"
+        f"{t}{_HAS_SELECTOR}{qs} .\n"
+        f"{t}{_HAS_SOURCE}{source}> .\n"
+    )
+    return (
+        f"{annotation_and_target}"
+        f"{ps}{_IS_POSITION}"
+        f"{ps}{_END}{end}{_NON_NEGATIVE}"
+        f"{ps}{_START}{start}{_NON_NEGATIVE}"
+        f"{qs}{_IS_QUOTE}"
+        f'{qs}{_EXACT}{quote}" .\n'
+    )
+
+
+def _json_annotation(k: str, motivation: str, body: str, source: str, start: str, end: str, quote: str) -> str:
+    """One annotation as four JSON-LD node objects (``body``, ``source`` compact IRIs, ``quote`` a JSON string)."""
+    j = f"id:annotation/{k}"
+    return (
+        f'{{"@id": "{j}", "@type": ["oa:Annotation"], "oa:hasBody": [{{"@id": "{body}"}}], '
+        f'"oa:hasTarget": [{{"@id": "{j}-target"}}], "oa:motivatedBy": [{{"@id": "oa:{motivation}"}}]}},\n'
+        f'{{"@id": "{j}-target", "@type": ["oa:SpecificResource"], '
+        f'"oa:hasSelector": [{{"@id": "{j}-position"}}, {{"@id": "{j}-quote"}}], '
+        f'"oa:hasSource": [{{"@id": "{source}"}}]}},\n'
+        f'{{"@id": "{j}-position", "@type": ["oa:TextPositionSelector"], '
+        f'"oa:end": [{{"@type": "xsd:nonNegativeInteger", "@value": "{end}"}}], '
+        f'"oa:start": [{{"@type": "xsd:nonNegativeInteger", "@value": "{start}"}}]}},\n'
+        f'{{"@id": "{j}-quote", "@type": ["oa:TextQuoteSelector"], '
+        f'"oa:exact": [{{"@value": {quote}}}]}}'
+    )
