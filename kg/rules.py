@@ -106,6 +106,7 @@ class Patterns:
     place_scan: LiteralScanner  # ``place``, with a fast finditer
     agency_open_scan: LiteralScanner  # ``agency_open``, with a fast finditer
     known_suffixes: tuple[str, ...]  # the lexicon's department suffixes of more than one character
+    trigger_scan: LiteralScanner  # ``trigger``, with a fast finditer
 
 
 _AGENCY_GENERIC_SUFFIX = (
@@ -130,12 +131,14 @@ def compile_patterns(lex: Lexicon) -> Patterns:
     all_heads = sorted({h for t, hs in lex.heads.items() if t != "Skip" for h in hs}, key=len, reverse=True)
     head_any = re.compile("|".join(map(re.escape, all_heads)))
     trigger_pred = {w: p for p, ws in lex.triggers.items() for w in ws}
-    trigger = re.compile(literal_regex(set(trigger_pred)))
+    if any(ch in w for w in trigger_pred for ch in "。！？!?") or any(not w.strip() or w != "".join(w.split()) for w in trigger_pred):
+        raise ValueError("a trigger word holds whitespace or a sentence end")  # _triggers_by_sentence relies on it
+    trigger_scan = LiteralScanner(set(trigger_pred))
+    trigger = trigger_scan.regex
     suffixes = sorted({f for f, _ in lex.agency_suffixes} | set(_AGENCY_GENERIC_SUFFIX.split("|")), key=len, reverse=True)
     region_forms = sorted((f for f, n in lex.place_forms.items() if lex.places[n].type == "Region" and lex.places[n].level in ("province", "prefecture", "county") and f == n), key=len, reverse=True)
-    agency_open_scan = LiteralScanner(
-        region_forms, tail=f"(?:[{CJK}]{{0,14}}?)" + "(?:" + "|".join(map(re.escape, suffixes)) + ")"
-    )
+    # the suffixes as a trie, which tries them in the same order as their longest-first alternation
+    agency_open_scan = LiteralScanner(region_forms, tail=f"(?:[{CJK}]{{0,14}}?)(?:{literal_regex(suffixes)})")
     agency_open = agency_open_scan.regex
     depts = sorted({d for pat, _ in lex.departments for d in pat.split("|")}, key=len, reverse=True)
     pair = sorted(lex.pair, key=len, reverse=True)
@@ -146,7 +149,7 @@ def compile_patterns(lex: Lexicon) -> Patterns:
     )
     known_suffixes = tuple(f for f, _ in lex.agency_suffixes if len(f) > 1)
     return Patterns(place, agency, named, heads, head_any, trigger, trigger_pred, agency_open, collective, place_scan, agency_open_scan,
-                    known_suffixes)
+                    known_suffixes, trigger_scan)
 
 
 # --------------------------------------------------------------------------- searching near anchors
@@ -280,18 +283,31 @@ _QUOTE_INTRO = re.compile(r"(?:营造|打造|共建|开展|实施|推进|启动|
 _QUOTE_NOT_NAME = re.compile(r"^(?:等|主题|方针|理念|要求|目标|称号|精神|话题|的|字|一词|二字|期间)")
 
 
+_GLUED_RUN = re.compile(rf"[{CJK}\d]{{1,14}}$")
+
+
 def _glued_prefix(text: str, s: int, lex: Lexicon | None = None) -> int:
     """Start of a name whose quoted part begins at ``s``: 成渝“电走廊”, 夏秋季“治气”攻坚."""
-    run = re.search(rf"[{CJK}\d]{{1,14}}$", text[max(0, s - 14) : s])
+    return s - _glued_length(text[max(0, s - 14) : s], lex)
+
+
+@lru_cache(maxsize=65536)  # a pure function of short strings that recur across documents
+def _glued_length(before: str, lex: Lexicon | None) -> int:
+    """Length of the part of a name that ``before`` (the 14 characters before its quote) ends with."""
+    run = _GLUED_RUN.search(before)
     if not run:
-        return s
+        return 0
     prefix = run.group(0)
     cut = _LEFT_EDGE.match(prefix)
     if cut:
         prefix = prefix[cut.end() :]
     if lex is not None and any(prefix.endswith(n) for n in lex.named):
-        return s  # 国家重点研发计划“…项目”: two names side by side
-    return s - len(prefix) if 2 <= len(prefix) <= 12 else s
+        return 0  # 国家重点研发计划“…项目”: two names side by side
+    return len(prefix) if 2 <= len(prefix) <= 12 else 0
+
+
+_LIST_OR_SENTENCE_MARK = re.compile(r"[。；！？、]")
+_SLOGAN_MARK = re.compile(r"[，。；！？、]")
 
 
 def _quoted(text: str, lex: Lexicon, cands: list[Cand]) -> None:
@@ -308,7 +324,7 @@ def _quoted(text: str, lex: Lexicon, cands: list[Cand]) -> None:
         if tail and "等" in tail.group(0):
             tail = None
         if tail and not (len(inner) <= 2 and tail.group(0).startswith("工作")):
-            if re.search(r"[。；！？、]", inner) and not re.search(r"(研究与应用|项目)$", inner):
+            if _LIST_OR_SENTENCE_MARK.search(inner) and not re.search(r"(研究与应用|项目)$", inner):
                 continue
             start = _glued_prefix(text, s, lex)
             e2 = tail.end()
@@ -316,7 +332,7 @@ def _quoted(text: str, lex: Lexicon, cands: list[Cand]) -> None:
             typ = "Standard" if classify_title(name, lex) == "Standard" else "Programme"
             cands.append(Cand(start, e2, typ, name, priority=20, kind="quoted"))
             continue
-        if re.search(r"[，。；！？、]", inner):
+        if _SLOGAN_MARK.search(inner):
             continue  # a slogan or a list, not a name
         head = _QUOTE_INNER_HEAD.search(inner)
         if head and len(inner) - len(head.group(0)) >= 2:
@@ -425,6 +441,10 @@ def _tail_place(text: str, pos: int, pats: Patterns) -> str:
     return ""
 
 
+_NOT_SUBUNIT = re.compile(r"(召开|举行|印发|发布|领导|负责|党组|局长|处长|主任|书记)")
+_NOT_IN_AGENCY_NAME = re.compile(r"(召开|举行|签订|印发|发布|开展|推进|实施|建设|完成|加强|按照|根据|提出|要求|以及|和|与|的|在|为|对|从|向|等|、)")
+
+
 def _agencies(text: str, lex: Lexicon, ctx: Context, cands: list[Cand]) -> None:
     pats = compile_patterns(lex)
     for m in pats.agency.finditer(text):
@@ -441,12 +461,12 @@ def _agencies(text: str, lex: Lexicon, ctx: Context, cands: list[Cand]) -> None:
         end = m.end()
         # a sub-unit glued to the body: 市生态环境局综合处, 市人大常委会人代工委, 中国环科院西南分院
         sub = _SUBUNIT.match(text, end)
-        if sub and not re.search(r"(召开|举行|印发|发布|领导|负责|党组|局长|处长|主任|书记)", sub.group(0)):
+        if sub and not _NOT_SUBUNIT.search(sub.group(0)):
             cands.append(Cand(m.start(), sub.end(), "Agency", name + sub.group(0), priority=27, kind="subunit"))
         cands.append(Cand(m.start(), end, "Agency", name, priority=25, kind="lexicon"))
     for m in pats.agency_open_scan.finditer(text):
         surface = m.group(0)
-        if re.search(r"(召开|举行|签订|印发|发布|开展|推进|实施|建设|完成|加强|按照|根据|提出|要求|以及|和|与|的|在|为|对|从|向|等|、)", surface[2:-1]):
+        if _NOT_IN_AGENCY_NAME.search(surface[2:-1]):
             continue
         known = surface.endswith(pats.known_suffixes)
         if surface.endswith(_ONE_CHAR_SUFFIX) and not known and _CJK_CHAR.match(text[m.end() : m.end() + 1]):
@@ -565,10 +585,19 @@ _NP = re.compile(rf"[^{_NP_STOP}]{{2,60}}")
 _TRIGGER_VERBS = re.compile(r"(?:实施|完成|形成|出台|了|并|印发|发布)*")
 
 
+_NEXT_CLAUSE_VERB = re.compile("(?:印发|签订|编制|制定|出台|开展)")
+_NAME_ENDS_BEFORE = re.compile(r"(的|等|中|和|及|与|，|并|为|后|以|超|近|\d)")
+_COUNTED_START = re.compile(r"^(?:\d(?!\d{3}年)|[一二三四五六七八九十]+[项个条]|超|近|多|各|相关|有关|一批)")
+_COUNT_AFTER = re.compile(r"\d+(?:余|多)?[项个份条]")
+_ABOUT_COUNT_AFTER = re.compile(r"超\d|近\d")
+_NOT_IN_TRIGGERED_NAME = re.compile(r"(?:签订|印发|编制|制定|开展|召开|发布|的基础上|相互|征求|\d+个|[（(][^）)]*$|的|和相关|和有关)")
+_FUNCTION_WORD_START = re.compile(r"^(?:的|了|和|与|及|在|对|等|将|为|中|是|以|把|被|向|从|过程|其|该|本|各|上述|有关|相关|辖区)")
+
+
 def _triggered_titles(text: str, lex: Lexicon, cands: list[Cand]) -> None:
     """Untitled names after a trigger: 签订大气污染联合防治协议, 印发生态共建环境共保工作方案."""
     pats = compile_patterns(lex)
-    for m in pats.trigger.finditer(text):
+    for m in pats.trigger_scan.finditer(text):
         pred = pats.trigger_pred[m.group(0)]
         if pred == "participant":
             continue
@@ -585,7 +614,7 @@ def _triggered_titles(text: str, lex: Lexicon, cands: list[Cand]) -> None:
         segment = seg.group(0)
         # a list of clauses each with its own trigger: stop at 、+trigger
         for tm in re.finditer("、", segment):
-            if pats.trigger.match(segment, tm.end()) or re.match("(?:印发|签订|编制|制定|出台|开展)", segment[tm.end():]):
+            if pats.trigger.match(segment, tm.end()) or _NEXT_CLAUSE_VERB.match(segment[tm.end():]):
                 segment = segment[: tm.start()]
                 break
         best = None
@@ -599,7 +628,7 @@ def _triggered_titles(text: str, lex: Lexicon, cands: list[Cand]) -> None:
             if pred == "issuedBy" and typ == "Agreement":
                 continue
             rest = segment[hm.end():]
-            if _CJK_CHAR.match(rest[:1]) and not re.match(r"(的|等|中|和|及|与|，|并|为|后|以|超|近|\d)", rest[:1]):
+            if _CJK_CHAR.match(rest[:1]) and not _NAME_ENDS_BEFORE.match(rest[:1]):
                 continue  # the name goes on (美丽建设规划省市 …) unless a function word follows
             best = (hm.end(), typ)
         if best is None:
@@ -607,15 +636,15 @@ def _triggered_titles(text: str, lex: Lexicon, cands: list[Cand]) -> None:
         end, typ = best
         name = segment[:end]
         head = pats.heads[typ].search(base_title(name))
-        if re.match(r"^(?:\d(?!\d{3}年)|[一二三四五六七八九十]+[项个条]|超|近|多|各|相关|有关|一批)", name):
+        if _COUNTED_START.match(name):
             continue
-        if re.search(r"\d+(?:余|多)?[项个份条]", text[s + end : s + end + 6]) or re.search(r"超\d|近\d", text[s + end : s + end + 4]):
+        if _COUNT_AFTER.search(text[s + end : s + end + 6]) or _ABOUT_COUNT_AFTER.search(text[s + end : s + end + 4]):
             continue  # a count of agreements, not a name
         if head and is_generic(base_title(name), head.group(0)):
             continue
-        if re.search(r"(?:签订|印发|编制|制定|开展|召开|发布|的基础上|相互|征求|\d+个|[（(][^）)]*$|的|和相关|和有关)", name):
+        if _NOT_IN_TRIGGERED_NAME.search(name):
             continue
-        if re.match(r"^(?:的|了|和|与|及|在|对|等|将|为|中|是|以|把|被|向|从|过程|其|该|本|各|上述|有关|相关|辖区)", name):
+        if _FUNCTION_WORD_START.match(name):
             continue
         cands.append(Cand(s, s + end, typ, clean_name(name), priority=12, kind="triggered"))
 
@@ -753,9 +782,10 @@ def _select(cands: list[Cand]) -> list[Cand]:
     for c in order:
         clash = False
         lo = bisect_left(occupied, (c.start - longest,))
-        hi = bisect_left(occupied, (c.end,))
-        for s, e, t in occupied[lo:hi]:
-            if c.start < e and s < c.end:
+        hi = bisect_left(occupied, (c.end,), lo)
+        for k in range(lo, hi):
+            s, e, t = occupied[k]
+            if c.start < e:  # and s < c.end, as every span before ``hi`` starts before c ends
                 inside = s <= c.start and c.end <= e
                 if inside and t in TITLED_TYPES and c.type in ("Region", "River", "Agency") and c.kind != "collective":
                     continue  # a place or body named inside a title
@@ -767,8 +797,9 @@ def _select(cands: list[Cand]) -> list[Cand]:
                 break
         if not clash:
             chosen.append(c)
-            insort(occupied, (c.start, c.end, c.type))
-            longest = max(longest, c.end - c.start)
+            insort(occupied, (c.start, c.end, c.type), lo)
+            if c.end - c.start > longest:
+                longest = c.end - c.start
     return sorted(chosen)
 
 
@@ -878,9 +909,10 @@ def find_mentions(text: str, lex: Lexicon, ctx: Context) -> list[Cand]:
 def _short_titles(chosen: list[Cand]) -> list[Cand]:
     """《行动计划》 after 《美丽重庆建设行动计划》: a short reference to the full title."""
     full = [c for c in chosen if c.kind in ("title", "quoted", "triggered") and c.type in TITLED_TYPES]
+    endings = {f.name[k:] for f in full for k in range(len(f.name))}  # what a full title's name can end with
     out = []
     for c in chosen:
-        if c.kind in ("title", "triggered") and len(c.name) >= 4:
+        if c.kind in ("title", "triggered") and len(c.name) >= 4 and c.name in endings:
             longer = [f for f in full if f.start < c.start and f.name != c.name and f.name.endswith(c.name) and f.type == c.type]
             if longer:
                 c = c._replace(name=longer[-1].name, kind="short-title")
@@ -911,8 +943,30 @@ _OBJECT_TYPES: dict[str, tuple[str, ...]] = {
 }
 
 
-def sentences(text: str) -> list[tuple[int, int]]:
-    return [m.span() for m in _SENT.finditer(text) if m.group(0).strip()]
+@lru_cache(maxsize=2)  # the extraction of one document asks twice
+def sentences(text: str) -> tuple[tuple[int, int], ...]:
+    """The spans of the sentences of ``text`` (runs ending at 。！？!? or a line end).
+
+    >>> sentences("两地签订协议。\\n  \\n重庆")
+    ((0, 7), (11, 13))
+    """
+    return tuple(m.span() for m in _SENT.finditer(text) if m.group(0).strip())
+
+
+def _triggers_by_sentence(text: str, spans: tuple[tuple[int, int], ...], pats: Patterns) -> list[list[re.Match[str]]]:
+    """The trigger words of each sentence (``pats.trigger.finditer`` of the sentence), found in one pass.
+
+    No trigger word holds a character that ends a sentence, so every match of the whole
+    text lies inside one sentence or between sentences, and the scan of a sentence
+    starts as that of the text does there.
+    """
+    found = list(pats.trigger_scan.finditer(text))
+    starts = [m.start() for m in found]
+    out = []
+    for s, e in spans:
+        i, j = bisect_left(starts, s), bisect_left(starts, e)
+        out.append([m for m in found[i:j] if m.end() <= e])
+    return out
 
 
 def _expand(c: Cand) -> list[tuple[str, str]]:
@@ -920,6 +974,9 @@ def _expand(c: Cand) -> list[tuple[str, str]]:
         typ = c.type
         return [(m, typ) for m in c.members]
     return [(c.name, c.type)]
+
+
+_CLAUSE_FINAL_TRIGGER = re.compile(r"[，。；、\s]|$|工作|等")
 
 
 def find_relations(text: str, mentions: list[Cand], lex: Lexicon, ctx: Context) -> list[Rel]:
@@ -930,21 +987,21 @@ def find_relations(text: str, mentions: list[Cand], lex: Lexicon, ctx: Context) 
     ms = sorted(mentions)
     starts = [c.start for c in ms]
     i = 0
-    for s, e in sentences(text):
+    spans = sentences(text)
+    for s, e in spans:
         i = bisect_left(starts, s, i)  # the first mention starting in the sentence
         j = bisect_left(starts, e, i)
         by_sentence.append(((s, e), ms[i:j]))
-    for (s, e), inside in by_sentence:
-        sent = text[s:e]
+    for ((s, e), inside), found in zip(by_sentence, _triggers_by_sentence(text, spans, pats), strict=True):
         _concerns(inside, (s, e), rels, lex)
-        triggers = [(m.start() + s, m.end() + s, pats.trigger_pred[m.group(0)]) for m in pats.trigger.finditer(sent)]
+        triggers = [(m.start(), m.end(), pats.trigger_pred[m.group(0)]) for m in found]
         for k, (ts, te, pred) in enumerate(triggers):
             if pred not in _OBJECT_TYPES:
                 continue
             next_t = triggers[k + 1][0] if k + 1 < len(triggers) else e
             objects = _objects(text, inside, te, next_t, e, pred)
             first = ts
-            if not objects and re.match(r"[，。；、\s]|$|工作|等", text[te : te + 2]):
+            if not objects and _CLAUSE_FINAL_TRIGGER.match(text[te : te + 2]):
                 objects = _objects_before(text, inside, s, ts, pred)
                 first = min((o.start for o in objects), default=ts)
             if not objects:
@@ -997,6 +1054,12 @@ def places_in_name(name: str, lex: Lexicon) -> tuple[tuple[str, str], ...]:
     return tuple(out)
 
 
+_GAP_COMMA = re.compile(r"[，,：:]")
+_NO_COMMA = re.compile(r"[^，,]*")
+_ENUMERATION_GAP = re.compile(r"[》」\s]*(?:、|和|及|以及|与|》《|》、《|”、“)?[《“\s]*")
+_CLAUSE_END = re.compile(r"[，。；]")
+
+
 def _objects(text: str, inside: list[Cand], te: int, next_t: int, sent_end: int, pred: str) -> list[Cand]:
     wanted = _OBJECT_TYPES[pred]
     out = []
@@ -1006,15 +1069,15 @@ def _objects(text: str, inside: list[Cand], te: int, next_t: int, sent_end: int,
         if c.start >= next_t:
             break
         gap = text[te : c.start]
-        if re.search(r"[，,：:]", gap) and not re.fullmatch(r"[^，,]*", gap.split("，")[-1]) :
+        if _GAP_COMMA.search(gap) and not _NO_COMMA.fullmatch(gap.split("，")[-1]) :
             continue
-        if out and not re.fullmatch(r"[》」\s]*(?:、|和|及|以及|与|》《|》、《|”、“)?[《“\s]*", text[out[-1].end : c.start].strip("》”")):
+        if out and not _ENUMERATION_GAP.fullmatch(text[out[-1].end : c.start].strip("》”")):
             # only enumerations continue the object list
             if len(gap) > 4 and not re.fullmatch(rf"[{CJK}]{{0,4}}", gap):
                 break
         if len(gap) > 40:
             break
-        if re.search(r"[，。；]", gap):
+        if _CLAUSE_END.search(gap):
             break
         out.append(c)
     # keep titled objects nested inside another object only if the trigger names them directly
@@ -1026,10 +1089,16 @@ _SELF = re.compile(r"我局|本局|我厅|本厅|我委|我们")
 _DE_CLAUSE = re.compile(r"(?:联合|共同)?(?:印发|发布|出台|制定|编制|签订|签署|召开|举行|主办)(?:了)?的")
 
 
+_ATTRIBUTIVE_DE = re.compile(r"[\u4e00-\u9fff]{0,4}?的")
+
+
 def pats_trigger_de(ts: int, text: str) -> bool:
     """The trigger heads an attributive clause: X印发的《Y》."""
-    m = re.match(r"[\u4e00-\u9fff]{0,4}?的", text[ts : ts + 6])
+    m = _ATTRIBUTIVE_DE.match(text[ts : ts + 6])
     return bool(m) and not re.search(r"[，。；]", m.group(0))
+
+
+_JOINTLY = re.compile(r"会同|协同|配合|联合")
 
 
 def _subjects(text: str, inside: list[Cand], sent_start: int, ts: int, pred: str, ctx: Context | None = None,
@@ -1072,17 +1141,20 @@ def _subjects(text: str, inside: list[Cand], sent_start: int, ts: int, pred: str
                 for item in _expand(c):
                     if item not in out:
                         out.append(item)
-            if not re.search(r"会同|协同|配合|联合", text[lo : near[0].start]):
+            if not _JOINTLY.search(text[lo : near[0].start]):
                 return out
     if out and ctx is not None and ctx.letter and ctx.author and (ctx.author, "Agency") not in out:
         out.insert(0, (ctx.author, "Agency"))
     return out
 
 
+_PLACE_PREPOSITION = re.compile(r"(在|于|围绕|针对|对|从)$")
+
+
 def _is_object_place(text: str, c: Cand, ts: int) -> bool:
     """A place that is where or about, not who: 在嘉陵江合川段, 围绕长江, 对…."""
     before = text[max(0, c.start - 2) : c.start]
-    return c.type == "Region" and bool(re.search(r"(在|于|围绕|针对|对|从)$", before)) and c.kind != "collective"
+    return c.type == "Region" and bool(_PLACE_PREPOSITION.search(before)) and c.kind != "collective"
 
 
 _JOINT = re.compile(r"共同|联合|携手|两地|两省市|双方|川渝|互认")
