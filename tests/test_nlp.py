@@ -129,3 +129,22 @@ def test_nlp_shuangfang_means_the_two_named_bodies():
     assert ("赤水河流域横向生态保护补偿协议", "signedBy", "四川省生态环境厅") in rels
     assert ("赤水河流域横向生态保护补偿协议", "signedBy", "重庆市生态环境局") in rels
     assert ("赤水河流域横向生态保护补偿协议", "signedBy", "四川省") not in rels
+
+
+def test_nlp_make_doc_tokens_are_spacys_character_tokens():
+    from kg.nlp import char_orths, char_words, make_doc
+
+    nlp = make_pipeline()
+    for text in ("", " ", "川渝 两地\n\n协议 ", "  重庆\t\u3000市 \n  四川  ", "a b\xa0c\u2028d  e"):
+        ours, spacys = make_doc(nlp, text), nlp.make_doc(text)
+        assert [(t.text, t.whitespace_) for t in ours] == [(t.text, t.whitespace_) for t in spacys]
+        orths, spaces = char_orths(nlp.vocab, text)
+        assert ([nlp.vocab.strings[o] for o in orths], spaces) == char_words(text)
+
+
+def test_nlp_evidence_maps_through_the_offset_map():
+    text = "重庆市  生态环境局印发《重庆市噪声污染防治办法》。" * 3
+    doc = document_from_bytes(("<p>" + text + "</p>").encode(), path="p.html")
+    for m in extract(doc).mentions:
+        assert doc.original[m.evidence.start : m.evidence.end] == m.evidence.exact
+        assert m.evidence.exact == m.evidence.exact.strip()
