@@ -32,7 +32,6 @@ from __future__ import annotations
 import hashlib
 from collections.abc import Iterable
 from dataclasses import dataclass
-from operator import attrgetter
 
 from rdflib import Graph
 
@@ -148,9 +147,6 @@ def annotation_key(iri: str, doc: str, start: int, end: int) -> str:
     return h.hexdigest()
 
 
-_SPAN = attrgetter("doc", "start", "end", "exact")
-
-
 def evidence_annotations(summary: Summary, *, source: str, base_iri: str) -> list[AnnotationFields]:
     """The annotations of ``summary`` in document ``source``: one per evidence of an entity
     (``identifying`` it) and one per sentence stating a relation (``describing`` its statement),
@@ -164,19 +160,18 @@ def evidence_annotations(summary: Summary, *, source: str, base_iri: str) -> lis
     Annotation(start=0, end=2, motivation='identifying', body='https://x.org/region/95ac21291e4f9175', key='84690359a8b22c9f', source='https://x.org/document/1', exact='重庆')
     """
     iri = _Minted(base_iri)
-    key = annotation_key
     out = []
     for k, ev in summary.evidence:
         body = iri[k]
-        doc, start, end, exact = _SPAN(ev)
-        out.append((start, end, "identifying", body, key(body, doc, start, end), source, exact))
+        start, end = ev.start, ev.end
+        out.append((start, end, "identifying", body, annotation_key(body, ev.doc, start, end), source, ev.exact))
     statements: dict[tuple[str, str, str], str] = {}
     for s, p, o, ev in summary.relations:
         st = statements.get((s, p, o))
         if st is None:
             st = statements[(s, p, o)] = statement_iri(iri[s], CY + p, iri[o], base_iri=base_iri)
-        doc, start, end, exact = _SPAN(ev)
-        out.append((start, end, "describing", st, key(st, doc, start, end), source, exact))
+        start, end = ev.start, ev.end
+        out.append((start, end, "describing", st, annotation_key(st, ev.doc, start, end), source, ev.exact))
     return out
 
 

@@ -47,6 +47,7 @@ NON_NEGATIVE = XSD + "nonNegativeInteger"
 _BAD = re.compile("[\ud800-\udfff\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 _NEEDS_ESCAPE = re.compile(r'[\\"\n\r]')
 _ESCAPES = {"\\": "\\\\", '"': '\\"', "\n": "\\n", "\r": "\\r"}
+_JSON = json.JSONEncoder(ensure_ascii=False, sort_keys=True)  # json.dumps(…, ensure_ascii=False, sort_keys=True)
 # characters no IRI may contain (RFC 3987 / Turtle IRIREF)
 _IRI_BAD = re.compile(r'[\x00-\x20<>"{}|^`\\]')
 
@@ -245,7 +246,7 @@ class Formats:
                 node.setdefault("@type", []).append(self.json_iri(o))  # type: ignore[union-attr]
             else:
                 node.setdefault(self.json_iri(p), []).append(self._json_object(o))  # type: ignore[union-attr]
-        return json.dumps(node, ensure_ascii=False, sort_keys=True)
+        return _JSON.encode(node)
 
     # ------------------------------------------------------------------ annotations
     def annotations(self, items: Iterable[AnnotationFields]) -> tuple[str, str, str]:
@@ -284,11 +285,12 @@ class Formats:
         ttl, nt, js = [ttl_head], [nt_head], ([json_head] if json_head else [])
         for start, end, motivation, body, key, source, exact in items:
             k = key if key.isascii() else byte_text(key)  # keys are hex digits
-            body_t, source_t = terms.get(body) or term(body), terms.get(source) or term(source)
+            body_iri, body_ttl, body_json = terms.get(body) or term(body)
+            source_iri, source_ttl, source_json = terms.get(source) or term(source)
             m, (quote, json_quote), s, e = motivations[motivation], quotes[exact], str(start), str(end)
-            ttl.append(_ttl_annotation(k, m, body_t.ttl, source_t.ttl, s, e, quote))
-            nt.append(_nt_annotation(base, k, m, body_t.iri, source_t.iri, s, e, quote))
-            js.append(_json_annotation(k, m, body_t.json, source_t.json, s, e, json_quote))
+            ttl.append(_ttl_annotation(k, m, body_ttl, source_ttl, s, e, quote))
+            nt.append(_nt_annotation(base, k, m, body_iri, source_iri, s, e, quote))
+            js.append(_json_annotation(k, m, body_json, source_json, s, e, json_quote))
         return "".join(ttl).encode("latin-1"), "".join(nt).encode("latin-1"), ",\n".join(js).encode("latin-1")
 
     # ------------------------------------------------------------------ file framing

@@ -1,6 +1,8 @@
 from __future__ import annotations
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from kg.model import DocumentMeta, Evidence, Extraction, Mention, RelationMention, SourceDocument
 from kg.resolve import mint_iri, resolution_key, resolve
@@ -72,3 +74,67 @@ def test_resolve_build_with_implied_parties_passes_validation(tmp_path):
     (docs / "a.txt").write_text("《生态环境保护规划》由重庆市生态环境局与四川省生态环境厅联合印发。两地签订《川渝联合执法协议》。", encoding="utf-8")
     result = build([docs], out=tmp_path / "out", quiet=True)
     assert result.documents == 1 and (tmp_path / "out" / "kg.ttl").is_file()
+
+
+# --------------------------------------------------------------------------- summarize = the plain definition
+def _reference_summarize(mentions, relations=()):
+    """The straightforward definition :func:`kg.resolve.summarize` must equal (sets, then sorted)."""
+    from collections import Counter, defaultdict
+
+    from kg.resolve import Summary, simple_name
+    from kg.rules import clean_name
+
+    names, surfaces, docs = Counter(), set(), set()
+    explicit, implied = defaultdict(set), defaultdict(set)
+    for m in mentions:
+        key = resolution_key(m.type, m.name)
+        names[(key, m.type, simple_name(m.name))] += 1
+        if clean_name(m.surface):
+            surfaces.add((key, clean_name(m.surface)))
+        docs.add((key, m.evidence.doc))
+        (implied if m.source == "implied" else explicit)[(key, m.evidence.doc)].add(m.evidence)
+    evidence = {(doc[0], ev) for doc, evs in (implied | explicit).items() for ev in evs}
+    known = {k for k, _ in docs}
+    rels = {(resolution_key(r.subject_type, r.subject), r.predicate, resolution_key(r.object_type, r.object), r.evidence)
+            for r in relations}
+    return Summary(
+        names=tuple(sorted((k, t, n, c) for (k, t, n), c in names.items())),
+        surfaces=tuple(sorted(surfaces)),
+        documents=tuple(sorted(docs)),
+        evidence=tuple(sorted(evidence)),
+        relations=tuple(sorted(r for r in rels if r[0] in known and r[2] in known)),
+    )
+
+
+_NAMES = ["重庆市", "四川省", "《重庆》", "生态环境局", "重慶市", "长江", "  "]
+_spans = st.builds(Evidence, st.sampled_from(["a.txt", "b.txt"]), st.integers(0, 3), st.integers(3, 5),
+                   st.sampled_from(["重庆", "川渝", "x"]))
+_mentions = st.builds(Mention, st.sampled_from(["Region", "Agency", "Programme"]), st.sampled_from(_NAMES),
+                      st.sampled_from(_NAMES), _spans, _spans, st.sampled_from(["pattern", "implied", "lexicon"]))
+_relations = st.builds(RelationMention, st.sampled_from(_NAMES), st.sampled_from(["Region", "Agency"]),
+                       st.sampled_from(["signedBy", "concerns"]), st.sampled_from(_NAMES),
+                       st.sampled_from(["Region", "Programme"]), _spans)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(_mentions, max_size=25), st.lists(_relations, max_size=8))
+def test_resolve_summarize_equals_its_plain_definition(mentions, relations):
+    from kg.resolve import summarize
+
+    s = summarize(mentions, relations)
+    assert s == _reference_summarize(mentions, relations)
+    # trimmed: the first evidences of each key, in order
+    for per_key in (1, 2):
+        kept = s.trimmed(per_key=per_key).evidence
+        assert kept == tuple(kv for i, kv in enumerate(s.evidence)
+                             if sum(1 for k, _ in s.evidence[:i] if k == kv[0]) < per_key)
+
+
+def test_resolve_summarize_keeps_implied_sentences_only_where_nothing_is_explicit():
+    from kg.resolve import summarize
+
+    own, sentence, other = Evidence("a.txt", 0, 2, "四川"), Evidence("a.txt", 0, 8, "两地签订协议。"), Evidence("b.txt", 0, 8, "两地签订。")
+    ms = [Mention("Region", "四川省", "四川", own, own), Mention("Region", "四川省", "四川省", sentence, sentence, "implied"),
+          Mention("Region", "四川省", "四川省", other, other, "implied")]
+    assert summarize(ms).evidence == (("Region:四川省", own), ("Region:四川省", other))
+    assert summarize(ms) == _reference_summarize(ms)

@@ -102,3 +102,68 @@ def test_serialize_other_base_keeps_prefixes_valid():
     subjects = {t.subject.value for t in _parse("ttl", docs["ttl"])}
     assert "http://example.org/kg-2024/annotation/ab12-quote" in subjects
     assert _parse("ttl", docs["ttl"]) == _parse("nt", docs["nt"]) == _parse("jsonld", docs["jsonld"])
+
+
+# --------------------------------------------------------------------------- annotations = the plain templates
+def _reference_annotations(fmt: Formats, items: list[Annotation]) -> tuple[str, str, str]:
+    """The plain definition of :meth:`Formats.annotations`: one template per annotation and format."""
+    import json
+
+    from kg.serialize import NON_NEGATIVE, escape_string
+
+    ttl, nt, js = [], [], []
+    ty = f"<{RDF_TYPE}>"
+    o = OA
+    for a in items:
+        exact = clean_literal(a.exact)
+        quote = escape_string(exact)
+        i = f"id:annotation\\/{a.key}"
+        ttl.append(
+            f"{i} a oa:Annotation ;\n\toa:hasBody {fmt.ttl_iri(a.body)} ;\n\toa:hasTarget {i}-target ;\n"
+            f"\toa:motivatedBy oa:{a.motivation} .\n"
+            f"{i}-target a oa:SpecificResource ;\n\toa:hasSelector {i}-position , {i}-quote ;\n"
+            f"\toa:hasSource {fmt.ttl_iri(a.source)} .\n"
+            f'{i}-position a oa:TextPositionSelector ;\n\toa:end "{a.end}"^^xsd:nonNegativeInteger ;\n'
+            f'\toa:start "{a.start}"^^xsd:nonNegativeInteger .\n'
+            f'{i}-quote a oa:TextQuoteSelector ;\n\toa:exact "{quote}" .\n'
+        )
+        n = f"<{fmt.base}/annotation/{a.key}"
+        t, ps, qs = f"{n}-target>", f"{n}-position>", f"{n}-quote>"
+        nt.append(
+            f"{n}> {ty} <{o}Annotation> .\n{n}> <{o}hasBody> <{a.body}> .\n{n}> <{o}hasTarget> {t} .\n"
+            f"{n}> <{o}motivatedBy> <{o}{a.motivation}> .\n{t} {ty} <{o}SpecificResource> .\n"
+            f"{t} <{o}hasSelector> {ps} .\n{t} <{o}hasSelector> {qs} .\n{t} <{o}hasSource> <{a.source}> .\n"
+            f"{ps} {ty} <{o}TextPositionSelector> .\n"
+            f'{ps} <{o}end> "{a.end}"^^<{NON_NEGATIVE}> .\n{ps} <{o}start> "{a.start}"^^<{NON_NEGATIVE}> .\n'
+            f'{qs} {ty} <{o}TextQuoteSelector> .\n{qs} <{o}exact> "{quote}" .\n'
+        )
+        j = f"id:annotation/{a.key}"
+        js.append(
+            f'{{"@id": "{j}", "@type": ["oa:Annotation"], "oa:hasBody": [{{"@id": "{fmt.json_iri(a.body)}"}}], '
+            f'"oa:hasTarget": [{{"@id": "{j}-target"}}], "oa:motivatedBy": [{{"@id": "oa:{a.motivation}"}}]}},\n'
+            f'{{"@id": "{j}-target", "@type": ["oa:SpecificResource"], '
+            f'"oa:hasSelector": [{{"@id": "{j}-position"}}, {{"@id": "{j}-quote"}}], '
+            f'"oa:hasSource": [{{"@id": "{fmt.json_iri(a.source)}"}}]}},\n'
+            f'{{"@id": "{j}-position", "@type": ["oa:TextPositionSelector"], '
+            f'"oa:end": [{{"@type": "xsd:nonNegativeInteger", "@value": "{a.end}"}}], '
+            f'"oa:start": [{{"@type": "xsd:nonNegativeInteger", "@value": "{a.start}"}}]}},\n'
+            f'{{"@id": "{j}-quote", "@type": ["oa:TextQuoteSelector"], '
+            f'"oa:exact": [{{"@value": {json.dumps(exact, ensure_ascii=False)}}}]}}'
+        )
+    return "".join(ttl), "".join(nt), ",\n".join(js)
+
+
+@pytest.mark.parametrize("base", [BASE, "http://example.org/kg-2024/", "https://例子.org/图谱/"])
+@settings(max_examples=40, deadline=None)
+@given(texts=st.lists(st.text(max_size=12) | st.sampled_from(TEXTS), min_size=0, max_size=4))
+def test_serialize_annotations_equal_the_plain_templates(base, texts):
+    fmt = Formats(base_iri=base)
+    items = [Annotation(i, i + len(t), ("identifying", "describing")[i % 2], fmt.node(f"region/{i % 2}"), f"{i:04x}",
+                        fmt.node("document/文"), t) for i, t in enumerate(texts)]
+    expected = _reference_annotations(fmt, items)
+    assert fmt.annotations(items) == expected
+    heads = ("# 文\n", "<a> <b> <c> .\n", '{"@id": "id:文"}')
+    ttl, nt, js = fmt.annotations_encoded(items, heads=heads)
+    assert ttl == (heads[0] + expected[0]).encode()
+    assert nt == (heads[1] + expected[1]).encode()
+    assert js == ",\n".join([heads[2]] + ([expected[2]] if items else [])).encode()
