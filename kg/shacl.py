@@ -2,7 +2,8 @@
 
 pySHACL needs minutes on a graph of a few hundred thousand triples; this engine reads the
 shapes graph (``ontology/shapes.ttl``), compiles every constraint into one SPARQL ``SELECT``
-that returns the violating focus nodes (and values), and runs the queries on a
+that returns the violating focus nodes (and values) — run only when a cheaper *count screen*
+of the constraint does not clear it, see :func:`validate_store` — and runs the queries on a
 :class:`pyoxigraph.Store` — over the union of all its graphs, so a store loaded from
 N-Triples (default graph) and one loaded from TriG (a graph per document) validate alike
 (a store with named graphs is first merged into one graph, each triple once: about a
@@ -449,20 +450,21 @@ class _Writer:
             test = f"isLiteral({v}) && sameTerm(datatype({v}), <{dt}>)"
         return f"COALESCE({test}, false)"
 
-    def focus(self, targets) -> str:
+    def focus(self, targets, f: str = "?f") -> str:
+        """A group pattern binding ``f`` to each focus node of ``targets`` once (``""``: no targets)."""
         parts = []
         classes = sorted({c for kind, iri in targets if kind == "class" for c in self.classes(iri)})
         if len(classes) == 1:
-            parts.append(f"?f {_TYPE} <{classes[0]}> .")
+            parts.append(f"{f} {_TYPE} <{classes[0]}> .")
         elif classes:
-            parts.append(f"VALUES ?_tc {{ {' '.join(f'<{c}>' for c in classes)} }} ?f {_TYPE} ?_tc .")
-        parts += [f"?f <{iri}> ?_to ." for kind, iri in targets if kind == "subjectsOf"]
+            parts.append(f"VALUES ?_tc {{ {' '.join(f'<{c}>' for c in classes)} }} {f} {_TYPE} ?_tc .")
+        parts += [f"{f} <{iri}> ?_to ." for kind, iri in targets if kind == "subjectsOf"]
         if not parts:
             return ""
         if len(classes) == 1 and len(parts) == 1:
             return parts[0]  # each focus node once: no need for DISTINCT (much faster)
         body = " UNION ".join(f"{{ {p} }}" for p in parts) if len(parts) > 1 else parts[0]
-        return f"{{ SELECT DISTINCT ?f WHERE {{ {body} }} }}"
+        return f"{{ SELECT DISTINCT {f} WHERE {{ {body} }} }}"
 
     def query(self, c: _Check) -> str | None:
         """The SELECT returning ``?f`` (and ``?v`` when there is a value) of every violation."""
@@ -541,8 +543,173 @@ class _Writer:
         return (f"SELECT ?f {' '.join(aggregates)} WHERE {{ {focus} {values} }} "
                 f"GROUP BY ?f HAVING ({' || '.join(having)})")
 
+    # ------------------------------------------------------------ the count screens
+
+    def class_only(self, c: _Cond) -> list[str] | None:
+        """The classes (with their subclasses) one of which a value must be an instance of, when
+        ``c`` is nothing but that (``sh:class``, or ``sh:or`` of single ``sh:class`` shapes)."""
+        if c.kind == "class":
+            return self.classes(c.arg)
+        if c.kind == "or" and c.arg and all(len(conj) == 1 and conj[0].kind == "class" for conj in c.arg):
+            return sorted({cls for conj in c.arg for cls in self.classes(conj[0].arg)})
+        return None
+
+    def screen(self, c: _Check, counts: _Counts, *, few: bool) -> list[_Test] | None:
+        """Count comparisons that all hold when ``c`` has no violation (``None``: no such screen).
+
+        The triple of the path is ``?a <p> ?b``, its focus side ``?a`` (``?b`` for an inverse
+        path).  With ``few`` focus nodes the counts follow the path from the focus nodes and
+        are exact; otherwise they are of the whole predicate or class, not per focus node (a
+        scan of the predicate, no lookups), and the comparisons are sufficient, not
+        necessary.  When one fails, the check runs exactly.
+        """
+        here, there = ("?b", "?a") if c.path is not None and c.path.inverse else ("?a", "?b")
+        focus = self.focus(c.targets, here)
+        if not focus:
+            return []  # no focus nodes, no violations
+        if c.path is None or c.component == "uniqueLang":
+            return None
+        triple = f"?a <{c.path.iri}> ?b ."
+
+        def from_focus(pattern: str) -> str:
+            return f"{focus} {pattern}" if few else pattern
+
+        def covers(pattern: str) -> _Test:
+            """Every focus node is the focus side of a match of ``pattern``."""
+            if few:
+                return counts.test(counts.quantity(False, (f"{focus} FILTER NOT EXISTS {{ {pattern} }}", here)), 0)
+            # F ∪ S = S
+            return counts.test(counts.quantity(True, (focus, here), (pattern, here)),
+                               counts.quantity(True, (pattern, here)))
+
+        def at_most(n: int, pattern: str) -> _Test | None:
+            """No focus node (without ``few``: no node) is the focus side of more than n matches."""
+            matches = counts.quantity(False, (from_focus(pattern), here))
+            if n == 0:
+                return counts.test(matches, 0)
+            return counts.test(matches, counts.quantity(True, (from_focus(pattern), here))) if n == 1 else None
+
+        pair = None if few else counts.pairs.get(c.path)
+        if pair is not None and (c.component != "lessThan" or pair[2] == (c.path, _Path(c.arg))):
+            # the path is one of two exactly-one paths joined for sh:lessThan
+            pattern, value, _joined = pair
+            cover = covers(pattern)  # each focus node has both paths: all its values are in the join
+            if c.component == "minCount" and c.arg <= 1:
+                return [cover] if c.arg == 1 else []
+            if c.component == "maxCount" and c.arg >= 1:  # one row per node in the join: one value each
+                return [cover, at_most(1, pattern)]
+            if c.component == "value":
+                bad = f"IF({self.cond(c.arg, value)}, ?_none, 1)"
+                return [cover, counts.test(counts.quantity(False, (pattern, bad)), 0)]
+            if c.component == "lessThan":
+                return [counts.test(counts.quantity(False, (pattern, "IF(COALESCE(?b < ?w, false), ?_none, 1)")), 0)]
+        if c.component == "minCount":
+            return [] if c.arg <= 0 else [covers(triple)] if c.arg == 1 else None
+        if c.component == "maxCount":
+            test = at_most(c.arg, triple)
+            return [test] if test else None
+        if c.component == "value":
+            classes = self.class_only(c.arg)
+            if classes is not None:  # every value of the predicate is an instance: V ∪ I = I
+                instances = [(f"?a {_TYPE} <{cls}> .", "?a") for cls in classes]
+                holder = counts.holder(triple, *(p for p, _ in instances)) if few else counts
+                if holder is not None:
+                    return [holder.test(holder.quantity(True, (triple, there), *instances),
+                                        holder.quantity(len(instances) > 1, *instances))]
+            bad = f"IF({self.cond(c.arg, there)}, ?_none, 1)"
+            return [counts.test(counts.quantity(False, (from_focus(triple), bad)), 0)]
+        if c.component == "lessThan":
+            pattern = from_focus(f"{triple} {here} <{c.arg}> ?w . FILTER(!COALESCE({there} < ?w, false))")
+            return [counts.test(counts.quantity(False, (pattern, here)), 0)]
+        # qualifiedMin, qualifiedMax: the matches whose value conforms to the qualified shape
+        key = (c.path, c.arg)
+        if key not in counts.plan.patterns:
+            only = c.arg[0].arg if len(c.arg) == 1 and c.arg[0].kind == "class" else None
+            if only is not None and self.classes(only) == [only]:
+                counts.plan.patterns[key] = f"{there} {_TYPE} <{only}> . {triple}"  # the class first: fewer lookups
+            else:
+                counts.plan.patterns[key] = f"{triple} FILTER({self.conj(c.arg, there)})"
+        qualified = counts.plan.patterns[key]
+        if c.component == "qualifiedMin":
+            return [] if c.extra <= 0 else [covers(qualified)] if c.extra == 1 else None
+        test = at_most(c.extra, qualified)
+        return [test] if test else None
+
+
+#: A comparison of two counts (or a count and a number): (counts, name, name or number).
+_Test = tuple
+
+
+class _Plan:
+    """The count queries screening the checks, and what they share."""
+
+    def __init__(self) -> None:
+        self.ids = itertools.count()
+        self.queries: list[_Counts] = []
+        self.patterns: dict[tuple, str] = {}  # one pattern text per key, for sharing
+
+    def counts(self, checks: list[_Check], *, few: bool) -> _Counts:
+        """A new query for ``checks`` (of one focus set)."""
+        counts = _Counts(self, few)
+        self.queries.append(counts)
+        # sh:lessThan between two paths of which every focus node has exactly one value: the
+        # join of the two paths (needed anyway) replaces a scan of each
+        exactly_one = ({c.path for c in checks if c.component == "minCount" and c.arg == 1}
+                       & {c.path for c in checks if c.component == "maxCount" and c.arg == 1})
+        for c in checks:
+            other = _Path(c.arg) if c.component == "lessThan" else None
+            if (other is not None and c.path in exactly_one and other in exactly_one and not c.path.inverse
+                    and c.path != other and not ({c.path, other} & set(counts.pairs))):
+                pattern = f"?a <{c.path.iri}> ?b . ?a <{other.iri}> ?w ."
+                counts.pairs[c.path] = (pattern, "?b", (c.path, other))
+                counts.pairs[other] = (pattern, "?w", (c.path, other))
+        return counts
+
+
+class _Counts:
+    """One SELECT of counts over a UNION of scans (a predicate, a class, a focus pattern…).
+
+    A count is ``COUNT([DISTINCT] ?q)`` where ``?q`` is bound, by a ``BIND``, in the rows of
+    one or more branches; branches with the same pattern are scanned once for all counts.
+    """
+
+    def __init__(self, plan: _Plan, few: bool) -> None:
+        self.plan, self.few = plan, few
+        self.branches: dict[str, list[str]] = {}  # pattern -> its BINDs
+        self.vars: dict[frozenset, str] = {}  # members -> the variable they bind
+        self.names: dict[tuple[bool, str], str] = {}  # (distinct, variable) -> the result variable
+        self.aggregates: list[str] = []
+        self.pairs: dict[_Path, tuple] = {}  # path -> (the join of two paths, its value, the two paths)
+
+    def quantity(self, distinct: bool, *members: tuple[str, str]) -> str:
+        """The count of the (distinct) values of ``expr`` over the rows of each ``(pattern, expr)``."""
+        key = frozenset(members)
+        if key not in self.vars:
+            self.vars[key] = var = f"?_q{len(self.vars)}"
+            for pattern, expr in members:
+                self.branches.setdefault(pattern, []).append(f"BIND({expr} AS {var})")
+        var = self.vars[key]
+        if (distinct, var) not in self.names:
+            self.names[distinct, var] = name = f"n{next(self.plan.ids)}"
+            self.aggregates.append(f"(COUNT({'DISTINCT ' if distinct else ''}{var}) AS ?{name})")
+        return self.names[distinct, var]
+
+    def test(self, name: str, other: str | int) -> _Test:
+        return (self, name, other)
+
+    def holder(self, *patterns: str) -> _Counts | None:
+        """A query of the plan (without few focus nodes) that scans all ``patterns`` already."""
+        return next((q for q in self.plan.queries if not q.few and all(p in q.branches for p in patterns)), None)
+
+    def sparql(self) -> str | None:
+        if not self.aggregates:
+            return None
+        body = " UNION ".join(f"{{ {pattern} {' '.join(binds)} }}" for pattern, binds in self.branches.items())
+        return f"SELECT {' '.join(self.aggregates)} WHERE {{ {body} }}"
 
 _SCREENED = ("value", "minCount", "maxCount", "qualifiedMin", "qualifiedMax")
+#: Fewer focus nodes than this: the count screens follow the paths from the focus nodes.
+_FEW = 2000
 
 
 def _int_of(term) -> int:
@@ -673,9 +840,15 @@ def validate_store(store: ox.Store, *, shapes: str | Path | Graph | None = None,
     ``threads`` threads (the report does not depend on it).  The report lists the
     violations sorted by focus node, path, value and message.
 
-    The checks of one shape are screened by one query (a conforming graph needs about one
-    query per property shape); a check that finds violations then runs on its own to list
-    the offending values.
+    Every check is first screened by counts, one query per focus set (a conforming graph
+    needs little more than these queries): with many focus nodes (``_FEW`` or more) the
+    counts are of whole predicates and classes, one scan each, and compared as sets — every
+    focus node has a value when ``|F ∪ S| = |S|`` (``S`` the subjects of the predicate), no
+    node has two when the predicate has as many triples as subjects, every value is an
+    instance of the class when ``|V ∪ I| = |I|``, and so on; with few focus nodes they follow
+    the paths from the focus nodes.  A screen is sufficient, not necessary: a check it does
+    not clear (or that has none: ``sh:uniqueLang``, node-level constraints, counts other
+    than 0 and 1) runs exactly, by the grouped queries that list the violations.
     """
     if graph is None and next(iter(store.named_graphs()), None) is not None:
         store = _merged(store)
@@ -744,21 +917,56 @@ def validate_store(store: ox.Store, *, shapes: str | Path | Graph | None = None,
                                  shape="cysh:RelationEvidenceShape"))
         return out
 
-    # Oxigraph evaluates queries without Python's lock: the groups run on `threads` threads
-    tasks = [partial(group, list(items)) for _group, items in itertools.groupby(compiled.checks, key=lambda c: c.group)]
-    if evidence:
-        tasks.append(evidence_check)
+    def few(targets) -> bool:
+        """Whether ``targets`` have fewer than ``_FEW`` focus nodes (counted up to ``_FEW``)."""
+        focus = writer.focus(targets)
+        if not focus:
+            return True
+        rows = run(None, f"SELECT (COUNT(*) AS ?n) WHERE {{ {{ SELECT ?f WHERE {{ {focus} }} LIMIT {_FEW} }} }}")
+        return _int_of(rows[0]["n"]) < _FEW
+
+    def counted(counts: _Counts) -> dict[str, int]:
+        rows = run(None, counts.sparql())
+        return {name: _int_of(rows[0][name]) for name in counts.names.values()} if rows else {}
+
+    def by_groups(checks) -> list:
+        return [partial(group, list(items)) for _group, items in itertools.groupby(checks, key=lambda c: c.group)]
+
+    # Every check with a count screen is screened by one query of counts per focus set (those
+    # of few focus nodes first look for their counts in the queries of the others); the checks
+    # without a screen, and those their screen does not clear, run exactly, by groups.
+    by_targets: dict[tuple, list[_Check]] = {}
+    exact: list[_Check] = []
+    for check in compiled.checks:
+        if writer.screen(check, _Plan().counts([], few=False), few=False) is None:
+            exact.append(check)
+        else:
+            by_targets.setdefault(check.targets, []).append(check)
+    plan = _Plan()
+    tests: list[tuple[_Check, list[_Test]]] = []
+    for is_few, _i, checks in sorted((few(targets), i, checks) for i, (targets, checks) in enumerate(by_targets.items())):
+        counts = plan.counts(checks, few=is_few)
+        tests += [(c, writer.screen(c, counts, few=is_few)) for c in checks]
+    screens = [partial(counted, counts) for counts in plan.queries if counts.aggregates]
+    others = by_groups(exact) + ([evidence_check] if evidence else [])
+    results = _run_all([*screens, *others, partial(_count_triples, store, graph, kw)], threads)
+    values = {name: n for found_ in results[:len(screens)] for name, n in found_.items()}
+    failing = {id(c) for c, comparisons in tests
+               if any(values[a] != (b if isinstance(b, int) else values[b]) for _counts, a, b in comparisons)}
+    reported = results[len(screens):-1] + _run_all(by_groups(c for c in compiled.checks if id(c) in failing), threads)
+    violations: set[Violation] = {v for found_ in reported for v in found_}
+    ordered = tuple(sorted(violations, key=lambda v: (v.focus, v.path, v.value, v.message)))
+    conforms = not any(v.severity == "Violation" for v in ordered)
+    return ValidationReport(conforms, ordered, results[-1])
+
+def _run_all(tasks: list, threads: int) -> list:
+    """The results of ``tasks``, run on ``threads`` threads (Oxigraph evaluates without Python's lock)."""
     if threads > 1 and len(tasks) > 1:
         from concurrent.futures import ThreadPoolExecutor
 
         with ThreadPoolExecutor(max_workers=threads) as pool:
-            results = list(pool.map(lambda task: task(), tasks))
-    else:
-        results = [task() for task in tasks]
-    violations: set[Violation] = {v for found_ in results for v in found_}
-    ordered = tuple(sorted(violations, key=lambda v: (v.focus, v.path, v.value, v.message)))
-    conforms = not any(v.severity == "Violation" for v in ordered)
-    return ValidationReport(conforms, ordered, _count_triples(store, graph, kw))
+            return list(pool.map(lambda task: task(), tasks))
+    return [task() for task in tasks]
 
 
 def check_store(store: ox.Store, *, shapes: str | Path | Graph | None = None, graph=None,

@@ -9,6 +9,7 @@ import pytest
 import rdflib
 from rdflib import RDF, RDFS, SKOS, Literal, URIRef
 
+import kg.shacl
 from kg.errors import KGError, ValidationError
 from kg.shacl import check_store, compile_shapes, validate_store
 from kg.validate import SHAPES_FILE, check_file, validate_file, validate_graph
@@ -166,11 +167,41 @@ def _orphan_statement(g):
     return "^oa:hasBody"
 
 
+def _second_start(g):
+    ps = _first(g, OA.TextPositionSelector)
+    g.add((ps, OA.start, Literal(0, datatype=NON_NEGATIVE)))
+    return "oa:start"
+
+
+def _no_end(g):
+    ps = _first(g, OA.TextPositionSelector)
+    g.remove((ps, OA.end, None))
+    return "oa:end"
+
+
+def _two_quotes_no_position(g):
+    t = _first(g, OA.SpecificResource)
+    for sel in list(g.objects(t, OA.hasSelector)):
+        if (sel, RDF.type, OA.TextPositionSelector) in g:
+            g.remove((sel, RDF.type, OA.TextPositionSelector))
+            g.add((sel, RDF.type, OA.TextQuoteSelector))
+            g.add((sel, OA.exact, Literal("quote")))
+    return "oa:hasSelector"
+
+
+def _target_not_specific_resource(g):
+    a = _first(g, OA.Annotation)
+    t = g.value(a, OA.hasTarget)
+    g.remove((t, RDF.type, OA.SpecificResource))
+    return "oa:hasTarget"
+
+
 BREAKERS = [
     _drop_label, _second_class, _bad_signer, _bad_domain, _string_offset, _bad_date, _no_evidence,
     _negative_offset, _start_after_end, _two_pref_labels, _empty_label, _plain_label, _bad_admin_code,
     _bad_motivation, _second_quote, _no_selector, _author_not_agency, _not_mentioned, _two_file_names,
     _impossible_date, _issued_by_river, _blank_document, _literal_statement_subject, _orphan_statement,
+    _second_start, _no_end, _two_quotes_no_position, _target_not_specific_resource,
 ]
 
 
@@ -185,7 +216,7 @@ def test_shacl_seed_graph_conforms_in_both_engines(seed_graph):
 
 
 @pytest.mark.parametrize("breaker", BREAKERS, ids=lambda f: f.__name__.lstrip("_"))
-def test_shacl_broken_graph_matches_pyshacl(seed_graph, breaker):
+def test_shacl_broken_graph_matches_pyshacl(seed_graph, breaker, monkeypatch):
     g = _copy(seed_graph)
     path = breaker(g)
     reference = validate_graph(g)
@@ -195,8 +226,33 @@ def test_shacl_broken_graph_matches_pyshacl(seed_graph, breaker):
     assert any(v.path == path for v in fast.violations), fast.to_text()
     # the same store with every triple also in two named graphs: the union, same report
     assert validate_store(_store(g, graphs=2)).violations == fast.violations
+    # the count screens, per focus node (few focus nodes) or per predicate (many): same report
+    for few in (0, 10**9):
+        monkeypatch.setattr(kg.shacl, "_FEW", few)
+        assert validate_store(_store(g)).violations == fast.violations, few
     with pytest.raises(ValidationError, match="does not conform"):
         check_store(_store(g))
+
+
+@pytest.mark.parametrize("few", [0, 10**9])
+def test_shacl_screens_failing_on_other_nodes_still_conform(seed_graph, monkeypatch, few):
+    """Triples of the shapes' predicates on nodes no shape targets: a count screen may fail, the exact check clears."""
+    g = _copy(seed_graph)
+    x, y = URIRef("https://e.org/x"), URIRef("https://e.org/y")
+    g.add((x, OA.hasBody, y))
+    g.add((x, OA.hasBody, Literal("not a node")))
+    g.add((x, OA.hasTarget, y))
+    g.add((x, OA.start, Literal(9)))
+    g.add((x, OA.start, Literal("nine")))
+    g.add((x, OA.end, Literal(1)))
+    g.add((x, OA.exact, Literal(5)))
+    g.add((x, OA.hasSelector, y))
+    g.add((x, OA.hasSelector, _first(g, OA.TextQuoteSelector)))
+    g.add((y, OA.hasSelector, _first(g, OA.TextPositionSelector)))
+    g.add((x, CY.mentionedIn, y))
+    monkeypatch.setattr(kg.shacl, "_FEW", few)
+    assert validate_store(_store(g)).conforms
+    assert validate_graph(g).conforms
 
 
 def test_shacl_reports_messages_and_values_readably(seed_graph):
@@ -291,6 +347,42 @@ def test_shacl_unsupported_construct_raises(tmp_path, body, construct):
     with pytest.raises(KGError, match="not supported") as exc:
         validate_store(ox.Store(), shapes=path)
     assert construct in str(exc.value)
+
+
+_PAIR_SHAPES = _HEAD + """
+ex:S a sh:NodeShape ; sh:targetClass ex:C ;
+    sh:property [ sh:path ex:start ; sh:minCount 1 ; sh:maxCount 1 ; sh:datatype xsd:integer ; sh:lessThan ex:end ] ,
+                [ sh:path ex:end ; sh:minCount 1 ; sh:maxCount 1 ] ,
+                [ sh:path ex:start ; sh:lessThan ex:limit ] ,
+                [ sh:path ex:end ; sh:minCount 2 ] ,
+                [ sh:path ex:end ; sh:maxCount 3 ] .
+"""
+
+
+@pytest.mark.parametrize("few", [0, 10**9])
+def test_shacl_joined_paths_match_pyshacl(tmp_path, monkeypatch, few):
+    """sh:lessThan between two exactly-one paths: their checks share the join (many focus nodes)."""
+    shapes = tmp_path / "shapes.ttl"
+    shapes.write_text(_PAIR_SHAPES, encoding="utf-8")
+    ex = rdflib.Namespace("https://e.org/")
+    g = rdflib.Graph()
+    for i in range(6):
+        g.add((ex[f"n{i}"], RDF.type, ex.C))
+        g.add((ex[f"n{i}"], ex.start, Literal(i)))
+        g.add((ex[f"n{i}"], ex.end, Literal(10 + i)))
+        g.add((ex[f"n{i}"], ex.limit, Literal(4)))
+    g.add((ex.n1, ex.start, Literal(2)))  # two starts
+    g.remove((ex.n2, ex.end, None))  # no end
+    g.add((ex.n3, ex.end, Literal("x")))  # two ends, "x" not after the start
+    g.add((ex.other, ex.start, Literal(50)))  # not a focus node: no end, start after its limit
+    g.add((ex.other, ex.limit, Literal(1)))
+    monkeypatch.setattr(kg.shacl, "_FEW", few)
+    fast = validate_store(_store(g), shapes=shapes)
+    reference = validate_graph(g, shapes=rdflib.Graph().parse(shapes))
+    assert _keys(fast) == _keys(reference), (fast.to_text(), reference.to_text())
+    assert len(_keys(fast)) >= 6
+    checks = list(compile_shapes(shapes).checks)
+    assert len(kg.shacl._Plan().counts(checks, few=False).pairs) == 2  # ex:start and ex:end are joined
 
 
 def test_shacl_project_shapes_compile_to_checks_of_every_shape():
