@@ -32,6 +32,7 @@ from __future__ import annotations
 import hashlib
 from collections.abc import Iterable
 from dataclasses import dataclass
+from functools import lru_cache
 
 from rdflib import Graph
 
@@ -147,6 +148,13 @@ def annotation_key(iri: str, doc: str, start: int, end: int) -> str:
     return h.hexdigest()
 
 
+@lru_cache(maxsize=1 << 16)
+def _statement_of(subject_key: str, predicate: str, object_key: str, base_iri: str) -> str:
+    """:func:`statement_iri` of a relation between resolution keys (relations recur across documents)."""
+    s, o = mint_iri(subject_key, base_iri=base_iri), mint_iri(object_key, base_iri=base_iri)
+    return statement_iri(s, CY + predicate, o, base_iri=base_iri)
+
+
 def evidence_annotations(summary: Summary, *, source: str, base_iri: str) -> list[AnnotationFields]:
     """The annotations of ``summary`` in document ``source``: one per evidence of an entity
     (``identifying`` it) and one per sentence stating a relation (``describing`` its statement),
@@ -165,11 +173,8 @@ def evidence_annotations(summary: Summary, *, source: str, base_iri: str) -> lis
         body = iri[k]
         start, end = ev.start, ev.end
         out.append((start, end, "identifying", body, annotation_key(body, ev.doc, start, end), source, ev.exact))
-    statements: dict[tuple[str, str, str], str] = {}
     for s, p, o, ev in summary.relations:
-        st = statements.get((s, p, o))
-        if st is None:
-            st = statements[(s, p, o)] = statement_iri(iri[s], CY + p, iri[o], base_iri=base_iri)
+        st = _statement_of(s, p, o, base_iri)
         start, end = ev.start, ev.end
         out.append((start, end, "describing", st, annotation_key(st, ev.doc, start, end), source, ev.exact))
     return out

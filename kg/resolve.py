@@ -20,9 +20,10 @@ from __future__ import annotations
 
 import hashlib
 from collections import Counter, defaultdict
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import lru_cache
+from itertools import repeat
 from operator import attrgetter
 
 from kg.ingest import to_simplified
@@ -155,14 +156,15 @@ def summarize(mentions: Iterable[Mention], relations: Iterable[RelationMention] 
 
 
 def _evidence(docs: list[tuple[str, str]], explicit: dict[tuple[str, str], dict[_Span, Evidence]],
-              implied: dict[tuple[str, str], dict[_Span, Evidence]]) -> Iterator[tuple[str, Evidence]]:
+              implied: dict[tuple[str, str], dict[_Span, Evidence]]) -> list[tuple[str, Evidence]]:
     """``(key, evidence)`` sorted, for ``docs`` (sorted ``(key, file name)``): each entity's own
     mentions in the document, or the sentences implying it when it has none there.  (Every
     evidence of ``(key, doc)`` is in ``doc``, so sorting within each pair sorts the whole.)"""
+    out: list[tuple[str, Evidence]] = []
     for doc in docs:
         bag = explicit.get(doc) or implied[doc]
-        for span in sorted(bag):
-            yield doc[0], bag[span]
+        out += zip(repeat(doc[0]), map(bag.__getitem__, sorted(bag)))
+    return out
 
 
 def _label(names: Counter[str]) -> str:

@@ -331,8 +331,9 @@ class _ByteTexts(dict[str, str]):
         return out
 
 
-#: At most this many IRIs' :class:`_Term` are kept by a :class:`Formats` (resources recur across documents).
-_CACHED_TERMS = 200_000
+#: At most this many IRIs' :class:`_Term` are kept by a :class:`Formats` (resources recur across documents;
+#: an ASCII IRI's term shares its strings with the ``ttl_iri`` / ``json_iri`` caches, so each costs ~120 bytes).
+_CACHED_TERMS = 100_000
 
 
 class _Term(NamedTuple):
