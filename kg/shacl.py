@@ -947,7 +947,9 @@ def validate_store(store: ox.Store, *, shapes: str | Path | Graph | None = None,
     for is_few, _i, checks in sorted((few(targets), i, checks) for i, (targets, checks) in enumerate(by_targets.items())):
         counts = plan.counts(checks, few=is_few)
         tests += [(c, writer.screen(c, counts, few=is_few)) for c in checks]
-    screens = [partial(counted, counts) for counts in plan.queries if counts.aggregates]
+    # the likely longest first (more scans), for the threads to finish together
+    screens = [partial(counted, counts) for counts in sorted(plan.queries, key=lambda q: (q.few, -len(q.branches)))
+               if counts.aggregates]
     others = by_groups(exact) + ([evidence_check] if evidence else [])
     results = _run_all([*screens, *others, partial(_count_triples, store, graph, kw)], threads)
     values = {name: n for found_ in results[:len(screens)] for name, n in found_.items()}
