@@ -191,12 +191,14 @@ def _cond_classes(cond: _Cond) -> set[str]:
 # ---------------------------------------------------------------- compiling the shapes graph
 
 
-def compile_shapes(shapes: str | Path | Graph | None = None) -> CompiledShapes:
+def compile_shapes(shapes: str | Path | Graph | CompiledShapes | None = None) -> CompiledShapes:
     """Compile a shapes graph (default: ``ontology/shapes.ttl``); raise on unsupported SHACL.
 
     >>> len(compile_shapes().checks) > 50
     True
     """
+    if isinstance(shapes, CompiledShapes):
+        return shapes
     if isinstance(shapes, Graph):
         return _compile(shapes)
     p = Path(shapes) if shapes is not None else SHAPES_FILE
@@ -831,11 +833,12 @@ def queries(store: ox.Store, *, shapes: str | Path | Graph | None = None, graph=
     return [(c, q) for c in compiled.checks if (q := writer.query(c)) is not None]
 
 
-def validate_store(store: ox.Store, *, shapes: str | Path | Graph | None = None, graph=None,
+def validate_store(store: ox.Store, *, shapes: str | Path | Graph | CompiledShapes | None = None, graph=None,
                    evidence: bool = True, threads: int = 2) -> ValidationReport:
     """Validate the union of the graphs of ``store`` (or only ``graph``) against the shapes.
 
-    ``shapes`` is a shapes file (default ``ontology/shapes.ttl``) or an rdflib graph; with
+    ``shapes`` is a shapes file (default ``ontology/shapes.ttl``), an rdflib graph or
+    :func:`compile_shapes`' result; with
     ``evidence`` (default) the relation-evidence check runs too.  The queries run on
     ``threads`` threads (the report does not depend on it).  The report lists the
     violations sorted by focus node, path, value and message.
@@ -971,7 +974,7 @@ def _run_all(tasks: list, threads: int) -> list:
     return [task() for task in tasks]
 
 
-def check_store(store: ox.Store, *, shapes: str | Path | Graph | None = None, graph=None,
+def check_store(store: ox.Store, *, shapes: str | Path | Graph | CompiledShapes | None = None, graph=None,
                 what: str | Path | None = None) -> ValidationReport:
     """:func:`validate_store`, raising :class:`~kg.errors.ValidationError` (with the report) on a violation.
 
