@@ -17,6 +17,20 @@ class KGError(Exception):
         self.path = str(path) if path is not None else None
         super().__init__(f"{self.path}: {reason}" if self.path else reason)
 
+    def __reduce__(self):
+        """Pickled whole (reason and path), so an error raised in a worker process arrives intact.
+
+        >>> import pickle
+        >>> e = pickle.loads(pickle.dumps(IngestError("empty file", path="a.txt")))
+        >>> type(e).__name__, e.reason, e.path
+        ('IngestError', 'empty file', 'a.txt')
+        """
+        return _rebuild, (type(self), self.reason, self.path)
+
+
+def _rebuild(cls: type[KGError], reason: str, path: str | None) -> KGError:
+    return cls(reason, path=path)
+
 
 class IngestError(KGError):
     """A source file could not be read as a document (empty, binary, undecodable)."""

@@ -88,19 +88,22 @@ def test_graph_document_part_refuses_an_entity_without_annotation(monkeypatch):
         document_part(x, fmt=FMT)
 
 
-def test_graph_a_bad_mention_annotation_fails_the_build_and_publishes_nothing(tmp_path, monkeypatch):
+@pytest.mark.parametrize("jobs", [1, 2])
+def test_graph_a_bad_mention_annotation_fails_the_build_and_publishes_nothing(tmp_path, monkeypatch, jobs):
     import kg.graph
     from kg.pipeline import build
 
     src, out = tmp_path / "src", tmp_path / "out"
     src.mkdir()
-    (src / "a.txt").write_text("四川省与重庆市签订《联合执法机制协议》。", encoding="utf-8")
+    for name in ("a.txt", "b.txt"):
+        (src / name).write_text("四川省与重庆市签订《联合执法机制协议》。", encoding="utf-8")
     real = kg.graph.evidence_annotations
 
     def broken(summary, **kw):
         return [(a[1], a[0]) + a[2:] if a[2] == "identifying" else a for a in real(summary, **kw)]
 
     monkeypatch.setattr(kg.graph, "evidence_annotations", broken)
-    with pytest.raises(ValidationError, match="is not less than oa:end"):
-        build([src], out=out, quiet=True, cache=False)
+    with pytest.raises(ValidationError, match="is not less than oa:end") as caught:
+        build([src], out=out, quiet=True, cache=False, jobs=jobs)
+    assert caught.value.path == "a.txt"  # the file is named, from a worker process too
     assert not (out / "kg.ttl").exists() and not list(out.glob(".staging-*"))
