@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import pyoxigraph as ox
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from kg.errors import ValidationError
 from kg.graph import check_annotations, document_block, document_iri, document_part
@@ -77,15 +79,36 @@ def test_graph_document_part_puts_the_query_stores_share_first():
 
 
 def test_graph_document_part_refuses_an_entity_without_annotation(monkeypatch):
+    """What the query store cannot check (every entity is some annotation's body) is checked
+    on the annotations ``document_part`` actually makes."""
     import kg.graph
 
     ev = Evidence("a.txt", 0, 2, "重庆")
     x = _extraction([Mention("Region", "重庆市", "重庆", ev, ev)])
-    monkeypatch.setattr(kg.graph, "evidence_annotations", lambda summary, **kw: [])
-    real = kg.graph.summarize_extraction
-    monkeypatch.setattr(kg.graph, "summarize_extraction", lambda e: real(e).trimmed(per_key=0))
+    document_part(x, fmt=FMT)  # fine as made
+    real = kg.graph.evidence_annotations
+    monkeypatch.setattr(kg.graph, "evidence_annotations",
+                        lambda summary, **kw: [a for a in real(summary, **kw) if a[2] != "identifying"])
     with pytest.raises(ValidationError, match="without an evidence annotation"):
         document_part(x, fmt=FMT)
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    start=st.integers(min_value=-3, max_value=2**40),
+    length=st.integers(min_value=-3, max_value=50),
+    exact=st.text(max_size=6),
+    motivation=st.sampled_from(["identifying", "describing", "tagging"]),
+    shared_key=st.booleans(),
+)
+def test_graph_check_annotations_agrees_with_the_shapes_on_generated_values(start, length, exact, motivation, shared_key):
+    anns = [_ann(start, start + length, exact, motivation=motivation), _ann(0, 1, "川", key="k1" if shared_key else "k2")]
+    try:
+        check_annotations(anns, what="a.txt")
+        passed = True
+    except ValidationError:
+        passed = False
+    assert passed == (_shacl_on(anns) == set())
 
 
 @pytest.mark.parametrize("jobs", [1, 2])

@@ -194,3 +194,16 @@ def test_pipeline_large_graph_goes_to_a_disk_store_with_the_same_answers(seed_bu
     for name in answers:
         assert (disk / "queries" / name).read_bytes() == (out / "queries" / name).read_bytes(), name
     assert not list(disk.glob(".staging-*"))
+
+
+def test_pipeline_store_loader_failure_is_raised_not_a_hang(tmp_path):
+    """A chunk Oxigraph rejects (or a full disk while spooling) ends in an error from
+    finish(), however many chunks follow: the queue keeps draining."""
+    from kg.pipeline import StoreLoader
+
+    loader = StoreLoader(limit=10**9, spool=tmp_path / "store.nt")
+    loader.add(b"this is not N-Triples\n", 1)
+    for _ in range(100):  # more than the queue holds
+        loader.add(b"<http://e.org/a> <http://e.org/p> <http://e.org/b> .\n", 1)
+    with pytest.raises(SyntaxError):
+        loader.finish(b"")
