@@ -121,11 +121,11 @@ def _analyse_many(paths: list[Path], *, jobs: int, work: Callable) -> Iterator[t
 
     ctx = multiprocessing.get_context("fork" if "fork" in multiprocessing.get_all_start_methods() else None)
     size = max(1, min(4, len(paths) // (jobs * 4)))
-    chunks = iter([paths[i:i + size] for i in range(0, len(paths), size)])
     with ProcessPoolExecutor(max_workers=min(jobs, len(paths)), mp_context=ctx) as pool:
         pending: deque = deque()
         try:
-            for chunk in chunks:
+            for i in range(0, len(paths), size):
+                chunk = paths[i:i + size]
                 pending.append(pool.submit(_work_chunk, work, chunk))
                 if len(pending) >= 4 * jobs:
                     yield from pending.popleft().result()

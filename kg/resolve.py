@@ -172,10 +172,6 @@ def _label(names: Counter[str]) -> str:
     return sorted(names.items(), key=lambda kv: (-kv[1], -len(kv[0]), kv[0]))[0][0]
 
 
-#: :class:`Evidence`'s own order (its fields in turn) as a sort key: sorting by it runs in C.
-_EVIDENCE_ORDER = attrgetter("doc", "start", "end", "exact")
-
-
 class Merger:
     """Merges summaries one at a time (a corpus streams through it).
 
@@ -197,7 +193,7 @@ class Merger:
 
     def _bounded(self, bag: set[Evidence]) -> set[Evidence]:
         if self.limit is not None and len(bag) > 2 * self.limit:
-            return set(sorted(bag, key=_EVIDENCE_ORDER)[: self.limit])
+            return set(sorted(bag, key=_SPAN)[: self.limit])
         return bag
 
     def add(self, s: Summary) -> None:
@@ -233,9 +229,9 @@ class Merger:
                 label=label,
                 aliases=tuple(sorted(a for a in aliases if a)),
                 documents=tuple(sorted(self.docs[key])),
-                mentions=tuple(cut(sorted(self.evidence[key], key=_EVIDENCE_ORDER))),
+                mentions=tuple(cut(sorted(self.evidence[key], key=_SPAN))),
             ))
-        relations = [Relation(s, p, o, tuple(cut(sorted(ev, key=_EVIDENCE_ORDER)))) for (s, p, o), ev in sorted(self.rel_evidence.items())
+        relations = [Relation(s, p, o, tuple(cut(sorted(ev, key=_SPAN)))) for (s, p, o), ev in sorted(self.rel_evidence.items())
                      if s in self.types and o in self.types]
         return entities, relations
 
