@@ -33,15 +33,31 @@ def _alt(words: list[str]) -> str:
     return "|".join(re.escape(w) for w in sorted(set(words), key=lambda w: (-len(w), w)))
 
 
+_GAMES = ("体育", "娱乐", "彩票", "棋牌", "真人", "电子")
+#: an amount in an ad: 送38元, 返水1.5%, 100倍
+_AMOUNT = r"\d+(?:\.\d+)?(?:%|元|倍)"
+#: a web address (host names only: the spam's own landing pages)
+_URL = r"(?:https?://)?(?:www\.)?[a-z0-9][a-z0-9-]*(?:\.[a-z0-9-]+)*\.(?:com|net|cc|vip|top|xyz|org|me|tv|co|app|io|cn)(?![a-z0-9-])(?:/[!-~]*)?"
+
+
+@lru_cache(maxsize=1)
+def _cores() -> list[str]:
+    """The keywords: the core list, and every gambling brand with a game word (亚博体育, 开元棋牌)."""
+    lists = _lists()
+    return lists["core"] + [b + g for b in lists["brand"] for g in _GAMES]
+
+
 @lru_cache(maxsize=1)
 def _phrase_re() -> re.Pattern[str]:
     lists = _lists()
-    core, prefix, suffix, brand = (_alt(lists[k]) for k in ("core", "prefix", "suffix", "brand"))
+    core, prefix, suffix, brand, tail = (_alt(lists[k]) for k in ("core", "prefix", "suffix", "brand", "tail"))
+    games = "|".join(_GAMES)
     unit = (
-        rf"(?:(?:{prefix})*(?:(?:{brand})(?=体育|娱乐|彩票|棋牌|真人|电子))?(?:体育|娱乐|彩票|棋牌|电子)?"
-        rf"(?:{core})(?:{suffix})*)"
+        rf"(?:(?:{prefix}|{_AMOUNT})*(?:(?:(?:{brand})(?={games}))?(?:{games})?(?:{core})|(?:{brand})(?:{games}))"
+        rf"(?:{suffix}|{_AMOUNT})*)"
     )
-    return re.compile(rf"{unit}(?:[,，、/|\s]{{0,2}}{unit})*", re.IGNORECASE)
+    # after a keyword phrase: more phrases, the ad's web address, its call to action (点击进入)
+    return re.compile(rf"{unit}(?:[,，、/|\s]{{0,2}}(?:{unit}|{_URL}|(?:{tail})+))*", re.IGNORECASE)
 
 
 def _cased(word: str) -> bool:
@@ -55,7 +71,7 @@ def _keyword_res() -> tuple[re.Pattern[str], ...] | None:
     Keywords without cased characters match only themselves even under IGNORECASE; they go
     into a case-sensitive pattern, which the ``re`` engine scans many times faster.
     """
-    core = _lists()["core"]
+    core = _cores()
     if any(w.splitlines() != [w] for w in core):
         return None  # a keyword spanning lines: no prefilter, every line is searched
     plain = [w for w in core if not _cased(w)]

@@ -70,3 +70,26 @@ def test_noise_docstring_examples_run(module):
 
     result = doctest.testmod(importlib.import_module(module))
     assert result.attempted > 0 and result.failed == 0
+
+
+@pytest.mark.parametrize(
+    "spam",
+    [
+        "澳门新葡京 www.xpj888.com 点击进入",
+        "亚博体育app下载 www.yb668.cc",
+        "皇冠体育官网 注册送38元彩金",
+        "百家乐在线开户 最高返水1.5%",
+        "成人视频免费观看 在线高清无码",
+        "开元棋牌 https://ky88.vip/reg 立即注册",
+    ],
+)
+def test_noise_spam_with_address_amount_and_call_to_action_removed_whole(spam):
+    text = f"会议总结了近年来涪江流域联防联治工作成效，{spam}并对下一阶段工作进行了部署，明确了联合巡河、联合监测等十二项重点任务。"
+    removed = "".join(text[s:e] for s, e in find_noise(text))
+    assert removed.strip() == spam
+    assert "涪江" not in removed
+
+
+@pytest.mark.parametrize("clean", ["详见生态环境部网站www.mee.gov.cn。", "最高人民法院发布环境资源审判典型案例。", "注册环评工程师送审了报告。"])
+def test_noise_addresses_and_amounts_alone_are_not_spam(clean):
+    assert find_noise(clean) == []
