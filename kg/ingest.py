@@ -417,7 +417,7 @@ def _date_in(lines: Iterable[str], pattern: re.Pattern[str], marker: str, *, las
     return None
 
 
-_TITLE_HEAD = re.compile(r"(函|报告|通知|意见|方案|规划|发布会|会议|实录|公告|决定|办法|条例|通报|公报|纲要|计划)$")
+_TITLE_HEAD = re.compile(r"(函|报告|通知|意见|方案|规划|发布会|会议|实录|公告|决定|办法|条例|通报|公报|纲要|计划|总结|汇报)$")
 
 
 def _title(lines: list[str], number: str) -> str:

@@ -831,6 +831,14 @@ def _last_nonblank(lines: list[str], count: int) -> list[str]:
     return out
 
 
+def _opening_agency(title: str, lex: Lexicon, pats: Patterns) -> str:
+    """The body a title opens with, as a region and a department (潼南区生态环境局2022年工作总结), or ""."""
+    m = pats.agency_open.match(title) if title else None
+    if m is None or _NOT_IN_AGENCY_NAME.search(m.group(0)[2:-1]):
+        return ""
+    return _resolve_agency(m.group(0), lex, "", "", "") or ""
+
+
 def document_context(text: str, title: str, lex: Lexicon) -> Context:
     """Author, jurisdiction and the city that 市… refers to."""
     pats = compile_patterns(lex)
@@ -838,17 +846,20 @@ def document_context(text: str, title: str, lex: Lexicon) -> Context:
     lines = text.splitlines()
     head = "\n".join(lines[:6])
     tail_lines = _last_nonblank(lines, 12)
-    author = ""
-    for m in pats.agency.finditer(title or head):
-        if m.group(0) in lex.agency_forms:
-            author = lex.agency_forms[m.group(0)]
-            break
+    author = _opening_agency(title, lex, pats)  # 内江市生态环境局关于…的报告: a body no lexicon lists
+    if not author:
+        for m in pats.agency.finditer(title or head):
+            if m.group(0) in lex.agency_forms:
+                author = lex.agency_forms[m.group(0)]
+                break
     if not author:
         for ln in tail_lines:
             src = re.match(r"^(?:来源|信息来源|稿源)[:：]\s*(.+?)\s*[|｜]?$", ln)
             body = src.group(1) if src else ln
             if body in lex.agency_forms:
                 author = lex.agency_forms[body]
+            elif (m := pats.agency_open.fullmatch(body)) and (name := _resolve_agency(body, lex, "", "", "")):
+                author = name  # the signature: 潼南区生态环境局
     ctx.author = author
     ctx.letter = bool(re.search(r"(函|报告|通知|意见|答复|发布会|实录|总结)$", title or ""))
     if not author and ctx.letter:
@@ -880,6 +891,10 @@ def document_context(text: str, title: str, lex: Lexicon) -> Context:
     elif jp and jp.level == "prefecture":
         ctx.city = juris
         ctx.province = jp.parent
+    elif jp and jp.level == "county" and (parent := lex.places.get(jp.parent)) is not None:
+        # a county's or district's document: 市… is its prefecture's (重庆市 for a district of Chongqing)
+        ctx.city = parent.name
+        ctx.province = parent.parent if parent.level == "prefecture" else "四川省"
     else:
         ctx.city = juris or "重庆市"
         ctx.province = "四川省"
@@ -1099,6 +1114,8 @@ def pats_trigger_de(ts: int, text: str) -> bool:
 
 
 _JOINTLY = re.compile(r"会同|协同|配合|联合")
+_CO_PARTY = re.compile(r"\s*(?:[一二三四五六七八九十]是)?(?:主动|积极|继续|还)?(?:与|同|和)$")
+_ITEM_START = re.compile(r"\s*(?:[一二三四五六七八九十]+是|[一二三四五六七八九十]+、|[(（][一二三四五六七八九十]+[)）]|\d+[.．、])")
 
 
 def _subjects(text: str, inside: list[Cand], sent_start: int, ts: int, pred: str, ctx: Context | None = None,
@@ -1129,6 +1146,7 @@ def _subjects(text: str, inside: list[Cand], sent_start: int, ts: int, pred: str
     bounds = [sent_start] + [m.end() for m in _CLAUSE_MARK.finditer(text, sent_start, ts)] + [ts]
     attributive = pats_trigger_de(ts, text)
     out: list[tuple[str, str]] = []
+    letter_author = ctx is not None and ctx.letter and ctx.author
     for k in range(len(bounds) - 2, -1, -1):
         lo, hi = bounds[k], bounds[k + 1]
         near = [c for c in before if lo <= c.start < hi]
@@ -1137,12 +1155,16 @@ def _subjects(text: str, inside: list[Cand], sent_start: int, ts: int, pred: str
         elif near:
             near = [c for c in near if not _DE_CLAUSE.match(text, c.end)] or near
         if near:
+            if letter_author and _CO_PARTY.fullmatch(text, lo, near[0].start):
+                out.append((ctx.author, "Agency"))  # a report's 与遂宁市生态环境局签订…: the author is the other party
             for c in near:
                 for item in _expand(c):
                     if item not in out:
                         out.append(item)
             if not _JOINTLY.search(text[lo : near[0].start]):
                 return out
+        if _ITEM_START.match(text, lo):
+            break  # 一是…；二是…: the items of a list do not share their agents
     if out and ctx is not None and ctx.letter and ctx.author and (ctx.author, "Agency") not in out:
         out.insert(0, (ctx.author, "Agency"))
     return out

@@ -148,3 +148,25 @@ def test_nlp_evidence_maps_through_the_offset_map():
     for m in extract(doc).mentions:
         assert doc.original[m.evidence.start : m.evidence.end] == m.evidence.exact
         assert m.evidence.exact == m.evidence.exact.strip()
+
+
+def test_nlp_report_author_from_title_opening_is_the_other_party():
+    text = "泸州市生态环境局2023年工作总结\n一是与永川区生态环境局共同签订《塘河流域水环境联防联治协议》。\n泸州市生态环境局\n"
+    ex = _extract(text)
+    assert ex.document.meta.author == "泸州市生态环境局"
+    rels = {(r.subject, r.predicate, r.object) for r in ex.relations}
+    assert ("塘河流域水环境联防联治协议", "signedBy", "泸州市生态环境局") in rels
+    assert ("塘河流域水环境联防联治协议", "signedBy", "永川区生态环境局") in rels
+
+
+def test_nlp_district_document_short_forms_are_the_municipalitys():
+    text = "荣昌区生态环境局2023年工作总结\n配合市生态环境局编制《濑溪河流域水生态环境保护规划》。\n"
+    rels = _rels(text)
+    assert ("濑溪河流域水生态环境保护规划", "issuedBy", "重庆市生态环境局") in rels
+    assert "荣昌区生态环境局" not in {m.name for m in _extract(text).mentions if m.surface == "市生态环境局"}
+
+
+def test_nlp_list_items_do_not_share_their_agents():
+    text = "一是与自贡市共同召开沱江流域联防联治联席会议；二是配合省生态环境厅编制《沱江流域水环境综合治理规划》。"
+    rels = _rels(text)
+    assert ("沱江流域水环境综合治理规划", "issuedBy", "自贡市") not in rels
