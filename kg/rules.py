@@ -1015,6 +1015,9 @@ def find_relations(text: str, mentions: list[Cand], lex: Lexicon, ctx: Context) 
                 continue
             next_t = triggers[k + 1][0] if k + 1 < len(triggers) else e
             objects = _objects(text, inside, te, next_t, e, pred)
+            if not objects and pred == "signedBy" and text.endswith("制定", ts, te):
+                pred = "issuedBy"  # 共同制定《…排放标准》: jointly drawn up, not signed
+                objects = _objects(text, inside, te, next_t, e, pred)
             first = ts
             if not objects and _CLAUSE_FINAL_TRIGGER.match(text[te : te + 2]):
                 objects = _objects_before(text, inside, s, ts, pred)

@@ -170,3 +170,15 @@ def test_nlp_list_items_do_not_share_their_agents():
     text = "一是与自贡市共同召开沱江流域联防联治联席会议；二是配合省生态环境厅编制《沱江流域水环境综合治理规划》。"
     rels = _rels(text)
     assert ("沱江流域水环境综合治理规划", "issuedBy", "自贡市") not in rels
+
+
+@pytest.mark.parametrize(
+    ("text", "rel"),
+    [
+        ("四川省生态环境厅与重庆市生态环境局共同制定《川渝地区砖瓦工业大气污染物排放标准》。", ("川渝地区砖瓦工业大气污染物排放标准", "issuedBy", "重庆市生态环境局")),
+        ("两省市联合制定《川渝危险废物跨省转移管理办法》。", ("川渝危险废物跨省转移管理办法", "issuedBy", "四川省")),
+        ("双方共同制定《琼江流域联合执法协议》。", ("琼江流域联合执法协议", "signedBy", "重庆市")),
+    ],
+)
+def test_nlp_jointly_drawn_up_is_issued_unless_an_agreement(text, rel):
+    assert rel in _rels(text)
