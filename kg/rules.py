@@ -1126,9 +1126,10 @@ def _subjects(text: str, inside: list[Cand], sent_start: int, ts: int, pred: str
     """Agents of the clause holding the trigger, else of the nearest earlier clause that names one."""
     titles = [c for c in inside if c.type in TITLED_TYPES]
     starts = {c.start: c for c in inside}
+    ends = {c.end: c for c in inside}
     before = []
     for c in inside:
-        if c.end > ts or c.type not in _SUBJECT_TYPES or _is_object_place(text, c, ts):
+        if c.end > ts or c.type not in _SUBJECT_TYPES or _is_object_place(text, c, ts, ends):
             continue
         if any(t.start <= c.start and c.end <= t.end and t is not c for t in titles):
             continue
@@ -1176,10 +1177,18 @@ def _subjects(text: str, inside: list[Cand], sent_start: int, ts: int, pred: str
 _PLACE_PREPOSITION = re.compile(r"(在|于|围绕|针对|对|从)$")
 
 
-def _is_object_place(text: str, c: Cand, ts: int) -> bool:
-    """A place that is where or about, not who: 在嘉陵江合川段, 围绕长江, 对…."""
-    before = text[max(0, c.start - 2) : c.start]
-    return c.type == "Region" and bool(_PLACE_PREPOSITION.search(before)) and c.kind != "collective"
+def _is_object_place(text: str, c: Cand, ts: int, ends: dict[int, Cand] | None = None) -> bool:
+    """A place that is where or about, not who: 在嘉陵江合川段, 围绕长江, 对…, 在泸州市合江县."""
+    if c.type != "Region" or c.kind == "collective":
+        return False
+    for _ in range(4):  # 在四川省泸州市合江县: the places of a chain after the preposition
+        if _PLACE_PREPOSITION.search(text, max(0, c.start - 2), c.start):
+            return True
+        prev = ends.get(c.start) if ends else None
+        if prev is None or prev.type != "Region" or prev.kind == "collective":
+            return False
+        c = prev
+    return False
 
 
 _JOINT = re.compile(r"共同|联合|携手|两地|两省市|双方|川渝|互认")

@@ -182,3 +182,9 @@ def test_nlp_list_items_do_not_share_their_agents():
 )
 def test_nlp_jointly_drawn_up_is_issued_unless_an_agreement(text, rel):
     assert rel in _rels(text)
+
+
+def test_nlp_place_chain_after_a_preposition_is_where_not_who():
+    rels = _rels("6月8日，达州市生态环境局在四川省达州市宣汉县召开铜钵河流域联防联治联席会议。")
+    assert ("铜钵河流域联防联治联席会议", "participant", "达州市生态环境局") in rels
+    assert not {o for s, p, o in rels if p == "participant"} & {"宣汉县", "达州市", "四川省"}
