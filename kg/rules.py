@@ -347,6 +347,7 @@ _RIVER_PART = re.compile(r"(?:流域|干流|上游|中游|下游|干支流)")
 
 def _places(text: str, lex: Lexicon, cands: list[Cand]) -> None:
     pats = compile_patterns(lex)
+    last_region_end = -1
     for m in pats.place_scan.finditer(text):
         form = m.group(0)
         place = lex.place(form)
@@ -358,8 +359,11 @@ def _places(text: str, lex: Lexicon, cands: list[Cand]) -> None:
             continue  # 重庆 in 重庆市 is matched by the full form; a short form glued to a suffix is another name
         if place.type == "Region" and form != place.name and place.level == "county" and s > 0 and _CJK_CHAR.match(text[s - 1]) \
                 and not form.endswith(("县", "区", "市")) and nxt != "段" \
-                and not re.match(r"[和与及在对赴至到的等是为将从由把向动进]", text[s - 1]):
-            continue  # a county short form inside a word: 成渝中线 is not 渝中
+                and not re.match(r"[和与及在对赴至到的等是为将从由把向动进]", text[s - 1]) \
+                and not (nxt == "、" or s == last_region_end):
+            continue  # a county short form inside a word (成渝中线 is not 渝中), unless listed (永川、荣昌) or paired (遂宁潼南)
+        if place.type == "Region":
+            last_region_end = e
         if place.type == "River":
             e2 = e
             if mm := _RIVER_PART.match(text, e):
@@ -1138,8 +1142,8 @@ def _subjects(text: str, inside: list[Cand], sent_start: int, ts: int, pred: str
             if place is not None and place.level not in ("province", "prefecture", "county"):
                 continue  # 成渝地区, 长江经济带 …: where, not who
             nxt = starts.get(c.end)
-            if nxt is not None and nxt.type == "Region":
-                continue  # 四川省成都市: the province only qualifies the city
+            if nxt is not None and nxt.type == "Region" and _contains(c.name, nxt.name, lex):
+                continue  # 四川省成都市: the province only qualifies the city (遂宁潼南 are two sides)
         before.append(c)
     if ctx is not None and ctx.author:
         for m in _SELF.finditer(text, sent_start, ts):
@@ -1172,6 +1176,20 @@ def _subjects(text: str, inside: list[Cand], sent_start: int, ts: int, pred: str
     if out and ctx is not None and ctx.letter and ctx.author and (ctx.author, "Agency") not in out:
         out.insert(0, (ctx.author, "Agency"))
     return out
+
+
+def _contains(outer: str, inner: str, lex: Lexicon) -> bool:
+    """``inner`` lies in the region ``outer`` (a zone or unknown name counts as inside)."""
+    place = lex.places.get(inner)
+    for _ in range(4):
+        if place is None or place.level == "zone":
+            return True
+        if place.parent == outer:
+            return True
+        place = lex.places.get(place.parent) if place.parent else None
+        if place is None:
+            return False
+    return False
 
 
 _PLACE_PREPOSITION = re.compile(r"(在|于|围绕|针对|对|从)$")

@@ -188,3 +188,22 @@ def test_nlp_place_chain_after_a_preposition_is_where_not_who():
     rels = _rels("6月8日，达州市生态环境局在四川省达州市宣汉县召开铜钵河流域联防联治联席会议。")
     assert ("铜钵河流域联防联治联席会议", "participant", "达州市生态环境局") in rels
     assert not {o for s, p, o in rels if p == "participant"} & {"宣汉县", "达州市", "四川省"}
+
+
+@pytest.mark.parametrize(
+    ("text", "entity"),
+    [
+        ("督促江津、綦江等区县加快整改。", ("Region", "江津区")),
+        ("指导合川、铜梁、潼南等区县建立合作机制。", ("Region", "铜梁区")),
+        ("广安渝北联合召开御临河流域联防联治联席会议。", ("Region", "渝北区")),
+    ],
+)
+def test_nlp_county_short_forms_in_lists_and_pairs(text, entity):
+    assert entity in _ents(text)
+
+
+def test_nlp_two_glued_places_of_both_sides_are_both_agents():
+    rels = _rels("广安渝北联合召开御临河流域联防联治联席会议。")
+    assert ("御临河流域联防联治联席会议", "participant", "广安市") in rels
+    assert ("御临河流域联防联治联席会议", "participant", "渝北区") in rels
+    assert ("御临河流域联防联治联席会议", "participant", "四川省") not in _rels("四川省广安市召开御临河流域联防联治联席会议。")
