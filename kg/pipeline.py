@@ -33,7 +33,6 @@ from kg.export import GraphWriter, Staging, atomic_write_text, atomic_writer
 from kg.graph import document_part, entity_view
 from kg.ingest import find_sources, read_document
 from kg.model import ENTITY_TYPES, RELATION_TYPES, Entity, Extraction, Relation
-from kg.nlp import extract
 from kg.resolve import Merger
 from kg.serialize import Formats
 from kg.vocab import BASE_IRI
@@ -89,6 +88,9 @@ def _analyse(path: Path, base_iri: str | None = None) -> tuple[object | None, tu
 
     Runs in worker processes with ``jobs > 1``, so it takes and returns only picklable values.
     """
+    # spaCy is imported only when a document needs analysis (a cached rebuild never loads it)
+    from kg.nlp import extract
+
     try:
         doc = read_document(path)
     except IngestError as exc:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import filecmp
 import importlib
 import subprocess
+import sys
 from pathlib import Path
 
 import pyoxigraph as ox
@@ -207,3 +208,15 @@ def test_pipeline_store_loader_failure_is_raised_not_a_hang(tmp_path):
         loader.add(b"<http://e.org/a> <http://e.org/p> <http://e.org/b> .\n", 1)
     with pytest.raises(SyntaxError):
         loader.finish(b"")
+
+
+def test_pipeline_cached_rebuild_does_not_import_spacy(tmp_path):
+    """spaCy costs most of a build's start-up: a rebuild that analyses nothing must not load it."""
+    src = tmp_path / "src"
+    src.mkdir()
+    (src / "a.txt").write_text("两地签订《川渝跨界河流联防联控合作协议》。", encoding="utf-8")
+    script = ("import sys; from kg.pipeline import build; r = build([sys.argv[1]], out=sys.argv[2], quiet=True); "
+              "print(r.cached, 'spacy' in sys.modules)")
+    runs = [subprocess.run([sys.executable, "-c", script, str(src), str(tmp_path / "out")], capture_output=True,
+                           text=True, check=True, cwd=ROOT).stdout.split() for _ in range(2)]
+    assert runs == [["0", "True"], ["1", "False"]]
