@@ -449,6 +449,9 @@ _NOT_SUBUNIT = re.compile(r"(召开|举行|印发|发布|领导|负责|党组|�
 _NOT_IN_AGENCY_NAME = re.compile(r"(召开|举行|签订|印发|发布|开展|推进|实施|建设|完成|加强|按照|根据|提出|要求|以及|和|与|的|在|为|对|从|向|等|、)")
 
 
+_TERM = re.compile(r"第[一二三四五六七八九十]+届")
+
+
 def _agencies(text: str, lex: Lexicon, ctx: Context, cands: list[Cand]) -> None:
     pats = compile_patterns(lex)
     for m in pats.agency.finditer(text):
@@ -475,6 +478,8 @@ def _agencies(text: str, lex: Lexicon, ctx: Context, cands: list[Cand]) -> None:
         known = surface.endswith(pats.known_suffixes)
         if surface.endswith(_ONE_CHAR_SUFFIX) and not known and _CJK_CHAR.match(text[m.end() : m.end() + 1]):
             continue  # 重庆市辐射污染防治办|法: the name goes on
+        if "届" in surface:
+            surface = _TERM.sub("", surface)  # 重庆市第六届人民代表大会常务委员会: the body, not its term
         name = resolve_agency(surface, lex, ctx) or surface
         cands.append(Cand(m.start(), m.end(), "Agency", name, priority=22, kind="agency-pattern"))
     for m in _FOUNDED.finditer(text):
@@ -549,11 +554,14 @@ _MEETING_HEADS = (
     "联席会议|工作会议|新闻发布会|座谈会议|座谈会|联席会|工作会|视频会议|视频会|培训会|推进大会|推进会|"
     "建设大会|大会|峰会|论坛|研讨会|现场会|调度会|交流会|协调会|年会|发布会|会议"
 )
-_MEETING = re.compile(rf"[{CJK}\d“”·]{{4,50}}?(?:{_MEETING_HEADS})(?:第[一二三四五六七八九十\d]+次会议)?(?:座谈会)?")
+#: the session of a body that follows its name: 第五次会议, 常务委员会第五次会议, 第三次全体会议
+_MEETING_SESSION = r"(?:(?:常务委员会|常委会)?第[一二三四五六七八九十\d]+次(?:全体)?会议)?"
+_MEETING = re.compile(rf"[{CJK}\d“”·]{{4,50}}?(?:{_MEETING_HEADS}){_MEETING_SESSION}(?:座谈会)?")
 _MEETING_ANCHOR = _anchor(*_MEETING_HEADS.split("|"))
 _MEETING_RUN = re.compile(rf"[{CJK}\d“”·]*")  # every character of a meeting name is one of these
+_MEETING_HEAD_END = re.compile(f"(?:{_MEETING_HEADS}){_MEETING_SESSION}(?:座谈会)?$")
 _MEETING_LEFT_CUT = re.compile(
-    r".*(?:联合召开了|联合召开|组织召开了|组织召开|召开了|召开|举行了|举行|举办了|举办|出席|参加|主持|参会|贯彻|落实|精神|围绕|"
+    r".*(?:(?<=[会议])暨|联合召开了|联合召开|组织召开了|组织召开|召开了|召开|举行了|举行|举办了|举办|出席|参加|主持|参会|贯彻|落实|精神|围绕|"
     r"丨|｜|开展|通过|认真|按照|根据|依托|获评|荣获|会上|多次|每两周|每周|每月|\d+场|在|于|赴|和|及|与|的|了|是|为|将|对|、|\d+月\d+日|\d+日)"
 )
 
@@ -574,9 +582,9 @@ def _meetings(text: str, lex: Lexicon, ctx: Context, cands: list[Cand]) -> None:
         cut = _MEETING_LEFT_CUT.match(surface[:-2])
         if cut:
             surface, s = surface[cut.end():], s + cut.end()
-        surface = surface.lstrip("“”·")
+        surface = surface.lstrip("“”·暨")  # 第五次会议暨…联席会议: two meetings
         s = e - len(surface)
-        head = re.search(f"(?:{_MEETING_HEADS})(?:第[一二三四五六七八九十\\d]+次会议)?(?:座谈会)?$", surface)
+        head = _MEETING_HEAD_END.search(surface)
         if not head or is_generic(surface, head.group(0)) or len(surface) - len(head.group(0)) < 4:
             continue
         if re.match(r"^(?:第[一二三四五六七八九十\d]+次|\d+次|多次|本次|此次|该|各|每|两|会上)", surface):
@@ -1135,8 +1143,8 @@ def _subjects(text: str, inside: list[Cand], sent_start: int, ts: int, pred: str
     for c in inside:
         if c.end > ts or c.type not in _SUBJECT_TYPES or _is_object_place(text, c, ts, ends):
             continue
-        if any(t.start <= c.start and c.end <= t.end and t is not c for t in titles):
-            continue
+        if any(t.start <= c.start and c.end <= t.end and t is not c and not (t.type == "Meeting" and t.start == c.start and c.type == "Agency") for t in titles):
+            continue  # a body named inside a title is no agent, unless it opens a meeting's name (X常务委员会第五次会议审议通过)
         if c.type == "Region" and lex is not None and not c.members:
             place = lex.places.get(c.name)
             if place is not None and place.level not in ("province", "prefecture", "county"):

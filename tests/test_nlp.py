@@ -207,3 +207,18 @@ def test_nlp_two_glued_places_of_both_sides_are_both_agents():
     assert ("御临河流域联防联治联席会议", "participant", "广安市") in rels
     assert ("御临河流域联防联治联席会议", "participant", "渝北区") in rels
     assert ("御临河流域联防联治联席会议", "participant", "四川省") not in _rels("四川省广安市召开御临河流域联防联治联席会议。")
+
+
+def test_nlp_standing_committee_session_is_a_meeting_and_its_body_the_issuer():
+    ex = _extract("贵州省第十四届人民代表大会常务委员会第八次会议审议通过了《贵州省赤水河流域保护条例》。")
+    ents = {(m.type, m.name) for m in ex.mentions}
+    assert ("Meeting", "贵州省第十四届人民代表大会常务委员会第八次会议") in ents
+    assert ("Agency", "贵州省人民代表大会常务委员会") in ents
+    rels = {(r.subject, r.predicate, r.object) for r in ex.relations}
+    assert ("贵州省赤水河流域保护条例", "issuedBy", "贵州省人民代表大会常务委员会") in rels
+
+
+def test_nlp_two_meetings_joined_by_ji_are_two_names():
+    ents = _ents("7月5日，川南经济区生态环境保护联席会议第三次会议暨2024年沱江流域联防联治工作会议在自贡召开。")
+    assert ("Meeting", "2024年沱江流域联防联治工作会议") in ents
+    assert ("Meeting", "川南经济区生态环境保护联席会议第三次会议") in ents
