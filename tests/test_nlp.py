@@ -222,3 +222,15 @@ def test_nlp_two_meetings_joined_by_ji_are_two_names():
     ents = _ents("7月5日，川南经济区生态环境保护联席会议第三次会议暨2024年沱江流域联防联治工作会议在自贡召开。")
     assert ("Meeting", "2024年沱江流域联防联治工作会议") in ents
     assert ("Meeting", "川南经济区生态环境保护联席会议第三次会议") in ents
+
+
+@pytest.mark.parametrize(
+    ("text", "agency"),
+    [
+        ("泸州市人民政府新闻办公室举行赤水河流域保护新闻发布会。", "泸州市人民政府新闻办公室"),
+        ("市政府新闻办举行2024年重庆市生态环境状况新闻发布会。", "重庆市人民政府新闻办公室"),
+    ],
+)
+def test_nlp_government_information_offices_hold_press_conferences(text, agency):
+    rels = _rels(text)
+    assert any(p == "participant" and o == agency for _s, p, o in rels), rels
