@@ -1037,7 +1037,7 @@ def find_relations(text: str, mentions: list[Cand], lex: Lexicon, ctx: Context) 
             if not objects:
                 continue
             subjects = _subjects(text, inside, s, first, pred, ctx, lex)
-            subjects = _named_parties(text, inside, s, first, subjects, lex)
+            subjects = _named_parties(text, inside, s, first, subjects, lex, (ms, starts))
             if not subjects:
                 clause_start = max(max(text.rfind(p, s, ts) for p in "，,；") + 1, s)
                 line_start = text.rfind("\n", 0, s) + 1
@@ -1220,20 +1220,44 @@ def _is_object_place(text: str, c: Cand, ts: int, ends: dict[int, Cand] | None =
 _JOINT = re.compile(r"共同|联合|携手|两地|两省市|双方|川渝|互认")
 
 
+_PARTIES = re.compile(r"双方|三方")
+_PARTIES_LOOKBACK = 3  # sentences
+
+
 def _named_parties(text: str, inside: list[Cand], sent_start: int, ts: int, subjects: list[tuple[str, str]],
-                   lex: Lexicon) -> list[tuple[str, str]]:
-    """双方 after two named bodies means those bodies: 四川省生态环境厅与重庆市生态环境局…，双方签署…"""
+                   lex: Lexicon, earlier: tuple[list[Cand], list[int]] | None = None) -> list[tuple[str, str]]:
+    """双方 / 三方 after two / three named bodies means those bodies: 四川省生态环境厅与重庆市生态环境局…，双方签署…
+
+    The bodies are looked for before 双方 in the sentence, else in the nearest of the three
+    sentences before it that names any (遂宁市生态环境局与潼南区生态环境局召开…。会上，双方签订…).
+    """
     pair = [(m, "Region") for m in lex.pair_members]
-    if subjects != pair:
+    if subjects and subjects != pair:
         return subjects
-    at = text.rfind("双方", sent_start, ts)
-    if at < 0:
+    found = None
+    for found in _PARTIES.finditer(text, sent_start, ts):
+        pass  # the last one before the trigger
+    if found is None:
         return subjects
-    named = []
-    for c in inside:
-        if c.end <= at and c.type == "Agency" and not c.members and (c.name, "Agency") not in named:
+    n = 2 if found.group(0) == "双方" else 3
+    named = _agencies_named([c for c in inside if c.end <= found.start()])
+    if not named and earlier is not None:
+        ms, starts = earlier
+        spans = sentences(text)
+        at = bisect_left(spans, (sent_start,))  # this sentence
+        for lo, hi in spans[max(0, at - _PARTIES_LOOKBACK) : at][::-1]:
+            named = _agencies_named(ms[bisect_left(starts, lo) : bisect_left(starts, hi)])
+            if named:
+                break
+    return named if len(named) == n else subjects
+
+
+def _agencies_named(cands: list[Cand]) -> list[tuple[str, str]]:
+    named: list[tuple[str, str]] = []
+    for c in cands:
+        if c.type == "Agency" and not c.members and (c.name, "Agency") not in named:
             named.append((c.name, "Agency"))
-    return named if len(named) == 2 else subjects
+    return named
 
 
 def _default_subjects(pred: str, ctx: Context, lex: Lexicon, objects: list[Cand], sentence: str) -> list[tuple[str, str]]:

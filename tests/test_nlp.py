@@ -234,3 +234,18 @@ def test_nlp_two_meetings_joined_by_ji_are_two_names():
 def test_nlp_government_information_offices_hold_press_conferences(text, agency):
     rels = _rels(text)
     assert any(p == "participant" and o == agency for _s, p, o in rels), rels
+
+
+@pytest.mark.parametrize(
+    ("text", "parties"),
+    [
+        ("6月3日，宜宾市生态环境局与江津区生态环境局在江津召开联席会议。会议通报了水质情况。\n会上，双方签订了《长江干流跨界水污染联防联治协议》。",
+         {"宜宾市生态环境局", "江津区生态环境局"}),
+        ("达州市生态环境局、广安市生态环境局与开州区生态环境局召开座谈会。三方共同签署了《州河流域联合执法协议》。",
+         {"达州市生态环境局", "广安市生态环境局", "开州区生态环境局"}),
+    ],
+)
+def test_nlp_parties_named_in_an_earlier_sentence(text, parties):
+    rels = _rels(text)
+    signers = {o for s, p, o in rels if p == "signedBy"}
+    assert signers == parties, rels
