@@ -1086,7 +1086,7 @@ def places_in_name(name: str, lex: Lexicon) -> tuple[tuple[str, str], ...]:
 
 _GAP_COMMA = re.compile(r"[，,：:]")
 _NO_COMMA = re.compile(r"[^，,]*")
-_ENUMERATION_GAP = re.compile(r"[》」\s]*(?:、|和|及|以及|与|》《|》、《|”、“)?[《“\s]*")
+_ENUMERATION_GAP = re.compile(r"[》」\s]*(?:协议书?|备忘录)?(?:、|和|及|以及|与|》《|》、《|”、“)?[《“\s]*")  # 《…机制》协议、《…》
 _CLAUSE_END = re.compile(r"[，。；]")
 
 

@@ -249,3 +249,9 @@ def test_nlp_parties_named_in_an_earlier_sentence(text, parties):
     rels = _rels(text)
     signers = {o for s, p, o in rels if p == "signedBy"}
     assert signers == parties, rels
+
+
+def test_nlp_enumeration_goes_on_after_a_titled_mechanism_agreement():
+    rels = _rels("广安市生态环境局与长寿区生态环境局签署了《御临河跨界河流联防联治机制》协议、《大洪河流域联合执法框架协议》。")
+    assert ("大洪河流域联合执法框架协议", "signedBy", "广安市生态环境局") in rels
+    assert ("御临河跨界河流联防联治机制", "signedBy", "长寿区生态环境局") in rels
