@@ -716,10 +716,18 @@ def _named(text: str, lex: Lexicon, cands: list[Cand]) -> None:
         cands.append(Cand(m.start(), m.end(), typ, name, priority=14, kind="lexicon"))
 
 
+_TOPIC_AFTER = re.compile(r"共建|共保|保护|标准|政策|领域|质量|合作|治理|协同|问题|状况|建设|一体化|联防|联建|风险|数据")
+
+
 def _collectives(text: str, lex: Lexicon, cands: list[Cand]) -> None:
     pats = compile_patterns(lex)
     for m in pats.collective.finditer(text):
         dept = m.group("dept")
+        if dept and m.end() == m.end("dept") and _TOPIC_AFTER.match(text, m.end()):
+            # 川渝生态环境共建共保, 两地生态环境标准: the field, not the departments
+            members = lex.pair_members
+            cands.append(Cand(m.start(), m.end("pair"), "Region", "+".join(members), priority=24, kind="collective", members=members))
+            continue
         if dept:
             members = next((mem for pat, mem in lex.departments if dept in pat.split("|")), ())
             typ = "Agency"

@@ -255,3 +255,12 @@ def test_nlp_enumeration_goes_on_after_a_titled_mechanism_agreement():
     rels = _rels("广安市生态环境局与长寿区生态环境局签署了《御临河跨界河流联防联治机制》协议、《大洪河流域联合执法框架协议》。")
     assert ("大洪河流域联合执法框架协议", "signedBy", "广安市生态环境局") in rels
     assert ("御临河跨界河流联防联治机制", "signedBy", "长寿区生态环境局") in rels
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["两地生态环境质量持续改善，共同推进长江上游生态屏障建设。", "推动川渝生态环境共建共保取得新成效。", "两省市生态环境标准差异较大。"],
+)
+def test_nlp_a_field_after_the_two_sides_is_no_department(text):
+    ents = _ents(text)
+    assert ("Agency", "四川省生态环境厅") not in ents and ("Agency", "重庆市生态环境局") not in ents, ents
