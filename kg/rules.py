@@ -945,14 +945,24 @@ def _short_titles(chosen: list[Cand]) -> list[Cand]:
     """《行动计划》 after 《美丽重庆建设行动计划》: a short reference to the full title."""
     full = [c for c in chosen if c.kind in ("title", "quoted", "triggered") and c.type in TITLED_TYPES]
     endings = {f.name[k:] for f in full for k in range(len(f.name))}  # what a full title's name can end with
+    # 琼江流域联席会议 in a headline, 2023年琼江流域联席会议 in the text: one meeting
+    dated: dict[str, set[str]] = {}
+    for c in chosen:
+        if c.type == "Meeting" and (m := _YEAR_PREFIX.match(c.name)):
+            dated.setdefault(m.group(2), set()).add(c.name)
     out = []
     for c in chosen:
         if c.kind in ("title", "triggered") and len(c.name) >= 4 and c.name in endings:
             longer = [f for f in full if f.start < c.start and f.name != c.name and f.name.endswith(c.name) and f.type == c.type]
             if longer:
                 c = c._replace(name=longer[-1].name, kind="short-title")
+        elif c.type == "Meeting" and c.kind == "meeting-pattern" and len(dated.get(c.name, ())) == 1:
+            c = c._replace(name=next(iter(dated[c.name])), kind="short-title")  # not when two years hold it
         out.append(c)
     return out
+
+
+_YEAR_PREFIX = re.compile(r"((?:19|20)\d\d年(?:度)?)(.{6,})$")
 
 
 # --------------------------------------------------------------------------- relations

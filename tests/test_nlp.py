@@ -264,3 +264,11 @@ def test_nlp_enumeration_goes_on_after_a_titled_mechanism_agreement():
 def test_nlp_a_field_after_the_two_sides_is_no_department(text):
     ents = _ents(text)
     assert ("Agency", "四川省生态环境厅") not in ents and ("Agency", "重庆市生态环境局") not in ents, ents
+
+
+def test_nlp_meeting_without_its_year_is_the_dated_meeting():
+    ents = _ents("泸州永川召开濑溪河流域联防联治联席会议\n5月8日，两地在永川召开2024年濑溪河流域联防联治联席会议。")
+    meetings = {n for t, n in ents if t == "Meeting"}
+    assert meetings == {"2024年濑溪河流域联防联治联席会议"}
+    two_years = _ents("2023年濑溪河流域联防联治联席会议在泸州召开，2024年濑溪河流域联防联治联席会议在永川召开，濑溪河流域联防联治联席会议已成为常态。")
+    assert ("Meeting", "濑溪河流域联防联治联席会议") in two_years
