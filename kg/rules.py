@@ -1252,9 +1252,7 @@ def _named_parties(text: str, inside: list[Cand], sent_start: int, ts: int, subj
     pair = [(m, "Region") for m in lex.pair_members]
     if subjects and subjects != pair:
         return subjects
-    found = None
-    for found in _PARTIES.finditer(text, sent_start, ts):
-        pass  # the last one before the trigger
+    found = max(_PARTIES.finditer(text, sent_start, ts), key=lambda m: m.start(), default=None)  # the last before the trigger
     if found is None:
         return subjects
     n = 2 if found.group(0) == "双方" else 3
