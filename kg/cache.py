@@ -93,6 +93,10 @@ class ExtractionCache:
     def _path(self, key: str) -> Path:
         return self.folder / f"{key}.pickle"
 
+    def has(self, key: str) -> bool:
+        """Whether there is an entry for ``key`` (:meth:`get` may still find it unreadable)."""
+        return self._path(key).is_file()
+
     def get(self, key: str) -> tuple[object, tuple[str, ...]] | None:
         """The cached ``(value, warnings)`` of ``key``, or None."""
         try:

@@ -1,8 +1,9 @@
 """The whole build: ingest → nlp → resolve → graph → export / viz / query results.
 
 Documents stream through: each is read, analysed and turned into its own triples (in
-worker processes with ``jobs > 1``), written to scratch files and dropped, so memory holds
-only what resolution needs.  Everything is written into a staging folder inside ``out``,
+worker processes with ``jobs > 1``, and in a rebuild that takes other documents from the
+cache), written to scratch files and dropped, so memory holds only what resolution needs.
+spaCy is loaded only where a document is analysed.  Everything is written into a staging folder inside ``out``,
 validated against the SHACL shapes, queried, and only then moved into place: a build that
 fails or is killed leaves the previous outputs as they were.
 
@@ -19,17 +20,18 @@ from __future__ import annotations
 import logging
 import threading
 import time
-from collections import Counter
+from collections import Counter, deque
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from functools import lru_cache, partial
+from itertools import islice
 from pathlib import Path
 
 from tqdm import tqdm
 
 from kg.cache import CACHE_DIR, ExtractionCache
 from kg.errors import IngestError, KGError, ValidationError
-from kg.export import GraphWriter, Staging, atomic_write_text, atomic_writer
+from kg.export import GraphWriter, Staging, atomic_write_text, atomic_writer, ontology_trig
 from kg.graph import document_part, entity_view
 from kg.ingest import find_sources, read_document
 from kg.model import ENTITY_TYPES, RELATION_TYPES, Entity, Extraction, Relation
@@ -86,7 +88,8 @@ def _analyse(path: Path, base_iri: str | None = None) -> tuple[object | None, tu
     """Read and analyse one file: ``(value, warnings, None)`` or ``(None, (), (reason, path))``;
     the value is the :class:`Extraction`, or with ``base_iri`` its :class:`~kg.graph.DocumentPart`.
 
-    Runs in worker processes with ``jobs > 1``, so it takes and returns only picklable values.
+    Runs in worker processes (see :func:`analyse_sources`), so it takes and returns only
+    picklable values.
     """
     # spaCy is imported only when a document needs analysis (a cached rebuild never loads it)
     from kg.nlp import extract
@@ -110,32 +113,59 @@ def _formats(base_iri: str) -> Formats:
     return Formats(base_iri=base_iri)
 
 
-def _analyse_many(paths: list[Path], *, jobs: int, work: Callable) -> Iterator[tuple]:
-    """``work`` of every path, in order, on ``jobs`` processes.  At most a few chunks per
-    process are under way at a time, so results never pile up when the caller is slower
-    than the workers (memory stays flat)."""
-    if jobs <= 1 or len(paths) < 2:
-        yield from map(work, paths)
-        return
-    import multiprocessing
-    from collections import deque
-    from concurrent.futures import ProcessPoolExecutor
+def _analyse_many(paths: list[Path], *, jobs: int, work: Callable, processes: bool = False) -> Iterator[tuple]:
+    """``work`` of every path, in order, on ``jobs`` processes (in this process if ``jobs``
+    is 1, unless ``processes``).  Worker processes start when this is called, not when
+    the first result is asked for, so the caller goes on while they load spaCy; close the
+    iterator when done with it (see :class:`_Pool`)."""
+    if not paths or (jobs <= 1 and not processes):
+        return map(work, paths)
+    return _Pool(paths, jobs=jobs, work=work)
 
-    ctx = multiprocessing.get_context("fork" if "fork" in multiprocessing.get_all_start_methods() else None)
-    size = max(1, min(4, len(paths) // (jobs * 4)))
-    with ProcessPoolExecutor(max_workers=min(jobs, len(paths)), mp_context=ctx) as pool:
-        pending: deque = deque()
-        try:
-            for i in range(0, len(paths), size):
-                chunk = paths[i:i + size]
-                pending.append(pool.submit(_work_chunk, work, chunk))
-                if len(pending) >= 4 * jobs:
-                    yield from pending.popleft().result()
-            while pending:
-                yield from pending.popleft().result()
-        finally:
-            for future in pending:
-                future.cancel()
+
+class _Pool:
+    """An iterator over ``work(path)`` for ``paths``, in order, computed by ``jobs`` worker
+    processes.  At most a few chunks per process are under way at a time, so results never
+    pile up when the caller is slower than the workers (memory stays flat).  :meth:`close`
+    (also at the end of the results) cancels what is left and stops the workers."""
+
+    def __init__(self, paths: list[Path], *, jobs: int, work: Callable) -> None:
+        import multiprocessing
+        from concurrent.futures import ProcessPoolExecutor
+
+        jobs = max(1, min(jobs, len(paths)))
+        ctx = multiprocessing.get_context("fork" if "fork" in multiprocessing.get_all_start_methods() else None)
+        size = max(1, min(4, len(paths) // (jobs * 4)))
+        self._work = work
+        self._chunks = iter([paths[i:i + size] for i in range(0, len(paths), size)])
+        self._pool = ProcessPoolExecutor(max_workers=jobs, mp_context=ctx)
+        self._pending: deque = deque()
+        self._done: deque = deque()
+        for chunk in islice(self._chunks, 4 * jobs):
+            self._pending.append(self._pool.submit(_work_chunk, work, chunk))
+
+    def __iter__(self) -> _Pool:
+        return self
+
+    def __next__(self) -> tuple:
+        if not self._done:
+            if not self._pending:
+                self.close()
+                raise StopIteration
+            try:
+                self._done.extend(self._pending.popleft().result())
+            except BaseException:
+                self.close()
+                raise
+            if (chunk := next(self._chunks, None)) is not None:
+                self._pending.append(self._pool.submit(_work_chunk, self._work, chunk))
+        return self._done.popleft()
+
+    def close(self) -> None:
+        for future in self._pending:
+            future.cancel()
+        self._pending.clear()
+        self._pool.shutdown()
 
 
 def _work_chunk(work: Callable, paths: list[Path]) -> list[tuple]:
@@ -144,14 +174,19 @@ def _work_chunk(work: Callable, paths: list[Path]) -> list[tuple]:
 
 def analyse_sources(
     sources: list[Path], *, fmt: Formats | None = None, jobs: int = 1, cache: ExtractionCache | None = None,
-    result: BuildResult, progress=None,
+    result: BuildResult, progress=None, meanwhile: Callable[[], object] | None = None,
 ) -> Iterator[object]:
     """Analyse ``sources`` in order and yield each document's value (see :func:`_analyse`);
     unreadable files and second files of the same name are recorded in ``result.skipped``.
-    With a ``cache``, unchanged documents come from it and new values are written to it."""
+    With a ``cache``, unchanged documents come from it (each read when its turn comes) and
+    new values are written to it.  ``meanwhile()`` is called once the analysis has started.
+
+    When some documents come from the cache, the others are analysed in a worker process
+    even with ``jobs=1``: loading spaCy there overlaps with the cached documents' work here.
+    """
     first: dict[str, int] = {}
     keys: dict[int, str] = {}
-    hits: dict[int, tuple] = {}
+    hits: set[int] = set()
     todo: list[int] = []
     for i, path in enumerate(sources):
         if path.name in first:
@@ -164,13 +199,24 @@ def analyse_sources(
                 pass  # read_document reports it
             else:
                 cache.used.add(keys[i])
-                hit = cache.get(keys[i])
-                if hit is not None:
-                    hits[i] = hit
+                if cache.has(keys[i]):
+                    hits.add(i)
                     continue
         todo.append(i)
     work = partial(_analyse, base_iri=fmt.base if fmt is not None else None)
-    fresh = _analyse_many([sources[i] for i in todo], jobs=jobs, work=work)
+    fresh = _analyse_many([sources[i] for i in todo], jobs=jobs, work=work, processes=bool(hits))
+    try:
+        if meanwhile is not None:
+            meanwhile()
+        yield from _in_order(sources, first, keys, hits, fresh, work=work, cache=cache, result=result,
+                             progress=progress)
+    finally:
+        if isinstance(fresh, _Pool):
+            fresh.close()
+
+
+def _in_order(sources, first, keys, hits, fresh, *, work, cache, result, progress) -> Iterator[object]:
+    """The values of :func:`analyse_sources`, in source order (its second half)."""
     built: dict[str, Path] = {}
     for i, path in enumerate(sources):
         if first[path.name] != i:  # same file name as an earlier file: only if that one failed
@@ -178,11 +224,11 @@ def analyse_sources(
                 outcome = (None, (), (f"another source file has the same name ({built[path.name]})", str(path)))
             else:
                 outcome = work(path)
-        elif i in hits:
-            outcome = (hits[i][0], hits[i][1], None)
+        elif i in hits and (hit := cache.get(keys[i])) is not None:
+            outcome = (hit[0], hit[1], None)
             result.cached += 1
         else:
-            outcome = next(fresh)
+            outcome = next(fresh) if i not in hits else work(path)  # a hit unreadable by now: analysed here
             if outcome[0] is not None and i in keys and cache is not None:
                 cache.put(keys[i], outcome[0], tuple(outcome[1]))
         if progress is not None:
@@ -259,7 +305,8 @@ def build(
                   if validate or queries else None)
         merger = Merger(evidence_limit=VIEW_EVIDENCE)
         with tqdm(total=len(sources), desc="documents", unit="doc", disable=quiet or len(sources) < 5, leave=False) as bar:
-            for part in analyse_sources(sources, fmt=fmt, jobs=jobs, cache=store, result=result, progress=bar):
+            for part in analyse_sources(sources, fmt=fmt, jobs=jobs, cache=store, result=result, progress=bar,
+                                        meanwhile=partial(_prepare, staging, validate=validate)):
                 writer.add(part)
                 if loader is not None:
                     loader.add(part.nt[:part.store_bytes], part.store_triples)
@@ -284,11 +331,9 @@ def build(
         # validation and queries run in Oxigraph on other threads while the view is drawn
         checker = _Background(_validate, graph_store, files["ttl"]) if validate else None
         answers = _Background(_answer_queries, graph_store, staging) if queries else None
-        from kg.docs import load_ontology, render_ontology_html
         from kg.viz import write_html
 
         write_html(entities, relations, staging.path("graph.html"), title="川渝生态环境合作知识图谱 chuanyu-kg")
-        atomic_write_text(staging.path("ontology.html"), render_ontology_html(load_ontology()))
         lap("html")
         if answers is not None:
             answers.result()
@@ -314,6 +359,17 @@ def build(
     result.outputs = [out / n for n in order if out / n in published] + ([out / "queries"] if queries else [])
     result.seconds = time.perf_counter() - started
     return result
+
+
+def _prepare(staging: Staging, *, validate: bool) -> None:
+    """The build's work that no document changes, done while worker processes load spaCy:
+    ``ontology.html``, the ontology's TriG block, the compiled shapes (both kept per process)."""
+    from kg.docs import load_ontology, render_ontology_html
+
+    atomic_write_text(staging.path("ontology.html"), render_ontology_html(load_ontology()))
+    ontology_trig()
+    if validate:
+        store_shapes()
 
 
 class _Background:

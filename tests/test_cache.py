@@ -122,3 +122,61 @@ def test_cache_cli_jobs_and_no_cache(corpus, tmp_path, args, code):
     assert res.exit_code == code, res.output
     assert (out / "kg.ttl").is_file() is (code == 0)
     assert (out / CACHE_DIR).exists() is (code == 0 and "--no-cache" not in args)
+
+
+def test_cache_hits_are_read_one_at_a_time(corpus, tmp_path, monkeypatch):
+    """A cached rebuild reads each entry when its document's turn comes, never all at once
+    (the entries of a large corpus are many times its size)."""
+    from kg.pipeline import BuildResult, analyse_sources
+    from kg.serialize import Formats
+    from kg.vocab import BASE_IRI
+
+    _write(corpus)
+    out = tmp_path / "out"
+    build([corpus], out=out, quiet=True, queries=False)
+    fmt = Formats(base_iri=BASE_IRI)
+    cache = ExtractionCache(out / CACHE_DIR, base_iri=fmt.base)
+    reads = []
+    real_get = ExtractionCache.get
+    monkeypatch.setattr(ExtractionCache, "get", lambda self, key: reads.append(key) or real_get(self, key))
+    values = analyse_sources(sorted(corpus.iterdir()), fmt=fmt, cache=cache, result=BuildResult())
+    seen = []
+    for value in values:
+        seen.append(len(reads))
+        assert value.source.file_name
+    assert seen == [1, 2, 3]
+
+
+def test_cache_changed_document_is_analysed_in_a_worker_process(corpus, tmp_path):
+    """With cached documents to go on with, the changed one is analysed in a worker process
+    (which loads spaCy) while this one copies the cached ones; the output is the same."""
+    import subprocess
+    import sys
+
+    from .conftest import ROOT
+
+    _write(corpus)
+    out = tmp_path / "out"
+    build([corpus], out=out, quiet=True, queries=False)
+    (corpus / "b.txt").write_text(DOCS["b.txt"] + "两地签订《危险废物跨省市转移合作协议》。", encoding="utf-8")
+    script = ("import sys; from kg.pipeline import build; r = build([sys.argv[1]], out=sys.argv[2], quiet=True, "
+              "queries=False); print(r.cached, r.documents, 'spacy' in sys.modules)")
+    run = subprocess.run([sys.executable, "-c", script, str(corpus), str(out)], capture_output=True, text=True,
+                         check=True, cwd=ROOT)
+    assert run.stdout.split() == ["2", "3", "False"]
+    fresh = tmp_path / "fresh"
+    build([corpus], out=fresh, quiet=True, queries=False, cache=False)
+    assert _outputs(out) == _outputs(fresh)
+
+
+def test_cache_entry_unreadable_at_its_turn_is_analysed_again(corpus, tmp_path):
+    _write(corpus)
+    out = tmp_path / "out"
+    build([corpus], out=out, quiet=True, queries=False)
+    entries = sorted((out / CACHE_DIR / "extractions").glob("*.pickle"))
+    entries[0].write_bytes(b"truncated")
+    again = build([corpus], out=out, quiet=True, queries=False)
+    assert (again.cached, again.documents) == (2, 3)
+    fresh = tmp_path / "fresh"
+    build([corpus], out=fresh, quiet=True, queries=False, cache=False)
+    assert _outputs(out) == _outputs(fresh)

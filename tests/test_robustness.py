@@ -266,16 +266,16 @@ def test_robustness_build_help_documents_exit_status():
 
 
 def test_robustness_analysis_crash_skips_only_that_file(corpus, tmp_path, monkeypatch):
-    import kg.pipeline as pipeline
+    import kg.nlp
 
-    real = pipeline.extract
+    real = kg.nlp.extract
 
     def flaky(doc):
         if doc.file_name == "boom.txt":
             raise RuntimeError("kaboom")
         return real(doc)
 
-    monkeypatch.setattr(pipeline, "extract", flaky)
+    monkeypatch.setattr(kg.nlp, "extract", flaky)
     (corpus / "a.txt").write_text(GOOD, encoding="utf-8")
     (corpus / "boom.txt").write_text(GOOD, encoding="utf-8")
     result = build([corpus], out=tmp_path / "out", quiet=True, queries=False)
