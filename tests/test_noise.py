@@ -81,6 +81,7 @@ def test_noise_docstring_examples_run(module):
         "百家乐在线开户 最高返水1.5%",
         "成人视频免费观看 在线高清无码",
         "开元棋牌 https://ky88.vip/reg 立即注册",
+        "Ag真人APP下载 www.ag88.com",
     ],
 )
 def test_noise_spam_with_address_amount_and_call_to_action_removed_whole(spam):
