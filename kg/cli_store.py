@@ -40,7 +40,7 @@ def serve_cmd(file: Path, port: int) -> None:
     """Serve FILE (default exports/kg.ttl) as a read-only SPARQL endpoint on 127.0.0.1.
 
     Runs the Oxigraph server on a temporary copy of the graph and prints the query URL;
-    Ctrl-C stops it cleanly.
+    Ctrl-C or SIGTERM (kill, a service manager, docker stop) stops it and removes the copy.
 
     \b
     Example:

@@ -14,10 +14,12 @@ from __future__ import annotations
 
 import os
 import shutil
+import signal
 import socket
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 import urllib.error
 import urllib.parse
@@ -163,9 +165,13 @@ def start_server(
 
 
 def serve(graph_path: str | Path, *, port: int = 7878, host: str = "127.0.0.1", announce=print) -> None:
-    """Serve ``graph_path`` read-only until interrupted (Ctrl-C), then stop cleanly."""
+    """Serve ``graph_path`` read-only until interrupted (Ctrl-C, or SIGTERM from ``kill``, a
+    service manager or ``docker stop``), then stop the server and remove its database."""
     server = start_server(graph_path, port=port, host=host, read_only=True)
+    previous = None
     try:
+        if threading.current_thread() is threading.main_thread():
+            previous = signal.signal(signal.SIGTERM, _interrupt)
         announce(f"SPARQL endpoint: {server.query_url}")
         announce("Press Ctrl-C to stop.")
         server.process.wait()
@@ -173,6 +179,12 @@ def serve(graph_path: str | Path, *, port: int = 7878, host: str = "127.0.0.1", 
         pass
     finally:
         server.stop()
+        if previous is not None:
+            signal.signal(signal.SIGTERM, previous)
+
+
+def _interrupt(signum, frame) -> None:
+    raise KeyboardInterrupt
 
 
 def graph_store_url(endpoint: str, *, graph: str | None = None) -> str:

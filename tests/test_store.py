@@ -120,3 +120,39 @@ def test_store_kg_serve_prints_url_and_stops_on_interrupt(seed_build):
             proc.wait()
     with pytest.raises(OSError):
         urllib.request.urlopen(url, timeout=5)
+
+
+@pytest.mark.parametrize("sig", ["SIGTERM", "SIGINT"])
+def test_store_serve_stops_server_and_removes_its_database_on_signal(tmp_path, sig):
+    """`kg serve` under a service manager (SIGTERM) or Ctrl-C (SIGINT): the Oxigraph server
+    goes with it, and so does its temporary database."""
+    import os
+    import signal
+    import time
+
+    graph = tmp_path / "g.nt"
+    graph.write_text("<http://e.org/a> <http://e.org/p> <http://e.org/b> .\n", encoding="utf-8")
+    port = free_port()
+    env = {**os.environ, "TMPDIR": str(tmp_path)}
+    proc = subprocess.Popen([sys.executable, "-m", "kg.cli_store", str(graph), "--port", str(port)],
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env)
+    try:
+        assert "SPARQL endpoint" in proc.stdout.readline()
+        url = f"http://127.0.0.1:{port}/query?query={urllib.parse.quote(COUNT)}"
+        with urllib.request.urlopen(url, timeout=10) as resp:
+            assert resp.status == 200
+        assert list(tmp_path.glob("kg-oxigraph-*"))
+        proc.send_signal(getattr(signal, sig))
+        assert proc.wait(timeout=20) == 0
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+    assert not list(tmp_path.glob("kg-oxigraph-*"))
+    deadline = time.monotonic() + 10
+    while True:
+        try:
+            urllib.request.urlopen(url, timeout=1).close()
+        except OSError:
+            break  # nobody listens on the port any more
+        assert time.monotonic() < deadline, "the oxigraph server outlived `kg serve`"
+        time.sleep(0.2)
