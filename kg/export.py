@@ -223,8 +223,7 @@ class GraphWriter:
         self._ranges: list[tuple[str, str, int, int]] = []  # file name, document IRI, ttl byte offset, length
         self._json_parts = 0
         self.triples = 0
-        #: The entity and statement triples as N-Triples (set by :meth:`finish`).
-        self.global_nt = b""
+        self._entity_nt: bytes | None = None
 
     def add(self, part) -> None:
         """Append one :class:`~kg.graph.DocumentPart`."""
@@ -239,6 +238,13 @@ class GraphWriter:
             self._json_parts += 1
         self.triples += part.triples
 
+    def entity_nt(self, view) -> bytes:
+        """The entity and statement triples of ``view`` (an :func:`~kg.graph.entity_view`) as
+        N-Triples, as :meth:`finish` writes them (made once)."""
+        if self._entity_nt is None:
+            self._entity_nt = "".join(self.fmt.nt(b) for b in view.blocks).encode("utf-8")
+        return self._entity_nt
+
     def finish(self, view) -> dict[str, Path]:
         """Write the four files into the staging folder; returns format → path."""
         fmt = self.fmt
@@ -249,9 +255,8 @@ class GraphWriter:
         with atomic_writer(paths["ttl"], binary=True, fsync=False) as fh:
             fh.write((fmt.ttl_header() + "".join(fmt.ttl(b) for b in view.blocks)).encode("utf-8"))
             self._copy("ttl", fh)
-        self.global_nt = "".join(fmt.nt(b) for b in view.blocks).encode("utf-8")
         with atomic_writer(paths["nt"], binary=True, fsync=False) as fh:
-            fh.write(self.global_nt)
+            fh.write(self.entity_nt(view))
             self._copy("nt", fh)
         with atomic_writer(paths["jsonld"], binary=True, fsync=False) as fh:
             head = fmt.jsonld_header() + ",\n".join(fmt.jsonld(b) for b in view.blocks)

@@ -320,17 +320,19 @@ def build(
         del merger
         result.entities, result.relations = entities, relations
         lap("resolve")
-        files = writer.finish(entity_view(entities, relations, base_iri=fmt.base, relation_documents=relation_documents))
+        view = entity_view(entities, relations, base_iri=fmt.base, relation_documents=relation_documents)
         del relation_documents
-        result.triples = writer.triples
-        lap("export")
         graph_store = None
         if loader is not None:
-            graph_store = loader.finish(writer.global_nt)
+            graph_store = loader.finish(writer.entity_nt(view))
             lap("load")
-        # validation and queries run in Oxigraph on other threads while the view is drawn
-        checker = _Background(_validate, graph_store, files["ttl"]) if validate else None
+        # validation and queries run in Oxigraph on other threads while the files and the view are written
+        checker = _Background(_validate, graph_store, "kg.ttl") if validate else None
         answers = _Background(_answer_queries, graph_store, staging) if queries else None
+        writer.finish(view)
+        del view
+        result.triples = writer.triples
+        lap("export")
         from kg.viz import write_html
 
         write_html(entities, relations, staging.path("graph.html"), title="川渝生态环境合作知识图谱 chuanyu-kg")
@@ -524,12 +526,13 @@ def _answer_queries(store, staging: Staging) -> None:
             fh.write(data)
 
 
-def _validate(store, ttl: Path) -> None:
+def _validate(store, what: str) -> None:
     """SHACL validation of the query store — the staged graph but the mention annotations,
-    with :func:`store_shapes` (:mod:`kg.shacl`); raises :class:`~kg.errors.ValidationError`."""
+    with :func:`store_shapes` (:mod:`kg.shacl`); raises :class:`~kg.errors.ValidationError`
+    naming ``what``."""
     from kg.shacl import check_store
 
-    check_store(store, shapes=store_shapes(), what=ttl.name)
+    check_store(store, shapes=store_shapes(), what=what)
 
 
 @lru_cache(maxsize=1)
