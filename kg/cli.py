@@ -63,7 +63,11 @@ def main(debug: bool) -> None:
 @click.option("--jobs", "-j", "jobs", default=1, show_default=True, type=click.IntRange(min=0),
               help="Processes analysing documents in parallel (0: one per CPU). Output is the same for any N.")
 @click.option("--no-cache", "no_cache", is_flag=True, help="Re-analyse every document (ignore and do not update OUT/.cache).")
-def build(paths: tuple[Path, ...], out: Path, strict: bool, quiet: bool, jobs: int, no_cache: bool) -> None:
+@click.option("--base-iri", "base_iri", default=None, metavar="IRI",
+              help="Mint the graph's resources under IRI instead of https://w3id.org/chuanyu-kg/id/ "
+                   "(the ontology's terms stay cy:).")
+def build(paths: tuple[Path, ...], out: Path, strict: bool, quiet: bool, jobs: int, no_cache: bool,
+          base_iri: str | None) -> None:
     """Build the graph from documents (.txt, .md, .html) into OUT.
 
     PATHS are files or folders (default: seeds/). Writes OUT/kg.ttl (Turtle),
@@ -78,11 +82,14 @@ def build(paths: tuple[Path, ...], out: Path, strict: bool, quiet: bool, jobs: i
     Example:
       kg build seeds --out exports
       kg build my_docs/ more.html --out /tmp/kg --strict
+      kg build my_docs/ --out /tmp/kg --base-iri https://example.org/kg/
     """
     from kg.pipeline import build as run_build
 
     jobs = jobs or (os.cpu_count() or 1)
-    result = run_build(list(paths) or [Path("seeds")], out=out, quiet=quiet, strict=strict, jobs=jobs, cache=not no_cache)
+    options = {"base_iri": base_iri} if base_iri is not None else {}
+    result = run_build(list(paths) or [Path("seeds")], out=out, quiet=quiet, strict=strict, jobs=jobs,
+                       cache=not no_cache, **options)
     for w in result.warnings:
         click.echo(f"warning: {w}", err=True)
     for e in result.skipped:

@@ -53,3 +53,23 @@ def test_cli_eval_prints_scores():
     assert res.exit_code == 0, res.output
     data = json.loads(res.output)
     assert 0 < data["entity_micro"]["f1"] <= 1 and "Agency" in data["entities"]
+
+
+@pytest.mark.parametrize(("base", "code"), [("https://example.org/kg/", 0), ("not an iri", 1)])
+def test_cli_build_base_iri(tmp_path, base, code):
+    docs = tmp_path / "docs"
+    docs.mkdir()
+    (docs / "a.txt").write_text("四川省生态环境厅和重庆市生态环境局签订《联合执法机制协议》。", encoding="utf-8")
+    out = tmp_path / "o"
+    res = CliRunner().invoke(main, ["build", str(docs), "--out", str(out), "--quiet", "--base-iri", base])
+    assert res.exit_code == code, res.output
+    if code:
+        assert "base IRI" in res.output and "Traceback" not in res.output and not (out / "kg.ttl").exists()
+        return
+    nt = (out / "kg.nt").read_text(encoding="utf-8")
+    subjects = {line.split(" ", 1)[0] for line in nt.splitlines()}
+    assert subjects and all(s.startswith(f"<{base}") for s in subjects)
+    assert "w3id.org/chuanyu-kg/id/" not in nt
+    assert f"@prefix id: <{base}> ." in (out / "kg.ttl").read_text(encoding="utf-8")
+    signers = (out / "queries" / "agreements_signers.csv").read_text(encoding="utf-8")
+    assert "联合执法机制协议" in signers
