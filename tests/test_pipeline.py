@@ -119,10 +119,12 @@ def test_pipeline_output_does_not_depend_on_the_hash_seed(tmp_path):
         assert (outs[0] / rel).read_bytes() == (outs[1] / rel).read_bytes(), rel
 
 
-@pytest.mark.parametrize("stage", ["kg.pipeline._validate", "kg.viz.write_html"])
+@pytest.mark.parametrize("stage", ["kg.pipeline:_validate", "kg.viz:write_html", "kg.export:GraphWriter.finish",
+                                   "kg.pipeline:_answer_queries"])
 def test_pipeline_failure_after_writing_publishes_nothing(tmp_path, monkeypatch, stage):
-    """A build that fails after the graph files are written (a SHACL violation, a crash in
-    the view) leaves every previous output byte-identical and no staging folder behind."""
+    """A build that fails once the query store is complete (a SHACL violation, a crash while
+    the files or the view are written as validation and queries run on their threads, a query
+    that fails) leaves every previous output byte-identical and no staging folder behind."""
     src, out = tmp_path / "src", tmp_path / "out"
     src.mkdir()
     (src / "a.txt").write_text("两地签订《联合执法机制协议》。", encoding="utf-8")
@@ -133,8 +135,12 @@ def test_pipeline_failure_after_writing_publishes_nothing(tmp_path, monkeypatch,
     def fail(*_args, **_kwargs):
         raise ValidationError("broken on purpose")
 
-    module, name = stage.rsplit(".", 1)
-    monkeypatch.setattr(importlib.import_module(module), name, fail)
+    module, attribute = stage.split(":")
+    *owners, name = attribute.split(".")
+    target = importlib.import_module(module)
+    for owner in owners:
+        target = getattr(target, owner)
+    monkeypatch.setattr(target, name, fail)
     with pytest.raises(ValidationError):
         build([src], out=out, quiet=True)
     assert {p: (out / p).read_bytes() for p in _files(out)} == before
