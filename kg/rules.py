@@ -1104,7 +1104,10 @@ def places_in_name(name: str, lex: Lexicon) -> tuple[tuple[str, str], ...]:
 
 _GAP_COMMA = re.compile(r"[，,：:]")
 _NO_COMMA = re.compile(r"[^，,]*")
-_ENUMERATION_GAP = re.compile(r"[》」\s]*(?:协议书?|备忘录)?(?:、|和|及|以及|与|》《|》、《|”、“)?[《“\s]*")  # 《…机制》协议、《…》
+#: 《…机制》协议、《…》; 《A》（DB50/ 1432—2023）、《B》: a document number or year range between the items
+_ENUMERATION_GAP = re.compile(
+    r"[》」\s]*(?:协议书?|备忘录)?(?:[（(][^（）()《》，。；\n]{1,30}[）)])?[》\s]*(?:、|和|及|以及|与|》《|》、《|”、“)?[《“\s]*"
+)
 _CLAUSE_END = re.compile(r"[，。；]")
 
 
@@ -1119,12 +1122,13 @@ def _objects(text: str, inside: list[Cand], te: int, next_t: int, sent_end: int,
         gap = text[te : c.start]
         if _GAP_COMMA.search(gap) and not _NO_COMMA.fullmatch(gap.split("，")[-1]) :
             continue
-        if out and not _ENUMERATION_GAP.fullmatch(text[out[-1].end : c.start].strip("》”")):
+        listed = bool(out) and _ENUMERATION_GAP.fullmatch(text[out[-1].end : c.start].strip("》”")) is not None
+        if out and not listed:
             # only enumerations continue the object list
             if len(gap) > 4 and not re.fullmatch(rf"[{CJK}]{{0,4}}", gap):
                 break
-        if len(gap) > 40:
-            break
+        if len(gap) > 40 and not listed:
+            break  # far from the trigger, unless the list goes on right after the previous item
         if _CLAUSE_END.search(gap):
             break
         out.append(c)

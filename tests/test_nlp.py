@@ -272,3 +272,16 @@ def test_nlp_meeting_without_its_year_is_the_dated_meeting():
     assert meetings == {"2024年濑溪河流域联防联治联席会议"}
     two_years = _ents("2023年濑溪河流域联防联治联席会议在泸州召开，2024年濑溪河流域联防联治联席会议在永川召开，濑溪河流域联防联治联席会议已成为常态。")
     assert ("Meeting", "濑溪河流域联防联治联席会议") in two_years
+
+
+@pytest.mark.parametrize(
+    ("text", "rel"),
+    [
+        ("重庆市生态环境局、重庆市市场监督管理局联合发布《水泥工业大气污染物排放标准》（DB50/ 656—2023）、《砖瓦工业大气污染物排放标准》（DB50/ 657—2023）两项地方标准。",
+         ("砖瓦工业大气污染物排放标准", "issuedBy", "重庆市市场监督管理局")),
+        ("四川省生态环境厅印发《沱江流域水生态环境保护规划》（2021—2025年）和《岷江流域水生态环境保护规划》。",
+         ("岷江流域水生态环境保护规划", "issuedBy", "四川省生态环境厅")),
+    ],
+)
+def test_nlp_enumeration_goes_on_after_a_document_number(text, rel):
+    assert rel in _rels(text)
