@@ -209,6 +209,18 @@ def test_nlp_two_glued_places_of_both_sides_are_both_agents():
     assert ("御临河流域联防联治联席会议", "participant", "四川省") not in _rels("四川省广安市召开御临河流域联防联治联席会议。")
 
 
+@pytest.mark.parametrize(
+    ("text", "rel"),
+    [
+        ("云南省第十四届人民代表大会常务委员会第二次会议表决通过《云南省赤水河流域保护条例》。",
+         ("云南省赤水河流域保护条例", "issuedBy", "云南省人民代表大会常务委员会")),
+        ("重庆市人民政府第十次常务会议审议并通过《重庆市环境噪声污染防治办法》。", ("重庆市环境噪声污染防治办法", "issuedBy", "重庆市人民政府")),
+    ],
+)
+def test_nlp_adopted_by_vote_is_issued(text, rel):
+    assert rel in _rels(text)
+
+
 def test_nlp_standing_committee_session_is_a_meeting_and_its_body_the_issuer():
     ex = _extract("贵州省第十四届人民代表大会常务委员会第八次会议审议通过了《贵州省赤水河流域保护条例》。")
     ents = {(m.type, m.name) for m in ex.mentions}
