@@ -578,8 +578,8 @@ class _Writer:
 
         def covers(pattern: str) -> _Test:
             """Every focus node is the focus side of a match of ``pattern``."""
-            if few:
-                return counts.test(counts.quantity(False, (f"{focus} FILTER NOT EXISTS {{ {pattern} }}", here)), 0)
+            if few:  # F ∩ S = F (a join; FILTER NOT EXISTS would scan the pattern once per focus node)
+                return counts.test(counts.quantity(True, (f"{focus} {pattern}", here)), counts.quantity(True, (focus, here)))
             # F ∪ S = S
             return counts.test(counts.quantity(True, (focus, here), (pattern, here)),
                                counts.quantity(True, (pattern, here)))
@@ -628,7 +628,9 @@ class _Writer:
         if key not in counts.plan.patterns:
             only = c.arg[0].arg if len(c.arg) == 1 and c.arg[0].kind == "class" else None
             if only is not None and self.classes(only) == [only]:
-                counts.plan.patterns[key] = f"{there} {_TYPE} <{only}> . {triple}"  # the class first: fewer lookups
+                # the path first: after a focus pattern, the class first would join every focus node
+                # with every instance of the class (no shared variable) before the path relates them
+                counts.plan.patterns[key] = f"{triple} {there} {_TYPE} <{only}> ."
             else:
                 counts.plan.patterns[key] = f"{triple} FILTER({self.conj(c.arg, there)})"
         qualified = counts.plan.patterns[key]
