@@ -107,6 +107,8 @@ class Patterns:
     agency_open_scan: LiteralScanner  # ``agency_open``, with a fast finditer
     known_suffixes: tuple[str, ...]  # the lexicon's department suffixes of more than one character
     trigger_scan: LiteralScanner  # ``trigger``, with a fast finditer
+    counted: re.Pattern[str]  # 三地, 三省人民政府, 三地生态环境局, 两市生态环境部门: bodies of places named elsewhere
+    dept_words: tuple[str, ...]  # the department words of the collectives (生态环境, 公安 …), longest first
 
 
 _AGENCY_GENERIC_SUFFIX = (
@@ -142,14 +144,21 @@ def compile_patterns(lex: Lexicon) -> Patterns:
     agency_open = agency_open_scan.regex
     depts = sorted({d for pat, _ in lex.departments for d in pat.split("|")}, key=len, reverse=True)
     pair = sorted(lex.pair, key=len, reverse=True)
+    dept_alt = "|".join(map(re.escape, depts))
     collective = re.compile(
         "(?P<pair>" + "|".join(map(re.escape, pair)) + ")"
-        + "(?:的)?(?:(?P<dept>" + "|".join(map(re.escape, depts)) + ")"
+        + f"(?:的)?(?:(?P<dept>(?:{dept_alt})(?:、(?:{dept_alt}))*)"
         + "(?:部门|厅\\(局\\)|厅（局）|厅局|局|厅|系统|机关|主管部门)?)?"
+    )
+    # the bodies of a counted group of places: 三省人民政府, 三地河长办, 两市生态环境局, 三地生态环境、水利部门
+    bodies = {f for f, shorts in lex.agency_suffixes for f in (f, *shorts)} | {d + h for d in depts for h in ("厅", "局")}
+    counted = re.compile(
+        r"(?<![一二三四五六七八九十百第])(?P<n>[两三四五六七八九十])个?(?P<unit>省市|省|市|区县|区|县|地)(?![区县份场级长委])(?:的)?"
+        + f"(?:(?P<dept>(?:{dept_alt})(?:、(?:{dept_alt}))*)等?(?:部门|厅\\(局\\)|厅（局）|厅局|主管部门|系统)|(?P<body>{literal_regex(bodies)}))?"
     )
     known_suffixes = tuple(f for f, _ in lex.agency_suffixes if len(f) > 1)
     return Patterns(place, agency, named, heads, head_any, trigger, trigger_pred, agency_open, collective, place_scan, agency_open_scan,
-                    known_suffixes, trigger_scan)
+                    known_suffixes, trigger_scan, counted, tuple(depts))
 
 
 # --------------------------------------------------------------------------- searching near anchors
@@ -360,8 +369,8 @@ def _places(text: str, lex: Lexicon, cands: list[Cand]) -> None:
         if place.type == "Region" and form != place.name and place.level == "county" and s > 0 and _CJK_CHAR.match(text[s - 1]) \
                 and not form.endswith(("县", "区", "市")) and nxt != "段" \
                 and not re.match(r"[和与及在对赴至到的等是为将从由把向动进]", text[s - 1]) \
-                and not (nxt == "、" or s == last_region_end):
-            continue  # a county short form inside a word (成渝中线 is not 渝中), unless listed (永川、荣昌) or paired (遂宁潼南)
+                and not (nxt == "、" or s == last_region_end or text[s - 1] == "、" and s - 1 == last_region_end):
+            continue  # a county short form inside a word (成渝中线 is not 渝中), unless listed (永川、荣昌, 遂宁、潼南) or paired (遂宁潼南)
         if place.type == "Region":
             last_region_end = e
         if place.type == "River":
@@ -446,7 +455,10 @@ def _tail_place(text: str, pos: int, pats: Patterns) -> str:
 
 
 _NOT_SUBUNIT = re.compile(r"(召开|举行|印发|发布|领导|负责|党组|局长|处长|主任|书记)")
-_NOT_IN_AGENCY_NAME = re.compile(r"(召开|举行|签订|印发|发布|开展|推进|实施|建设|完成|加强|按照|根据|提出|要求|以及|和|与|的|在|为|对|从|向|等|、)")
+_NOT_IN_AGENCY_NAME = re.compile(
+    r"(召开|举行|签订|印发|发布|开展|推进|实施|建设|完成|加强|按照|根据|提出|要求|以及|和|与|的|在|为|对|从|向|等|、|"
+    r"[两三四五六七八九十]个?(?:省市|省|市|区县|地))"  # 贵州省三省人民政府: a count of places, see _counted_collectives
+)
 
 
 _TERM = re.compile(r"第[一二三四五六七八九十]+届")
@@ -723,18 +735,28 @@ def _collectives(text: str, lex: Lexicon, cands: list[Cand]) -> None:
     pats = compile_patterns(lex)
     for m in pats.collective.finditer(text):
         dept = m.group("dept")
-        if dept and m.end() == m.end("dept") and _TOPIC_AFTER.match(text, m.end()):
+        end = m.end()
+        if dept and "、" in dept and end == m.end("dept"):
+            dept = dept.split("、")[0]  # 两地生态环境、经济发展…: a list of fields, not of departments
+            end = m.start("dept") + len(dept)
+        if dept and end == m.start("dept") + len(dept) and _TOPIC_AFTER.match(text, end):
             # 川渝生态环境共建共保, 两地生态环境标准: the field, not the departments
             members = lex.pair_members
             cands.append(Cand(m.start(), m.end("pair"), "Region", "+".join(members), priority=24, kind="collective", members=members))
             continue
         if dept:
-            members = next((mem for pat, mem in lex.departments if dept in pat.split("|")), ())
+            # 两省市生态环境、公安部门: the departments of each field
+            members = tuple(dict.fromkeys(n for d in dept.split("、") for pat, mem in lex.departments if d in pat.split("|") for n in mem))
             typ = "Agency"
         else:
             members, typ = lex.pair_members, "Region"
         if members:
-            cands.append(Cand(m.start(), m.end(), typ, "+".join(members), priority=24, kind="collective", members=members))
+            cands.append(Cand(m.start(), end, typ, "+".join(members), priority=24, kind="collective", members=members))
+    for m in pats.counted.finditer(text):
+        if m.group("n") == "两" and m.group("unit") in ("地", "省", "省市"):
+            continue  # 两地, 两省市: the pair above
+        typ = "Agency" if m.group("dept") or m.group("body") else "Region"
+        cands.append(Cand(m.start(), m.end(), typ, m.group(0), priority=24, kind="counted"))
 
 
 _CITY_BODIES = re.compile(r"(?:([一二三四五六七八九十]|\d{1,2})|各)(?:个)?市(生态环境局|人民政府|政府)")
@@ -921,6 +943,135 @@ def document_context(text: str, title: str, lex: Lexicon) -> Context:
     return ctx
 
 
+_COUNT = {c: k for k, c in enumerate("一两三四五六七八九十", start=1)}
+_LIST_JOIN = frozenset("、和与及")
+_MUNICIPALITIES = frozenset({"北京市", "天津市", "上海市", "重庆市"})
+_PAIR_OF_TWO = frozenset({"两地", "两省", "两省市"})
+
+
+def _counted_collectives(text: str, chosen: list[Cand], lex: Lexicon) -> list[Cand]:
+    """三地 / 三省人民政府 / 遂宁、潼南两地: the places listed right before, else those named nearby.
+
+    A counted group (三地河长办, 三省生态环境厅) stands for the places listed right before it
+    (四川省、云南省、贵州省三省人民政府) or, failing that, for the places of its sentence or of
+    the nearest of the three sentences before that names any, when there are as many.  The pair
+    forms (两地, 两省市) are resolved only from a list right before them (遂宁、潼南两地); else they
+    are the two sides.  An unresolved count names nobody.  A group that takes its places from a
+    list right before it spans the list, so that the listed places are not agents of their own.
+    """
+    if not any(c.kind == "counted" or c.kind == "collective" and text.startswith(tuple(_PAIR_OF_TWO), c.start) for c in chosen):
+        return chosen
+    pats = compile_patterns(lex)
+    regions = [c for c in chosen if c.type == "Region" and not c.members and lex.places.get(c.name) is not None
+               and lex.places[c.name].level in ("province", "prefecture", "county")]
+    by_end = {c.end: c for c in regions}
+    out: list[Cand] = []
+    groups: list[tuple[int, list[str]]] = []  # (start, places) of the groups resolved so far
+    for c in chosen:
+        if c.kind == "counted":
+            m = pats.counted.match(text, c.start)
+            n = _COUNT[m.group("n")]
+        elif c.kind == "collective" and (pair := next((p for p in _PAIR_OF_TWO if text.startswith(p, c.start)), "")):
+            m = pats.collective.match(text, c.start)
+            n = 2
+            if len(m.group("pair")) != len(pair):
+                out.append(c)
+                continue
+        else:
+            out.append(c)
+            continue
+        listed = _listed_before(text, c.start, by_end, lex)
+        start = listed[0].start if len(listed) == n else c.start
+        places = [p.name for p in listed] if len(listed) == n else []
+        if not places and c.kind == "counted":
+            places = _places_nearby(text, c.start, chosen, regions, n, lex, groups)
+        if len(places) != n:
+            if c.kind != "counted":
+                out.append(c)  # 两地: the two sides
+            continue
+        groups.append((c.start, places))
+        dept, body = m.group("dept"), m.groupdict().get("body")
+        if not dept and not body:
+            members, typ = tuple(places), "Region"
+        else:
+            fields = dept.split("、") if dept else [""]
+            members, typ = tuple(dict.fromkeys(_body_of(p, d, body, lex, pats) for p in places for d in fields)), "Agency"
+        out.append(Cand(start, c.end, typ, "+".join(members), priority=24, kind="collective", members=members))
+    out.sort()
+    return out
+
+
+def _listed_before(text: str, pos: int, by_end: dict[int, Cand], lex: Lexicon) -> list[Cand]:
+    """The regions listed right before ``pos`` (泸州市、永川区和江津区; 四川省泸州市: the city only)."""
+    listed: list[Cand] = []
+    r = by_end.get(pos)
+    while r is not None:
+        if listed and r.end == listed[0].start and _contains(r.name, listed[0].name, lex):
+            r = by_end.get(r.start) or (by_end.get(r.start - 1) if text[r.start - 1 : r.start] in _LIST_JOIN else None)
+            continue  # 重庆市永川区: the municipality qualifies the district
+        listed.insert(0, r)
+        r = by_end.get(r.start) or (by_end.get(r.start - 1) if r.start and text[r.start - 1] in _LIST_JOIN else None)
+    return listed
+
+
+_SEARCH_BACK = 3  # sentences
+
+
+def _places_nearby(text: str, pos: int, chosen: list[Cand], regions: list[Cand], n: int, lex: Lexicon,
+                   groups: list[tuple[int, list[str]]]) -> list[str]:
+    """The places named before ``pos`` in its sentence, else in the nearest of the sentences before naming any.
+
+    A group of as many places in that sentence (四川省、云南省、贵州省三省人民政府签订…) is taken first.
+    """
+    spans = sentences(text)
+    at = bisect_left(spans, (pos + 1,)) - 1
+    titled = [(t.start, t.end) for t in chosen if t.type in TITLED_TYPES]
+    ends = {c.end: c for c in regions}
+    starts = {c.start: c for c in regions}
+    for k in range(at, max(-1, at - _SEARCH_BACK - 1), -1):
+        lo, hi = spans[k] if k >= 0 else (0, 0)
+        hi = min(hi, pos)
+        group = next((g for s, g in reversed(groups) if lo <= s < hi and len(g) == n), None)
+        if group is not None:
+            return group
+        names: list[str] = []
+        for c in regions:
+            if not lo <= c.start < hi or any(s <= c.start and c.end <= e for s, e in titled):
+                continue
+            nxt = starts.get(c.end)
+            if nxt is not None and _contains(c.name, nxt.name, lex):
+                continue  # 四川省泸州市: the province qualifies the city
+            if _is_object_place(text, c, 0, ends) or c.start and text[c.start - 1] in "河江段":
+                continue  # 在永川区召开, 赤水河合江段: where, not who
+            if c.name not in names:
+                names.append(c.name)
+        if names:
+            return names if len(names) == n else []
+    return []
+
+
+def _body_of(place: str, dept: str, body: str | None, lex: Lexicon, pats: Patterns) -> str:
+    """The body ``body`` (河长办, 人民政府) or the department for ``dept`` (生态环境) of ``place``."""
+    p = lex.places[place]
+    province = p.level == "province" and place not in _MUNICIPALITIES
+    if not body:
+        if place in lex.pair_members:
+            side = lex.pair_members.index(place)
+            for pat, mem in lex.departments:
+                if dept in pat.split("|") and len(mem) > side:
+                    return mem[side]
+        body = dept + ("厅" if province else "局")
+    full = next((f for f, shorts in lex.agency_suffixes if body == f or body in shorts), body)
+    if full.endswith("厅") and not province:
+        full = full[:-1] + "局"  # 三地生态环境厅: a city's or district's department is a bureau
+    elif full.endswith("局") and province and full[:-1] in pats.dept_words:
+        full = full[:-1] + "厅"
+    for name in (place + body, place + full):
+        if name in lex.agency_forms:
+            return lex.agency_forms[name]
+    return _resolve_agency(place + full, lex, "", "", "") or place + full
+
+
 def find_mentions(text: str, lex: Lexicon, ctx: Context) -> list[Cand]:
     """Every entity mention of ``text`` (overlaps resolved), sorted by offset."""
     cands: list[Cand] = []
@@ -938,7 +1089,7 @@ def find_mentions(text: str, lex: Lexicon, ctx: Context) -> list[Cand]:
     _meetings(text, lex, ctx, cands)
     _triggered_titles(text, lex, cands)
     _standards_and_actions(text, lex, cands)
-    return _short_titles(_select(cands))
+    return _short_titles(_counted_collectives(text, _select(cands), lex))
 
 
 def _short_titles(chosen: list[Cand]) -> list[Cand]:
@@ -1162,9 +1313,12 @@ def _subjects(text: str, inside: list[Cand], sent_start: int, ts: int, pred: str
     starts = {c.start: c for c in inside}
     ends = {c.end: c for c in inside}
     before = []
+    groups = [(c.start, c.end) for c in inside if c.kind == "collective"]
     for c in inside:
         if c.end > ts or c.type not in _SUBJECT_TYPES or _is_object_place(text, c, ts, ends):
             continue
+        if groups and c.kind != "collective" and any(s <= c.start and c.end <= e for s, e in groups):
+            continue  # 泸州市、永川区两地生态环境局: the places stand for their bureaus
         if any(t.start <= c.start and c.end <= t.end and t is not c and not (t.type == "Meeting" and t.start == c.start and c.type == "Agency") for t in titles):
             continue  # a body named inside a title is no agent, unless it opens a meeting's name (X常务委员会第五次会议审议通过)
         if c.type == "Region" and lex is not None and not c.members:

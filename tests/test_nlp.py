@@ -297,3 +297,22 @@ def test_nlp_meeting_without_its_year_is_the_dated_meeting():
 )
 def test_nlp_enumeration_goes_on_after_a_document_number(text, rel):
     assert rel in _rels(text)
+
+
+@pytest.mark.parametrize(
+    ("text", "predicate", "agents"),
+    [
+        ("湖北、湖南、重庆三省市人民政府签署了《酉水流域横向生态保护补偿协议》。", "signedBy",
+         {"湖北省人民政府", "湖南省人民政府", "重庆市人民政府"}),
+        ("5月6日，宜宾市、泸州市与重庆市江津区在江津召开长江干流联防联治联席会议。会上，三地生态环境局共同签订了《长江干流跨界水污染联防联治协议》。",
+         "signedBy", {"宜宾市生态环境局", "泸州市生态环境局", "江津区生态环境局"}),
+        ("两省市生态环境、公安部门联合签署《川渝危险废物环境违法犯罪联合打击协作协议》。", "signedBy",
+         {"四川省生态环境厅", "重庆市生态环境局", "四川省公安厅", "重庆市公安局"}),
+        ("广安、渝北两地联合制定《御临河流域联合执法办法》。", "issuedBy", {"广安市", "渝北区"}),
+        ("达州市、开州区、万州区三地河长办联合印发《铜钵河流域联合巡河工作方案》。", "issuedBy",
+         {"达州市河长制办公室", "开州区河长制办公室", "万州区河长制办公室"}),
+    ],
+)
+def test_nlp_counted_group_means_the_places_listed_or_named_before(text, predicate, agents):
+    rels = _rels(text)
+    assert {o for _s, p, o in rels if p == predicate} == agents, rels
