@@ -1211,7 +1211,7 @@ def find_relations(text: str, mentions: list[Cand], lex: Lexicon, ctx: Context) 
                 clause_start = max(max(text.rfind(p, s, ts) for p in "，,；") + 1, s)
                 line_start = text.rfind("\n", 0, s) + 1
                 joint_paragraph = re.match(r"\s*[一二三四五六七八九十]是共", text[line_start : line_start + 8])
-                window = text[clause_start:e] + ("共同" if joint_paragraph else "")
+                window = _without(text, clause_start, e, objects) + ("共同" if joint_paragraph else "")
                 subjects = _default_subjects(pred, ctx, lex, objects, window)
             for o in objects:
                 for sname, stype in subjects:
@@ -1262,6 +1262,10 @@ _ENUMERATION_GAP = re.compile(
 _CLAUSE_END = re.compile(r"[，。；]")
 
 
+#: what follows a title that only qualifies an unnamed document: 编制《…规划》配套实施方案, 《…条例》实施细则
+_DERIVED_DOCUMENT = re.compile(r"[》”]?(?:的)?(?:配套|实施方案|实施细则|实施意见|任务分工|分工方案|解读|宣传|征求意见)")
+
+
 def _objects(text: str, inside: list[Cand], te: int, next_t: int, sent_end: int, pred: str) -> list[Cand]:
     wanted = _OBJECT_TYPES[pred]
     out = []
@@ -1270,6 +1274,8 @@ def _objects(text: str, inside: list[Cand], te: int, next_t: int, sent_end: int,
             continue
         if c.start >= next_t:
             break
+        if c.kind == "title" and _DERIVED_DOCUMENT.match(text, c.end):
+            continue  # the document issued is one made for it, not the title itself
         gap = text[te : c.start]
         if _GAP_COMMA.search(gap) and not _NO_COMMA.fullmatch(gap.split("，")[-1]) :
             continue
@@ -1434,9 +1440,26 @@ def _agencies_named(cands: list[Cand]) -> list[tuple[str, str]]:
     return named
 
 
+def _without(text: str, start: int, end: int, objects: list[Cand]) -> str:
+    """``text[start:end]`` without the objects' names (川渝 in a name says nothing of who acts)."""
+    pieces, pos = [], start
+    for o in sorted(objects):
+        if pos <= o.start and o.end <= end:
+            pieces.append(text[pos : o.start])
+            pos = o.end
+    pieces.append(text[pos:end])
+    return "".join(pieces)
+
+
+def _own_region(name: str, lex: Lexicon) -> bool:
+    """The name opens with one province, city or county: 重庆市川渝跨界河流联防联治工作方案 is Chongqing's own."""
+    place = lex.places.get(_region_prefix(name, lex))
+    return place is not None and place.level in ("province", "prefecture", "county")
+
+
 def _default_subjects(pred: str, ctx: Context, lex: Lexicon, objects: list[Cand], sentence: str) -> list[tuple[str, str]]:
     """Who acts when the sentence names nobody: both sides for joint work, else the author."""
-    joint = _JOINT.search(sentence) or any("川渝" in o.name for o in objects)
+    joint = _JOINT.search(sentence) or any("川渝" in o.name and not _own_region(o.name, lex) for o in objects)
     both_sides = ctx.both_sides
     if both_sides and (pred == "signedBy" or joint):
         return [(m, "Region") for m in lex.pair_members]
@@ -1445,7 +1468,7 @@ def _default_subjects(pred: str, ctx: Context, lex: Lexicon, objects: list[Cand]
         region = ctx.jurisdiction
         short = region[:-1] if region.endswith(("市", "省")) else region
         if pred == "issuedBy" and region and all(
-            short in o.name and not re.search(r"生态环境|环境保护|大气|污染|环保|监测", o.name) for o in objects
+            short in o.name and not re.search(r"生态环境|环境保护|大气|污染|环保|监测|联防|联治|流域|河流|水质", o.name) for o in objects
         ):
             return [(region, "Region")]
         return [(ctx.author, "Agency")]

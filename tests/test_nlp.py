@@ -316,3 +316,26 @@ def test_nlp_enumeration_goes_on_after_a_document_number(text, rel):
 def test_nlp_counted_group_means_the_places_listed_or_named_before(text, predicate, agents):
     rels = _rels(text)
     assert {o for _s, p, o in rels if p == predicate} == agents, rels
+
+
+@pytest.mark.parametrize(
+    ("text", "name", "author"),
+    [
+        ("重庆市生态环境局关于印发《重庆市川渝毗邻地区联防联治2024年工作要点》的通知\n各区县生态环境局：\n现印发给你们，请认真贯彻落实。\n",
+         "重庆市川渝毗邻地区联防联治2024年工作要点", "重庆市生态环境局"),
+        ("泸州市生态环境局关于印发《泸州市川渝跨界河流水质提升方案》的通知\n各区县生态环境局：\n现印发给你们。\n",
+         "泸州市川渝跨界河流水质提升方案", "泸州市生态环境局"),
+    ],
+)
+def test_nlp_one_sides_own_plan_naming_chuanyu_is_not_joint(text, name, author):
+    rels = _rels(text)
+    assert {o for s, p, o in rels if s == name and p == "issuedBy"} == {author}, rels
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["四川省生态环境厅编制《四川省“十四五”生态环境保护规划》配套实施方案。",
+     "重庆市司法局起草了《重庆市生态环境保护条例》的实施细则。"],
+)
+def test_nlp_a_document_made_for_a_title_does_not_issue_the_title(text):
+    assert not {r for r in _rels(text) if r[1] == "issuedBy"}, _rels(text)
