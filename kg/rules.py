@@ -1107,6 +1107,10 @@ def _short_titles(chosen: list[Cand]) -> list[Cand]:
             longer = [f for f in full if f.start < c.start and f.name != c.name and f.name.endswith(c.name) and f.type == c.type]
             if longer:
                 c = c._replace(name=longer[-1].name, kind="short-title")
+            elif c.kind == "triggered" and (whole := _spelled_out(c, full)):
+                c = c._replace(name=whole, kind="short-title")
+        elif c.kind == "triggered" and (whole := _spelled_out(c, full)):
+            c = c._replace(name=whole, kind="short-title")
         elif c.type == "Meeting" and c.kind == "meeting-pattern" and len(dated.get(c.name, ())) == 1:
             c = c._replace(name=next(iter(dated[c.name])), kind="short-title")  # not when two years hold it
         out.append(c)
@@ -1114,6 +1118,24 @@ def _short_titles(chosen: list[Cand]) -> list[Cand]:
 
 
 _YEAR_PREFIX = re.compile(r"((?:19|20)\d\d年(?:度)?)(.{6,})$")
+
+
+def _spelled_out(c: Cand, full: list[Cand]) -> str:
+    """The one titled name that an untitled name leaves words out of, or "".
+
+    A headline's 签订赤水河流域横向生态保护补偿协议 is the 《赤水河流域川渝横向生态保护补偿协议》 of the
+    text: same type and head, the short name's characters in the same order.
+    """
+    if len(c.name) < 6:
+        return ""
+    found = {f.name for f in full if f.kind == "title" and f.type == c.type and len(f.name) > len(c.name)
+             and f.name[-2:] == c.name[-2:] and _is_subsequence(c.name, f.name)}
+    return found.pop() if len(found) == 1 else ""
+
+
+def _is_subsequence(short: str, long: str) -> bool:
+    it = iter(long)
+    return all(ch in it for ch in short)
 
 
 # --------------------------------------------------------------------------- relations
@@ -1188,6 +1210,8 @@ def find_relations(text: str, mentions: list[Cand], lex: Lexicon, ctx: Context) 
         i = bisect_left(starts, s, i)  # the first mention starting in the sentence
         j = bisect_left(starts, e, i)
         by_sentence.append(((s, e), ms[i:j]))
+    pair = [(m, "Region") for m in lex.pair_members]
+    vague_rels: set[Rel] = set()  # relations whose agents are just the two sides
     for ((s, e), inside), found in zip(by_sentence, _triggers_by_sentence(text, spans, pats), strict=True):
         _concerns(inside, (s, e), rels, lex)
         triggers = [(m.start(), m.end(), pats.trigger_pred[m.group(0)]) for m in found]
@@ -1213,12 +1237,45 @@ def find_relations(text: str, mentions: list[Cand], lex: Lexicon, ctx: Context) 
                 joint_paragraph = re.match(r"\s*[一二三四五六七八九十]是共", text[line_start : line_start + 8])
                 window = _without(text, clause_start, e, objects) + ("共同" if joint_paragraph else "")
                 subjects = _default_subjects(pred, ctx, lex, objects, window)
+            vague = subjects == pair
             for o in objects:
                 for sname, stype in subjects:
                     for oname, otype in _expand(o):
                         if sname != oname:
-                            rels.append(Rel(oname, otype, pred, sname, stype, (s, e)))
-    return sorted(set(rels))
+                            rel = Rel(oname, otype, pred, sname, stype, (s, e))
+                            rels.append(rel)
+                            if vague:
+                                vague_rels.add(rel)
+    if vague_rels:
+        # 川渝两地签订 in a headline, 四川省生态环境厅与重庆市生态环境局签订 in the text: the bodies signed
+        named = {(r.subject, r.predicate) for r in rels if r not in vague_rels and (r.object, r.object_type) not in pair}
+        rels = [r for r in rels if r not in vague_rels or (r.subject, r.predicate) not in named]
+    return sorted(_bodies_for_places(set(rels), lex))
+
+
+def _bodies_for_places(rels: set[Rel], lex: Lexicon) -> set[Rel]:
+    """A place that acts through its own body: 宜宾江津签订 in a headline, 宜宾市生态环境局与江津区生态环境局签订 in the text."""
+    regions = {r for r in rels if r.object_type == "Region" and r.predicate != "concerns"}
+    if not regions:
+        return rels
+    places: dict[tuple[str, str], set[str]] = {}  # (document, predicate) → the places of its agencies
+    for r in rels:
+        if r.object_type == "Agency" and r.predicate != "concerns" and (where := _region_prefix(r.object, lex)):
+            places.setdefault((r.subject, r.predicate), set()).add(where)
+    drop = {r for r in regions if any(p == r.object or _within(p, r.object, lex) for p in places.get((r.subject, r.predicate), ()))}
+    return rels - drop
+
+
+def _within(inner: str, outer: str, lex: Lexicon) -> bool:
+    """``inner`` is a division of the province, city or county ``outer``."""
+    place = lex.places.get(inner)
+    for _ in range(3):
+        if place is None or not place.parent:
+            return False
+        if place.parent == outer:
+            return True
+        place = lex.places.get(place.parent)
+    return False
 
 
 def _concerns(inside: list[Cand], sent: tuple[int, int], rels: list[Rel], lex: Lexicon) -> None:

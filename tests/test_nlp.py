@@ -339,3 +339,19 @@ def test_nlp_one_sides_own_plan_naming_chuanyu_is_not_joint(text, name, author):
 )
 def test_nlp_a_document_made_for_a_title_does_not_issue_the_title(text):
     assert not {r for r in _rels(text) if r[1] == "issuedBy"}, _rels(text)
+
+
+@pytest.mark.parametrize(
+    ("text", "name", "signers"),
+    [
+        ("川渝两地签订濑溪河流域水生态环境保护协议\n5月6日，四川省生态环境厅与重庆市生态环境局签订《濑溪河流域川渝水生态环境保护协议》。",
+         "濑溪河流域川渝水生态环境保护协议", {"四川省生态环境厅", "重庆市生态环境局"}),
+        ("宜宾江津签订长江跨界河流联防联治协议\n9月3日，宜宾市生态环境局与江津区生态环境局签署了《宜宾江津长江跨界河流水污染联防联治合作协议》。",
+         "宜宾江津长江跨界河流水污染联防联治合作协议", {"宜宾市生态环境局", "江津区生态环境局"}),
+    ],
+)
+def test_nlp_headline_short_name_is_the_titled_agreement(text, name, signers):
+    ex = _extract(text)
+    assert {m.name for m in ex.mentions if m.type == "Agreement"} == {name}
+    rels = {(r.subject, r.predicate, r.object) for r in ex.relations}
+    assert {o for s, p, o in rels if p == "signedBy" and s == name} == signers, rels
