@@ -111,6 +111,7 @@ class Patterns:
     dept_words: tuple[str, ...]  # the department words of the collectives (生态环境, 公安 …), longest first
 
 
+_COUNT_WORDS = "两三四五六七八九十"
 _AGENCY_GENERIC_SUFFIX = (
     "人民代表大会常务委员会|人大常委会|人民政府|政府|委员会|领导小组办公室|领导小组|办公室|工作组|协调小组|小组|"
     "研究院|科学院|研究所|研究中心|监测中心|预报中心|中心|总站|监测站|总队|支队|大队|常委会|法院|检察院|"
@@ -152,8 +153,10 @@ def compile_patterns(lex: Lexicon) -> Patterns:
     )
     # the bodies of a counted group of places: 三省人民政府, 三地河长办, 两市生态环境局, 三地生态环境、水利部门
     bodies = {f for f, shorts in lex.agency_suffixes for f in (f, *shorts)} | {d + h for d in depts for h in ("厅", "局")}
+    units = ("省市", "省", "市", "区县", "区", "县", "地")
+    # the look-behind after the count: a pattern opening with a character class is scanned for it fast
     counted = re.compile(
-        r"(?<![一二三四五六七八九十百第])(?P<n>[两三四五六七八九十])个?(?P<unit>省市|省|市|区县|区|县|地)(?![区县份场级长委])(?:的)?"
+        rf"(?P<n>[{_COUNT_WORDS}])(?<![一二三四五六七八九十百第].)个?(?P<unit>{'|'.join(units)})(?![区县份场级长委])(?:的)?"
         + f"(?:(?P<dept>(?:{dept_alt})(?:、(?:{dept_alt}))*)等?(?:部门|厅\\(局\\)|厅（局）|厅局|主管部门|系统)|(?P<body>{literal_regex(bodies)}))?"
     )
     known_suffixes = tuple(f for f, _ in lex.agency_suffixes if len(f) > 1)
@@ -946,7 +949,7 @@ def document_context(text: str, title: str, lex: Lexicon) -> Context:
 _COUNT = {c: k for k, c in enumerate("一两三四五六七八九十", start=1)}
 _LIST_JOIN = frozenset("、和与及")
 _MUNICIPALITIES = frozenset({"北京市", "天津市", "上海市", "重庆市"})
-_PAIR_OF_TWO = frozenset({"两地", "两省", "两省市"})
+_PAIR_OF_TWO = ("两省市", "两地", "两省")
 
 
 def _counted_collectives(text: str, chosen: list[Cand], lex: Lexicon) -> list[Cand]:
@@ -959,35 +962,37 @@ def _counted_collectives(text: str, chosen: list[Cand], lex: Lexicon) -> list[Ca
     are the two sides.  An unresolved count names nobody.  A group that takes its places from a
     list right before it spans the list, so that the listed places are not agents of their own.
     """
-    if not any(c.kind == "counted" or c.kind == "collective" and text.startswith(tuple(_PAIR_OF_TWO), c.start) for c in chosen):
+    todo = [k for k, c in enumerate(chosen) if c.kind == "counted" or c.kind == "collective" and text.startswith(_PAIR_OF_TWO, c.start)]
+    if not todo:
         return chosen
+    by_end = {c.end: c for c in chosen if c.type == "Region" and not c.members}
+    if not any(chosen[k].kind == "counted" or chosen[k].start in by_end for k in todo):
+        return chosen  # only 两地 with no place right before: the two sides
     pats = compile_patterns(lex)
-    regions = [c for c in chosen if c.type == "Region" and not c.members and lex.places.get(c.name) is not None
-               and lex.places[c.name].level in ("province", "prefecture", "county")]
+    regions = [c for c in by_end.values() if (p := lex.places.get(c.name)) is not None and p.level in ("province", "prefecture", "county")]
     by_end = {c.end: c for c in regions}
-    out: list[Cand] = []
+    out = list(chosen)
     groups: list[tuple[int, list[str]]] = []  # (start, places) of the groups resolved so far
-    for c in chosen:
+    for k in todo:
+        c = chosen[k]
         if c.kind == "counted":
             m = pats.counted.match(text, c.start)
             n = _COUNT[m.group("n")]
-        elif c.kind == "collective" and (pair := next((p for p in _PAIR_OF_TWO if text.startswith(p, c.start)), "")):
+        else:
+            if c.start not in by_end:
+                continue  # 两地: the two sides
             m = pats.collective.match(text, c.start)
             n = 2
-            if len(m.group("pair")) != len(pair):
-                out.append(c)
+            if m.group("pair") not in _PAIR_OF_TWO:
                 continue
-        else:
-            out.append(c)
-            continue
         listed = _listed_before(text, c.start, by_end, lex)
         start = listed[0].start if len(listed) == n else c.start
         places = [p.name for p in listed] if len(listed) == n else []
         if not places and c.kind == "counted":
             places = _places_nearby(text, c.start, chosen, regions, n, lex, groups)
         if len(places) != n:
-            if c.kind != "counted":
-                out.append(c)  # 两地: the two sides
+            if c.kind == "counted":
+                out[k] = None  # an unresolved count names nobody
             continue
         groups.append((c.start, places))
         dept, body = m.group("dept"), m.groupdict().get("body")
@@ -996,9 +1001,8 @@ def _counted_collectives(text: str, chosen: list[Cand], lex: Lexicon) -> list[Ca
         else:
             fields = dept.split("、") if dept else [""]
             members, typ = tuple(dict.fromkeys(_body_of(p, d, body, lex, pats) for p in places for d in fields)), "Agency"
-        out.append(Cand(start, c.end, typ, "+".join(members), priority=24, kind="collective", members=members))
-    out.sort()
-    return out
+        out[k] = Cand(start, c.end, typ, "+".join(members), priority=24, kind="collective", members=members)
+    return sorted(c for c in out if c is not None)
 
 
 def _listed_before(text: str, pos: int, by_end: dict[int, Cand], lex: Lexicon) -> list[Cand]:
@@ -1096,6 +1100,10 @@ def _short_titles(chosen: list[Cand]) -> list[Cand]:
     """《行动计划》 after 《美丽重庆建设行动计划》: a short reference to the full title."""
     full = [c for c in chosen if c.kind in ("title", "quoted", "triggered") and c.type in TITLED_TYPES]
     endings = {f.name[k:] for f in full for k in range(len(f.name))}  # what a full title's name can end with
+    titles: dict[tuple[str, str], set[str]] = {}  # (type, last two characters) → the names in 《》
+    for f in full:
+        if f.kind == "title":
+            titles.setdefault((f.type, f.name[-2:]), set()).add(f.name)
     # 琼江流域联席会议 in a headline, 2023年琼江流域联席会议 in the text: one meeting
     dated: dict[str, set[str]] = {}
     for c in chosen:
@@ -1107,9 +1115,9 @@ def _short_titles(chosen: list[Cand]) -> list[Cand]:
             longer = [f for f in full if f.start < c.start and f.name != c.name and f.name.endswith(c.name) and f.type == c.type]
             if longer:
                 c = c._replace(name=longer[-1].name, kind="short-title")
-            elif c.kind == "triggered" and (whole := _spelled_out(c, full)):
+            elif c.kind == "triggered" and (whole := _spelled_out(c, titles)):
                 c = c._replace(name=whole, kind="short-title")
-        elif c.kind == "triggered" and (whole := _spelled_out(c, full)):
+        elif c.kind == "triggered" and (whole := _spelled_out(c, titles)):
             c = c._replace(name=whole, kind="short-title")
         elif c.type == "Meeting" and c.kind == "meeting-pattern" and len(dated.get(c.name, ())) == 1:
             c = c._replace(name=next(iter(dated[c.name])), kind="short-title")  # not when two years hold it
@@ -1120,17 +1128,17 @@ def _short_titles(chosen: list[Cand]) -> list[Cand]:
 _YEAR_PREFIX = re.compile(r"((?:19|20)\d\d年(?:度)?)(.{6,})$")
 
 
-def _spelled_out(c: Cand, full: list[Cand]) -> str:
+def _spelled_out(c: Cand, titles: dict[tuple[str, str], set[str]]) -> str:
     """The one titled name that an untitled name leaves words out of, or "".
 
     A headline's 签订赤水河流域横向生态保护补偿协议 is the 《赤水河流域川渝横向生态保护补偿协议》 of the
     text: same type and head, the short name's characters in the same order.
     """
-    if len(c.name) < 6:
+    same = titles.get((c.type, c.name[-2:])) if len(c.name) >= 6 else None
+    if not same:
         return ""
-    found = {f.name for f in full if f.kind == "title" and f.type == c.type and len(f.name) > len(c.name)
-             and f.name[-2:] == c.name[-2:] and _is_subsequence(c.name, f.name)}
-    return found.pop() if len(found) == 1 else ""
+    found = [name for name in same if len(name) > len(c.name) and _is_subsequence(c.name, name)]
+    return found[0] if len(found) == 1 else ""
 
 
 def _is_subsequence(short: str, long: str) -> bool:
@@ -1255,13 +1263,15 @@ def find_relations(text: str, mentions: list[Cand], lex: Lexicon, ctx: Context) 
 
 def _bodies_for_places(rels: set[Rel], lex: Lexicon) -> set[Rel]:
     """A place that acts through its own body: 宜宾江津签订 in a headline, 宜宾市生态环境局与江津区生态环境局签订 in the text."""
-    regions = {r for r in rels if r.object_type == "Region" and r.predicate != "concerns"}
-    if not regions:
-        return rels
-    places: dict[tuple[str, str], set[str]] = {}  # (document, predicate) → the places of its agencies
+    regions, places = [], {}  # (document, predicate) → the places of its agencies
     for r in rels:
-        if r.object_type == "Agency" and r.predicate != "concerns" and (where := _region_prefix(r.object, lex)):
+        if r.object_type == "Region":
+            if r.predicate != "concerns":
+                regions.append(r)
+        elif r.object_type == "Agency" and (where := _region_prefix(r.object, lex)):
             places.setdefault((r.subject, r.predicate), set()).add(where)
+    if not regions or not places:
+        return rels
     drop = {r for r in regions if any(p == r.object or _within(p, r.object, lex) for p in places.get((r.subject, r.predicate), ()))}
     return rels - drop
 
