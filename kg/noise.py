@@ -56,8 +56,10 @@ def _phrase_re() -> re.Pattern[str]:
         rf"(?:(?:{prefix}|{_AMOUNT})*(?:(?:(?:{brand})(?={games}))?(?:{games})?(?:{core})|(?:{brand})(?:{games}))"
         rf"(?:{suffix}|{_AMOUNT})*)"
     )
+    # after a keyword phrase only: a game word with the ad's words (线上娱乐官网), an offer (注册就送88元)
+    decorated = rf"(?:(?:{prefix}|{_AMOUNT})*(?:{games})+(?:{suffix}|{_AMOUNT})*|(?:{prefix})+{_AMOUNT})"
     # after a keyword phrase: more phrases, the ad's web address, its call to action (点击进入)
-    return re.compile(rf"{unit}(?:[,，、/|\s]{{0,2}}(?:{unit}|{_URL}|(?:{tail})+))*", re.IGNORECASE)
+    return re.compile(rf"{unit}(?:[,，、/|\s]{{0,2}}(?:{unit}|{_URL}|(?:{tail})+|{decorated}))*", re.IGNORECASE)
 
 
 def _cased(word: str) -> bool:
@@ -110,12 +112,21 @@ def _keyword_starts(text: str) -> list[int] | None:
 
 @lru_cache(maxsize=1)
 def _boilerplate_re() -> re.Pattern[str]:
-    return re.compile(_alt(_lists()["boilerplate"]))
+    return re.compile(_alt(_lists()["boilerplate"] + _lists().get("section", [])))
+
+
+@lru_cache(maxsize=1)
+def _section_re() -> re.Pattern[str] | None:
+    """The headings of a list of links to other articles (往期回顾, 推荐阅读), or None."""
+    words = _lists().get("section", [])
+    return re.compile(_alt(words)) if words else None
 
 
 _BREADCRUMB = re.compile(r"[^>＞»›]{1,12}(?:[>＞»›][^>＞»›]{1,12}){2,}")  # 首页 > 新闻 > 正文: short segments only
 _SPAM_LINE_SHARE = 0.4
 _BOILERPLATE_MAX_LINE = 80
+_LINK_MAX_LINE = 40  # a headline in a list of links
+_SENTENCE_END = re.compile(r"[。！？!?；;]")
 
 
 def find_noise(text: str) -> list[tuple[int, int]]:
@@ -132,6 +143,8 @@ def find_noise(text: str) -> list[tuple[int, int]]:
     found = _keyword_starts(text)
     search_all, keyword_at = found is None, found or []
     k, n_keywords = 0, len(keyword_at)
+    section_re = _section_re()
+    links = False  # in a list of links after a heading such as 往期回顾
     for line in text.splitlines(keepends=True):
         start, end = pos, pos + len(line)
         pos = end
@@ -140,6 +153,11 @@ def find_noise(text: str) -> list[tuple[int, int]]:
         body = line.strip()
         if not body:
             continue
+        if links:
+            if len(body) <= _LINK_MAX_LINE and not _SENTENCE_END.search(body):
+                spans.append((start, end))  # another article's headline
+                continue
+            links = False
         if search_all or k < n_keywords and keyword_at[k] < end:
             hits = [(start + m.start(), start + m.end()) for m in phrase_re.finditer(line)]
         else:
@@ -150,6 +168,7 @@ def find_noise(text: str) -> list[tuple[int, int]]:
             continue
         if len(body) <= _BOILERPLATE_MAX_LINE and (boiler_re.search(body) or _BREADCRUMB.fullmatch(body)):
             spans.append((start, end))
+            links = section_re is not None and section_re.search(body) is not None
             continue
         spans.extend(hits)
     return spans

@@ -94,3 +94,29 @@ def test_noise_spam_with_address_amount_and_call_to_action_removed_whole(spam):
 @pytest.mark.parametrize("clean", ["详见生态环境部网站www.mee.gov.cn。", "最高人民法院发布环境资源审判典型案例。", "注册环评工程师送审了报告。"])
 def test_noise_addresses_and_amounts_alone_are_not_spam(clean):
     assert find_noise(clean) == []
+
+
+@pytest.mark.parametrize(
+    "spam",
+    ["太阳城线上娱乐官网 注册就送88元 www.tyc888.com", "皇冠体育投注网 信誉第一 立即注册", "金沙娱乐官网 真人棋牌平台 www.js99.cc"],
+)
+def test_noise_game_words_and_offers_after_a_spam_phrase_go_with_it(spam):
+    text = f"会议通报了沱江跨界断面水质情况，{spam}并研究部署了下一阶段联防联治重点工作，明确了联合巡河、联合监测、联合执法、联合应急等十二项重点任务。"
+    removed = "".join(text[s:e] for s, e in find_noise(text))
+    assert removed.strip() == spam, removed
+    assert "沱江" not in removed
+
+
+def test_noise_headlines_listed_after_a_related_articles_heading():
+    text = ("两地联合印发了《嘉陵江流域联防联治工作方案》。\n\n▼ 往期推荐\n\n涪江流域横向生态保护补偿协议签订\n\n"
+            "川渝联合召开琼江流域联席会议\n\n点击“阅读原文”了解更多\n")
+    kept = text
+    for s, e in reversed(find_noise(text)):
+        kept = kept[:s] + kept[e:]
+    assert kept.strip() == "两地联合印发了《嘉陵江流域联防联治工作方案》。"
+
+
+def test_noise_a_sentence_after_a_related_articles_heading_is_kept():
+    text = "推荐阅读\n川渝联合召开琼江流域联席会议\n两地生态环境部门还签订了《琼江流域联合执法协议》。\n"
+    removed = "".join(text[s:e] for s, e in find_noise(text))
+    assert "签订" not in removed and "联席会议" in removed
