@@ -465,6 +465,8 @@ _NOT_IN_AGENCY_NAME = re.compile(
 
 
 _TERM = re.compile(r"第[一二三四五六七八九十]+届")
+#: 各相关区县和|市政府: the list goes on over several places' bodies
+_PLURAL_BEFORE = re.compile(r"(?:各|相关|有关)[^，。；：\n]{0,6}?(?:区县|市县|区|县|市)(?:和|及|、|与)$")
 
 
 def _agencies(text: str, lex: Lexicon, ctx: Context, cands: list[Cand]) -> None:
@@ -477,6 +479,8 @@ def _agencies(text: str, lex: Lexicon, ctx: Context, cands: list[Cand]) -> None:
             and _ends_with_cjk(text, m.start()) and lex.region(_tail_place(text, m.start(), pats)) is not None
         ):
             continue  # 两省市人大, 各市生态环境局: not this city's body
+        if m.group(0)[:1] in "市区县" and _PLURAL_BEFORE.search(text, max(0, m.start() - 12), m.start()):
+            continue  # 各相关区县和市政府: every district's and city's, not one
         name = resolve_agency(m.group(0), lex, ctx)
         if not name:
             continue
@@ -576,7 +580,7 @@ _MEETING_ANCHOR = _anchor(*_MEETING_HEADS.split("|"))
 _MEETING_RUN = re.compile(rf"[{CJK}\d“”·]*")  # every character of a meeting name is one of these
 _MEETING_HEAD_END = re.compile(f"(?:{_MEETING_HEADS}){_MEETING_SESSION}(?:座谈会)?$")
 _MEETING_LEFT_CUT = re.compile(
-    r".*(?:(?<=[会议])暨|联合召开了|联合召开|组织召开了|组织召开|召开了|召开|举行了|举行|举办了|举办|出席|参加|主持|参会|贯彻|落实|精神|围绕|"
+    r".*(?:(?<=[会议])暨|联合召开了|联合召开|组织召开了|组织召开|召开了|召开|举行了|举行|举办了|举办|办好|开好|筹备|筹办|出席|参加|主持|参会|贯彻|落实|精神|围绕|"
     r"丨|｜|开展|通过|认真|按照|根据|依托|获评|荣获|会上|多次|每两周|每周|每月|\d+场|在|于|赴|和|及|与|的|了|是|为|将|对|、|\d+月\d+日|\d+日)"
 )
 

@@ -355,3 +355,24 @@ def test_nlp_headline_short_name_is_the_titled_agreement(text, name, signers):
     assert {m.name for m in ex.mentions if m.type == "Agreement"} == {name}
     rels = {(r.subject, r.predicate, r.object) for r in ex.relations}
     assert {o for s, p, o in rels if p == "signedBy" and s == name} == signers, rels
+
+
+@pytest.mark.parametrize(
+    ("text", "meeting"),
+    [
+        ("下一步，两地将继续办好成渝地区双城经济圈生态环境保护联席会议。", "成渝地区双城经济圈生态环境保护联席会议"),
+        ("泸州市生态环境局正在筹备2024年赤水河流域联防联治工作会议。", "2024年赤水河流域联防联治工作会议"),
+    ],
+)
+def test_nlp_meeting_name_starts_after_the_verb_that_runs_it(text, meeting):
+    assert ("Meeting", meeting) in _ents(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["会议要求，各相关区县和市政府要进一步压实责任。", "有关区、市生态环境局要加强联合执法。"],
+)
+def test_nlp_bodies_of_every_district_and_city_are_no_one_body(text):
+    ex = _extract("重庆市生态环境局\n" + text)
+    assert ex.document.meta.jurisdiction == "重庆市"
+    assert not [m for m in ex.mentions if m.type == "Agency" and m.evidence.start > 8], ex.mentions
