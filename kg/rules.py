@@ -917,18 +917,26 @@ def document_context(text: str, title: str, lex: Lexicon) -> Context:
                 ctx.author = author = lex.agency_forms[m.group(0)]
                 break
     counts: Counter[str] = Counter()
+    tally: Counter[str] = Counter()  # places named, each counted toward its province (泸州 and 宜宾 are Sichuan)
     for m in pats.place_scan.finditer(text):
         place = lex.region(m.group(0))
-        if place and place.level in ("province", "prefecture"):
+        if place is None:
+            continue
+        if place.level in ("province", "prefecture"):
             counts[place.name] += 1
+        for _ in range(3):
+            if place is None or place.level == "province":
+                break
+            place = lex.places.get(place.parent)
+        if place is not None and place.level == "province":
+            tally[place.name] += 1
     juris = ""
     if author:
         juris = _region_prefix(author, lex)
         if not juris and author in lex.agencies:
             juris = lex.agencies[author].jurisdiction
     if not juris:
-        provinces = [(n, c) for n, c in counts.items() if lex.places[n].level == "province"]
-        juris = max(provinces, key=lambda x: (x[1], x[0]))[0] if provinces else ""
+        juris = max(tally.items(), key=lambda x: (x[1], x[0]))[0] if tally else ""
     ctx.jurisdiction = juris
     sides = {n for n in counts if n in lex.pair_members} | {lex.places[n].parent for n in counts if lex.places[n].parent in lex.pair_members}
     ctx.both_sides = len(sides) == len(lex.pair_members) or "川渝" in text or "两省市" in text

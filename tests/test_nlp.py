@@ -376,3 +376,18 @@ def test_nlp_bodies_of_every_district_and_city_are_no_one_body(text):
     ex = _extract("重庆市生态环境局\n" + text)
     assert ex.document.meta.jurisdiction == "重庆市"
     assert not [m for m in ex.mentions if m.type == "Agency" and m.evidence.start > 8], ex.mentions
+
+
+@pytest.mark.parametrize(
+    ("text", "jurisdiction", "agency"),
+    [
+        ("泸州、宜宾两市加强长江联防联治\n近日，泸州市与宜宾市在泸州召开长江干流联防联治会议，重庆市江津区派员参加。会上，市生态环境局通报了水质情况。",
+         "四川省", "泸州市生态环境局"),
+        ("永川荣昌共护濑溪河\n近日，永川区、荣昌区与四川省内江市召开濑溪河联防联治会议。会上，市生态环境局通报了水质情况。",
+         "重庆市", "重庆市生态环境局"),
+    ],
+)
+def test_nlp_cities_and_districts_count_toward_their_province(text, jurisdiction, agency):
+    ex = _extract(text)
+    assert ex.document.meta.jurisdiction == jurisdiction
+    assert agency in {m.name for m in ex.mentions if m.type == "Agency"}
