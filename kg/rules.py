@@ -888,6 +888,11 @@ def _opening_agency(title: str, lex: Lexicon, pats: Patterns) -> str:
     return _resolve_agency(m.group(0), lex, "", "", "") or ""
 
 
+def _in_title_marks(text: str, pos: int) -> bool:
+    """``pos`` lies inside 《…》: a body named in a title (《重庆市人民代表大会常务委员会关于…的决定》) is not the author."""
+    return text.rfind("《", 0, pos) > text.rfind("》", 0, pos)
+
+
 def document_context(text: str, title: str, lex: Lexicon) -> Context:
     """Author, jurisdiction and the city that 市… refers to."""
     pats = compile_patterns(lex)
@@ -897,8 +902,9 @@ def document_context(text: str, title: str, lex: Lexicon) -> Context:
     tail_lines = _last_nonblank(lines, 12)
     author = _opening_agency(title, lex, pats)  # 内江市生态环境局关于…的报告: a body no lexicon lists
     if not author:
-        for m in pats.agency.finditer(title or head):
-            if m.group(0) in lex.agency_forms:
+        src = title or head
+        for m in pats.agency.finditer(src):
+            if m.group(0) in lex.agency_forms and not _in_title_marks(src, m.start()):
                 author = lex.agency_forms[m.group(0)]
                 break
     if not author:
@@ -912,8 +918,9 @@ def document_context(text: str, title: str, lex: Lexicon) -> Context:
     ctx.author = author
     ctx.letter = bool(re.search(r"(函|报告|通知|意见|答复|发布会|实录|总结)$", title or ""))
     if not author and ctx.letter:
-        for m in pats.agency.finditer("\n".join(lines[:8])):
-            if m.group(0) in lex.agency_forms:
+        src = "\n".join(lines[:8])
+        for m in pats.agency.finditer(src):
+            if m.group(0) in lex.agency_forms and not _in_title_marks(src, m.start()):
                 ctx.author = author = lex.agency_forms[m.group(0)]
                 break
     counts: Counter[str] = Counter()

@@ -391,3 +391,12 @@ def test_nlp_cities_and_districts_count_toward_their_province(text, jurisdiction
     ex = _extract(text)
     assert ex.document.meta.jurisdiction == jurisdiction
     assert agency in {m.name for m in ex.mentions if m.type == "Agency"}
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["嘉陵江保护有了新规\n《重庆市人民代表大会常务委员会关于加强嘉陵江流域水生态环境协同保护的决定》自2022年1月1日起施行。",
+     "川渝协同治水再出实招\n近日，《四川省人民政府关于加强跨界河流水污染联防联控的意见》正式印发。"],
+)
+def test_nlp_a_body_named_in_a_title_is_not_the_pages_author(text):
+    assert _extract(text).document.meta.author == ""
