@@ -1394,6 +1394,10 @@ def pats_trigger_de(ts: int, text: str) -> bool:
 
 
 _JOINTLY = re.compile(r"会同|协同|配合|联合")
+#: a body that makes others act: 生态环境部指导川渝两地编制…, 市生态环境局督促区县签订…
+_GUIDES = re.compile(r"支持|指导|督促|帮助|鼓励|引导|要求|推动")
+#: a body under whose guidance others act: 在生态环境部指导下签订
+_SUPERVISING = re.compile(r"(?:的)?(?:指导|支持|见证|主持|牵头协调|协调)下")
 _CO_PARTY = re.compile(r"\s*(?:[一二三四五六七八九十]是)?(?:主动|积极|继续|还)?(?:与|同|和)$")
 _ITEM_START = re.compile(r"\s*(?:[一二三四五六七八九十]+是|[一二三四五六七八九十]+、|[(（][一二三四五六七八九十]+[)）]|\d+[.．、])")
 
@@ -1438,6 +1442,13 @@ def _subjects(text: str, inside: list[Cand], sent_start: int, ts: int, pred: str
             near = near[-1:]  # 领导小组办公室印发的《…》: only the body right before the verb
         elif near:
             near = [c for c in near if not _DE_CLAUSE.match(text, c.end)] or near
+        if near:
+            near = [c for c in near if not _SUPERVISING.match(text, c.end)] or near
+        if len(near) > 1:
+            # 生态环境部支持/指导三省人民政府签署…: the bodies after the verb act
+            guided = [c for c, nxt in zip(near, near[1:], strict=False) if _GUIDES.search(text, c.end, nxt.start)]
+            if guided:
+                near = [c for c in near if c.start > guided[-1].start]
         if near:
             if letter_author and _CO_PARTY.fullmatch(text, lo, near[0].start):
                 out.append((ctx.author, "Agency"))  # a report's 与遂宁市生态环境局签订…: the author is the other party

@@ -400,3 +400,18 @@ def test_nlp_cities_and_districts_count_toward_their_province(text, jurisdiction
 )
 def test_nlp_a_body_named_in_a_title_is_not_the_pages_author(text):
     assert _extract(text).document.meta.author == ""
+
+
+@pytest.mark.parametrize(
+    ("text", "name", "pred", "agents"),
+    [
+        ("水利部支持湖北省人民政府和重庆市人民政府签署《长江三峡库区水生态保护合作协议》。", "长江三峡库区水生态保护合作协议", "signedBy",
+         {"湖北省人民政府", "重庆市人民政府"}),
+        ("生态环境部将指导川渝两地编制《成渝地区臭氧污染协同防控方案》。", "成渝地区臭氧污染协同防控方案", "issuedBy", {"四川省", "重庆市"}),
+        ("四川省生态环境厅与重庆市生态环境局在生态环境部指导下签订了《川渝危险废物联合监管协议》。", "川渝危险废物联合监管协议", "signedBy",
+         {"四川省生态环境厅", "重庆市生态环境局"}),
+    ],
+)
+def test_nlp_a_body_guiding_others_is_not_their_fellow_agent(text, name, pred, agents):
+    rels = _rels(text)
+    assert {o for s, p, o in rels if s == name and p == pred} == agents, rels
