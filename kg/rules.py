@@ -728,6 +728,25 @@ def _standards_and_actions(text: str, lex: Lexicon, cands: list[Cand]) -> None:
             cands.append(Cand(m.start(), m.end(), "Programme", item + m.group(2), priority=13, kind="distributive"))
 
 
+_MECHANISM = re.compile(
+    rf"(?:深化|建立健全|建立|健全|完善|落实|构建|用好|依托|运行)(?:了)?"
+    rf"([{CJK}]{{4,24}}?(?:联防联控|联防联治|联建联治|联合执法|执法协作|协作|合作|会商|生态补偿|共享)机制)(?![{CJK}])"
+)
+_MECHANISM_ANCHOR = _anchor("机制")
+
+
+def _mechanisms(text: str, lex: Lexicon, cands: list[Cand]) -> None:
+    """A mechanism named after its area or river: 深化川南渝西大气污染联防联控机制 (not 深化跨界联防联控机制)."""
+    pats = compile_patterns(lex)
+    for m in _near(_MECHANISM, text, _MECHANISM_ANCHOR, 36, 1):
+        name = m.group(1)
+        head = pats.place.match(name)
+        place = lex.place(head.group(0)) if head else None
+        if place is None or place.level == "county" or len(name) - len(head.group(0)) < 6 or "、" in name:
+            continue
+        cands.append(Cand(m.start(1), m.end(1), "Programme", clean_name(name), priority=9, kind="mechanism-pattern"))
+
+
 def _named(text: str, lex: Lexicon, cands: list[Cand]) -> None:
     pats = compile_patterns(lex)
     for m in pats.named.finditer(text):
@@ -1112,6 +1131,7 @@ def find_mentions(text: str, lex: Lexicon, ctx: Context) -> list[Cand]:
     _meetings(text, lex, ctx, cands)
     _triggered_titles(text, lex, cands)
     _standards_and_actions(text, lex, cands)
+    _mechanisms(text, lex, cands)
     return _short_titles(_counted_collectives(text, _select(cands), lex))
 
 

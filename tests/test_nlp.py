@@ -415,3 +415,20 @@ def test_nlp_a_body_named_in_a_title_is_not_the_pages_author(text):
 def test_nlp_a_body_guiding_others_is_not_their_fellow_agent(text, name, pred, agents):
     rels = _rels(text)
     assert {o for s, p, o in rels if s == name and p == pred} == agents, rels
+
+
+@pytest.mark.parametrize(
+    ("text", "programme"),
+    [
+        ("两地将持续深化川南渝西大气污染联防联控机制。", "川南渝西大气污染联防联控机制"),
+        ("广安市与合川区建立了嘉陵江流域水污染联防联治机制，水质明显改善。", "嘉陵江流域水污染联防联治机制"),
+        ("完善成渝地区双城经济圈生态环境执法协作机制。", "成渝地区双城经济圈生态环境执法协作机制"),
+    ],
+)
+def test_nlp_a_mechanism_named_after_its_area_or_river(text, programme):
+    assert ("Programme", programme) in _ents(text)
+
+
+@pytest.mark.parametrize("text", ["深化跨界河流联防联控机制。", "建立健全上下游联防联治机制。"])
+def test_nlp_a_mechanism_without_a_place_is_generic(text):
+    assert not {e for e in _ents(text) if e[0] == "Programme"}
