@@ -432,3 +432,14 @@ def test_nlp_a_mechanism_named_after_its_area_or_river(text, programme):
 @pytest.mark.parametrize("text", ["深化跨界河流联防联控机制。", "建立健全上下游联防联治机制。"])
 def test_nlp_a_mechanism_without_a_place_is_generic(text):
     assert not {e for e in _ents(text) if e[0] == "Programme"}
+
+
+@pytest.mark.parametrize(
+    ("text", "programme"),
+    [
+        ("泸州市将落实“三线一单”生态环境分区管控方案，推动赤水河流域分区管控。", "三线一单生态环境分区管控方案"),
+        ("两地联合制定“无废城市”建设实施方案。", "无废城市建设实施方案"),
+    ],
+)
+def test_nlp_a_quoted_word_with_a_plan_after_it_is_the_plan(text, programme):
+    assert ("Programme", programme) in _ents(text)
