@@ -443,3 +443,8 @@ def test_nlp_a_mechanism_without_a_place_is_generic(text):
 )
 def test_nlp_a_quoted_word_with_a_plan_after_it_is_the_plan(text, programme):
     assert ("Programme", programme) in _ents(text)
+
+
+@pytest.mark.parametrize("text", ["两地在濑溪河交界断面开展联合巡河行动。", "三地联合开展联合执法行动5次。", "深入推进联合监测行动。"])
+def test_nlp_a_joint_patrol_or_inspection_is_no_named_action(text):
+    assert not {e for e in _ents(text) if e[0] == "Programme"}, _ents(text)
