@@ -54,6 +54,7 @@ class Context:
     jurisdiction: str = ""  # 重庆市 / 四川省 / …
     province: str = ""  # the province 省… short forms refer to
     city: str = ""  # the city 市… short forms refer to
+    county: str = ""  # the district or county 区…/县… short forms refer to (a district's own document)
     letter: bool = False  # a letter or report that speaks as its author
     both_sides: bool = False  # the document speaks of Sichuan and of Chongqing
     abbreviations: dict[str, tuple[str, str]] = field(default_factory=dict)  # alias → (type, canonical)
@@ -471,6 +472,7 @@ _PLURAL_BEFORE = re.compile(r"(?:各|相关|有关)[^，。；：\n]{0,6}?(?:区
 
 def _agencies(text: str, lex: Lexicon, ctx: Context, cands: list[Cand]) -> None:
     pats = compile_patterns(lex)
+    pending: list[re.Match[str]] = []  # 区政府 / 县…: short forms of a district's body, no district known
     for m in pats.agency.finditer(text):
         if text[m.end() : m.end() + 1] == "门":
             continue  # 生态环境部门 is a kind of body, not 生态环境部
@@ -483,6 +485,8 @@ def _agencies(text: str, lex: Lexicon, ctx: Context, cands: list[Cand]) -> None:
             continue  # 各相关区县和市政府: every district's and city's, not one
         name = resolve_agency(m.group(0), lex, ctx)
         if not name:
+            if m.group(0)[:1] in "区县":
+                pending.append(m)
             continue
         end = m.end()
         # a sub-unit glued to the body: 市生态环境局综合处, 市人大常委会人代工委, 中国环科院西南分院
@@ -499,17 +503,21 @@ def _agencies(text: str, lex: Lexicon, ctx: Context, cands: list[Cand]) -> None:
             continue  # 重庆市辐射污染防治办|法: the name goes on
         if "届" in surface:
             surface = _TERM.sub("", surface)  # 重庆市第六届人民代表大会常务委员会: the body, not its term
-        name = resolve_agency(surface, lex, ctx) or surface
+        name = resolve_agency(surface, lex, ctx) or _party_committee(surface, lex) or surface
         cands.append(Cand(m.start(), m.end(), "Agency", name, priority=22, kind="agency-pattern"))
+        if pending and surface.endswith(("委", "人民政府", "政府")):
+            _listed_district_bodies(text, m, pending, lex, cands)
     for m in _FOUNDED.finditer(text):
         cands.append(Cand(m.start(1), m.end(1), "Agency", clean_name(m.group(1)), priority=21, kind="founded"))
     for m in _NATIONAL_BODY.finditer(text):
         cands.append(Cand(m.start(), m.end(), "Agency", m.group(0), priority=21, kind="agency-pattern"))
-    # 市委 / 省委: the party committee of the document's city / province
-    for m in re.finditer(r"(市委|省委)(?![会员书])", text):
-        place = ctx.city if m.group(1) == "市委" else ctx.province
+    # 市委 / 省委 / 区委: the party committee of the document's city / province / district
+    for m in _PARTY.finditer(text):
+        word = m.group(1)
+        place = ctx.city if word == "市委" else ctx.province if word == "省委" else ctx.county if ctx.county.endswith(word[0]) else ""
         if place:
-            cands.append(Cand(m.start(), m.end(), "Agency", f"中国共产党{place}委员会", priority=24, kind="party"))
+            cands.append(Cand(m.start(), m.end(), "Agency", _party_committee(place + "委", lex) or f"中国共产党{place}委员会",
+                              priority=24, kind="party"))
     for m in re.finditer(r"(?:推动|推进)[\u4e00-\u9fff]{2,24}?(?:联合办公室[\u4e00-\u9fff]{0,14}?专项工作组|领导小组办公室)", text):
         surface = m.group(0)
         s = m.start()
@@ -526,6 +534,31 @@ def _agencies(text: str, lex: Lexicon, ctx: Context, cands: list[Cand]) -> None:
                 cands.append(Cand(s - len(pre.group(0)), m.end(), "Agency", part + surface, priority=26, kind="agency-distributive"))
 
 
+_PARTY = re.compile(r"(市委|省委|区委|县委)(?![会员书])")
+
+
+def _party_committee(surface: str, lex: Lexicon) -> str:
+    """永川区委 → 中国共产党重庆市永川区委员会, 泸州市委 → 中国共产党泸州市委员会; else ""."""
+    place = lex.places.get(surface[:-1]) if surface.endswith("委") else None
+    if place is None or place.type != "Region" or place.level not in ("prefecture", "county"):
+        return ""
+    if place.level == "county" and place.parent in _MUNICIPALITIES:
+        return f"中国共产党{place.parent}{place.name}委员会"
+    return f"中国共产党{place.name}委员会"
+
+
+def _listed_district_bodies(text: str, body: re.Match[str], pending: list[re.Match[str]], lex: Lexicon, cands: list[Cand]) -> None:
+    """永川区委、区政府: a district's short form listed right after a body of that district is that district's."""
+    place = lex.places.get(_region_prefix(body.group(0), lex))
+    if place is None or place.level != "county":
+        return
+    for m in pending:
+        if m.start() == body.end() + 1 and text[body.end()] in "、和及与" and place.name.endswith(m.group(0)[0]):
+            name = _resolve_agency(m.group(0), lex, "", "", "", place.name)
+            if name:
+                cands.append(Cand(m.start(), m.end(), "Agency", name, priority=25, kind="lexicon"))
+
+
 def resolve_agency(surface: str, lex: Lexicon, ctx: Context) -> str | None:
     """Full official name of an agency mention, using the document's jurisdiction for short forms.
 
@@ -533,12 +566,12 @@ def resolve_agency(surface: str, lex: Lexicon, ctx: Context) -> str | None:
     >>> resolve_agency("市生态环境局", load_lexicon(), Context(jurisdiction="重庆市", city="重庆市"))
     '重庆市生态环境局'
     """
-    return _resolve_agency(surface, lex, ctx.city, ctx.jurisdiction, ctx.province)
+    return _resolve_agency(surface, lex, ctx.city, ctx.jurisdiction, ctx.province, ctx.county)
 
 
 @lru_cache(maxsize=65536)  # a pure function of short strings that recur across documents
-def _resolve_agency(surface: str, lex: Lexicon, city: str, jurisdiction: str, province: str) -> str | None:
-    """:func:`resolve_agency` given the context's city, jurisdiction and province."""
+def _resolve_agency(surface: str, lex: Lexicon, city: str, jurisdiction: str, province: str, county: str = "") -> str | None:
+    """:func:`resolve_agency` given the context's city, jurisdiction, province and county."""
     if surface in lex.agency_forms:
         return lex.agency_forms[surface]
     for juris in (city, jurisdiction, province):
@@ -546,7 +579,7 @@ def _resolve_agency(surface: str, lex: Lexicon, city: str, jurisdiction: str, pr
             return lex.local_agency_forms[(juris, surface)]
     # 市… / 省… short forms built from the standard department names
     if surface[:1] in "市省区县" and len(surface) > 2:
-        place = city if surface[0] == "市" else province if surface[0] == "省" else ""
+        place = city if surface[0] == "市" else province if surface[0] == "省" else county if county.endswith(surface[0]) else ""
         rest = surface[1:]
         for full, shorts in lex.agency_suffixes:
             if rest == full or rest in shorts:
@@ -976,6 +1009,7 @@ def document_context(text: str, title: str, lex: Lexicon) -> Context:
         ctx.province = jp.parent
     elif jp and jp.level == "county" and (parent := lex.places.get(jp.parent)) is not None:
         # a county's or district's document: 市… is its prefecture's (重庆市 for a district of Chongqing)
+        ctx.county = juris
         ctx.city = parent.name
         ctx.province = parent.parent if parent.level == "prefecture" else "四川省"
     else:

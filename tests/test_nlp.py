@@ -448,3 +448,16 @@ def test_nlp_a_quoted_word_with_a_plan_after_it_is_the_plan(text, programme):
 @pytest.mark.parametrize("text", ["两地在濑溪河交界断面开展联合巡河行动。", "三地联合开展联合执法行动5次。", "深入推进联合监测行动。"])
 def test_nlp_a_joint_patrol_or_inspection_is_no_named_action(text):
     assert not {e for e in _ents(text) if e[0] == "Programme"}, _ents(text)
+
+
+@pytest.mark.parametrize(
+    ("text", "agencies"),
+    [
+        ("江津区委、区政府高度重视赤水河保护。", {"中国共产党重庆市江津区委员会", "江津区人民政府"}),
+        ("合江县委、县政府召开专题会议。", {"中国共产党合江县委员会", "合江县人民政府"}),
+        ("荣昌区生态环境局2023年工作总结\n在区委、区政府的坚强领导下，我局扎实推进各项工作。", {"中国共产党重庆市荣昌区委员会", "荣昌区人民政府"}),
+    ],
+)
+def test_nlp_district_party_committee_and_government(text, agencies):
+    ents = _ents(text)
+    assert {("Agency", a) for a in agencies} <= ents, ents
