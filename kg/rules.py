@@ -1319,8 +1319,9 @@ def find_relations(text: str, mentions: list[Cand], lex: Lexicon, ctx: Context) 
                 window = _without(text, clause_start, e, objects) + ("共同" if joint_paragraph else "")
                 subjects = _default_subjects(pred, ctx, lex, objects, window)
             vague = subjects == pair
+            own = _own_agents(subjects, objects, lex) if len(subjects) > 1 and len(objects) > 1 and _EACH.search(text, s, te) else None
             for o in objects:
-                for sname, stype in subjects:
+                for sname, stype in (own[o] if own else subjects):
                     for oname, otype in _expand(o):
                         if sname != oname:
                             rel = Rel(oname, otype, pred, sname, stype, (s, e))
@@ -1332,6 +1333,33 @@ def find_relations(text: str, mentions: list[Cand], lex: Lexicon, ctx: Context) 
         named = {(r.subject, r.predicate) for r in rels if r not in vague_rels and (r.object, r.object_type) not in pair}
         rels = [r for r in rels if r not in vague_rels or (r.subject, r.predicate) not in named]
     return sorted(_bodies_for_places(set(rels), lex))
+
+
+#: each side acts for itself (协同审议通过, 分别印发), not jointly (联合印发 gives every document to every body)
+_EACH = re.compile(r"分别|协同|同步|各自")
+
+
+def _own_agents(subjects: list[tuple[str, str]], objects: list[Cand], lex: Lexicon) -> dict[Cand, list[tuple[str, str]]] | None:
+    """Each side's own document: 四川省人大常委会与重庆市人大常委会协同审议通过了《四川省…条例》和《重庆市…决定》.
+
+    When every object's name opens with the place of some agents, and every agent's place opens
+    some object's name, each object goes with the agents of its place; else None (all with all).
+    """
+    def place_of(name: str, typ: str) -> str:
+        return name if typ == "Region" else _region_prefix(name, lex)
+
+    places = [place_of(n, t) for n, t in subjects]
+    if not all(places) or len(set(places)) < 2:
+        return None
+    out: dict[Cand, list[tuple[str, str]]] = {}
+    for o in objects:
+        where = _region_prefix(o.name, lex)
+        mine = [sub for sub, p in zip(subjects, places, strict=True) if p == where]
+        if not mine:
+            return None
+        out[o] = mine
+    covered = {sub for mine in out.values() for sub in mine}
+    return out if len(covered) == len(set(subjects)) else None
 
 
 def _bodies_for_places(rels: set[Rel], lex: Lexicon) -> set[Rel]:

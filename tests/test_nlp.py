@@ -461,3 +461,24 @@ def test_nlp_a_joint_patrol_or_inspection_is_no_named_action(text):
 def test_nlp_district_party_committee_and_government(text, agencies):
     ents = _ents(text)
     assert {("Agency", a) for a in agencies} <= ents, ents
+
+
+@pytest.mark.parametrize(
+    ("text", "rel", "not_rel"),
+    [
+        ("四川省人大常委会与贵州省人大常委会协同审议通过了《四川省赤水河流域保护条例》和《贵州省赤水河流域保护条例》。",
+         ("贵州省赤水河流域保护条例", "issuedBy", "贵州省人民代表大会常务委员会"),
+         ("贵州省赤水河流域保护条例", "issuedBy", "四川省人民代表大会常务委员会")),
+        ("四川省生态环境厅、重庆市生态环境局分别印发《四川省臭氧污染防治攻坚方案》《重庆市臭氧污染防治攻坚方案》。",
+         ("重庆市臭氧污染防治攻坚方案", "issuedBy", "重庆市生态环境局"),
+         ("重庆市臭氧污染防治攻坚方案", "issuedBy", "四川省生态环境厅")),
+    ],
+)
+def test_nlp_each_side_adopts_its_own_document(text, rel, not_rel):
+    rels = _rels(text)
+    assert rel in rels and not_rel not in rels, rels
+
+
+def test_nlp_jointly_issued_documents_go_to_every_issuer():
+    rels = _rels("四川省生态环境厅、重庆市生态环境局联合印发《四川省臭氧污染防治攻坚方案》《重庆市臭氧污染防治攻坚方案》。")
+    assert ("重庆市臭氧污染防治攻坚方案", "issuedBy", "四川省生态环境厅") in rels
