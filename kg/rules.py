@@ -1293,7 +1293,8 @@ def find_relations(text: str, mentions: list[Cand], lex: Lexicon, ctx: Context) 
         by_sentence.append(((s, e), ms[i:j]))
     pair = [(m, "Region") for m in lex.pair_members]
     vague_rels: set[Rel] = set()  # relations whose agents are just the two sides
-    for ((s, e), inside), found in zip(by_sentence, _triggers_by_sentence(text, spans, pats), strict=True):
+    last_meeting: tuple[int, list[str]] | None = None  # (sentence number, names) of the last sentence naming meetings
+    for n_sent, (((s, e), inside), found) in enumerate(zip(by_sentence, _triggers_by_sentence(text, spans, pats), strict=True)):
         _concerns(inside, (s, e), rels, lex)
         triggers = [(m.start(), m.end(), pats.trigger_pred[m.group(0)]) for m in found]
         for k, (ts, te, pred) in enumerate(triggers):
@@ -1308,9 +1309,18 @@ def find_relations(text: str, mentions: list[Cand], lex: Lexicon, ctx: Context) 
             if not objects and _CLAUSE_FINAL_TRIGGER.match(text[te : te + 2]):
                 objects = _objects_before(text, inside, s, ts, pred)
                 first = min((o.start for o in objects), default=ts)
+            if not objects and pred == "participant" and last_meeting and n_sent - last_meeting[0] <= _MEETING_LOOKBACK \
+                    and _THE_MEETING.match(text, te):
+                # …人民政府有关负责同志出席会议: the meeting just named
+                objects = [Cand(te, te, "Meeting", name) for name in last_meeting[1]]
             if not objects:
                 continue
             subjects = _subjects(text, inside, s, first, pred, ctx, lex)
+            if not subjects and pred != "participant" and last_meeting and n_sent - last_meeting[0] <= _MEETING_LOOKBACK \
+                    and _MEETING_AGENT.match(text, s):
+                # 会议审议通过了《…》: those who held the meeting just named
+                subjects = [(r.object, r.object_type) for r in rels if r.predicate == "participant" and r.subject in last_meeting[1]]
+                subjects = list(dict.fromkeys(subjects))
             subjects = _named_parties(text, inside, s, first, subjects, lex, (ms, starts))
             if not subjects:
                 clause_start = max(max(text.rfind(p, s, ts) for p in "，,；") + 1, s)
@@ -1328,6 +1338,9 @@ def find_relations(text: str, mentions: list[Cand], lex: Lexicon, ctx: Context) 
                             rels.append(rel)
                             if vague:
                                 vague_rels.add(rel)
+        meetings = [c.name for c in inside if c.type == "Meeting"]
+        if meetings:
+            last_meeting = (n_sent, meetings)
     if vague_rels:
         # 川渝两地签订 in a headline, 四川省生态环境厅与重庆市生态环境局签订 in the text: the bodies signed
         named = {(r.subject, r.predicate) for r in rels if r not in vague_rels and (r.object, r.object_type) not in pair}
@@ -1335,6 +1348,11 @@ def find_relations(text: str, mentions: list[Cand], lex: Lexicon, ctx: Context) 
     return sorted(_bodies_for_places(set(rels), lex))
 
 
+_MEETING_LOOKBACK = 3  # sentences
+#: 出席|会议, 参加|了会议: the meeting itself, not a named one
+_THE_MEETING = re.compile(r"(?:了)?(?:会议|本次会议|此次会议|上述会议)(?:并|。|，|$)")
+#: a sentence whose agent is the meeting: 会议审议通过了…, 会上印发了…
+_MEETING_AGENT = re.compile(r"\s*(?:\d+月\d+日，)?(?:会议|会上|此次会议|本次会议|会议期间)")
 #: each side acts for itself (协同审议通过, 分别印发), not jointly (联合印发 gives every document to every body)
 _EACH = re.compile(r"分别|协同|同步|各自")
 

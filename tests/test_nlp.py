@@ -482,3 +482,13 @@ def test_nlp_each_side_adopts_its_own_document(text, rel, not_rel):
 def test_nlp_jointly_issued_documents_go_to_every_issuer():
     rels = _rels("四川省生态环境厅、重庆市生态环境局联合印发《四川省臭氧污染防治攻坚方案》《重庆市臭氧污染防治攻坚方案》。")
     assert ("重庆市臭氧污染防治攻坚方案", "issuedBy", "四川省生态环境厅") in rels
+
+
+def test_nlp_what_the_meeting_adopts_is_issued_by_those_who_held_it():
+    rels = _rels("7月5日，遂宁市生态环境局与潼南区生态环境局在遂宁召开琼江流域联防联治联席会议。会议审议通过了《琼江流域联合执法工作方案》。")
+    assert {o for s, p, o in rels if s == "琼江流域联合执法工作方案" and p == "issuedBy"} == {"遂宁市生态环境局", "潼南区生态环境局"}, rels
+
+
+def test_nlp_attending_the_meeting_just_named():
+    rels = _rels("9月3日，川南渝西大气污染联防联控工作会议在宜宾召开。宜宾市人民政府、江津区人民政府有关负责同志出席会议并讲话。")
+    assert {o for s, p, o in rels if p == "participant"} == {"宜宾市人民政府", "江津区人民政府"}, rels
