@@ -492,3 +492,18 @@ def test_nlp_what_the_meeting_adopts_is_issued_by_those_who_held_it():
 def test_nlp_attending_the_meeting_just_named():
     rels = _rels("9月3日，川南渝西大气污染联防联控工作会议在宜宾召开。宜宾市人民政府、江津区人民政府有关负责同志出席会议并讲话。")
     assert {o for s, p, o in rels if p == "participant"} == {"宜宾市人民政府", "江津区人民政府"}, rels
+
+
+@pytest.mark.parametrize(
+    ("text", "rel"),
+    [
+        ("两省市河长办联合印发《嘉陵江流域联合巡河工作方案》。", ("嘉陵江流域联合巡河工作方案", "issuedBy", "四川省河长制办公室")),
+        ("两省市河长办联合印发《嘉陵江流域联合巡河工作方案》。", ("嘉陵江流域联合巡河工作方案", "issuedBy", "重庆市河长办公室")),
+    ],
+)
+def test_nlp_both_river_chief_offices(text, rel):
+    assert rel in _rels(text)
+
+
+def test_nlp_the_economic_circle_plan_is_named_without_marks():
+    assert ("Programme", "成渝地区双城经济圈建设规划纲要") in _ents("成渝地区双城经济圈建设规划纲要实施以来，川渝生态环境合作不断深化。")
