@@ -157,7 +157,7 @@ def compile_patterns(lex: Lexicon) -> Patterns:
     units = ("省市", "省", "市", "区县", "区", "县", "地")
     # the look-behind after the count: a pattern opening with a character class is scanned for it fast
     counted = re.compile(
-        rf"(?P<n>[{_COUNT_WORDS}])(?<![一二三四五六七八九十百第].)个?(?P<unit>{'|'.join(units)})(?![区县份场级长委])(?:的)?"
+        rf"(?P<n>[{_COUNT_WORDS}])(?<![一二三四五六七八九十百第].)(?<!两(?=省|地))个?(?P<unit>{'|'.join(units)})(?![区县份场级长委])(?:的)?"
         + f"(?:(?P<dept>(?:{dept_alt})(?:、(?:{dept_alt}))*)等?(?:部门|厅\\(局\\)|厅（局）|厅局|主管部门|系统)|(?P<body>{literal_regex(bodies)}))?"
     )
     known_suffixes = tuple(f for f, _ in lex.agency_suffixes if len(f) > 1)
@@ -190,8 +190,10 @@ def _near(pattern: re.Pattern[str], text: str, anchor: re.Pattern[str], before: 
     n = len(text)
     for a in anchor.finditer(text):
         s = max(0, a.start() - before)
-        if stops:
-            s = max([s] + [text.rfind(c, s, a.start()) + 1 for c in stops])
+        for c in stops:  # after the last stop before the anchor: each search narrows the next
+            p = text.rfind(c, s, a.start())
+            if p >= 0:
+                s = p + 1
         e = (run.match(text, a.end()).end() if run is not None else a.end()) + after
         if windows and s <= windows[-1][1]:
             windows[-1][1] = max(windows[-1][1], min(n, e))
@@ -815,7 +817,7 @@ def _collectives(text: str, lex: Lexicon, cands: list[Cand]) -> None:
         if m.group("n") == "两" and m.group("unit") in ("地", "省", "省市"):
             continue  # 两地, 两省市: the pair above
         typ = "Agency" if m.group("dept") or m.group("body") else "Region"
-        cands.append(Cand(m.start(), m.end(), typ, m.group(0), priority=24, kind="counted"))
+        cands.append(Cand(m.start(), m.end(), typ, m.group(0), priority=23, kind="counted"))  # 八市生态环境局: _city_bureaus first
 
 
 _CITY_BODIES = re.compile(r"(?:([一二三四五六七八九十]|\d{1,2})|各)(?:个)?市(生态环境局|人民政府|政府)")
@@ -1041,7 +1043,7 @@ def _counted_collectives(text: str, chosen: list[Cand], lex: Lexicon) -> list[Ca
     if not any(chosen[k].kind == "counted" or chosen[k].start in by_end for k in todo):
         return chosen  # only 两地 with no place right before: the two sides
     pats = compile_patterns(lex)
-    regions = [c for c in by_end.values() if (p := lex.places.get(c.name)) is not None and p.level in ("province", "prefecture", "county")]
+    regions = sorted(c for c in by_end.values() if (p := lex.places.get(c.name)) is not None and p.level in ("province", "prefecture", "county"))
     by_end = {c.end: c for c in regions}
     out = list(chosen)
     groups: list[tuple[int, list[str]]] = []  # (start, places) of the groups resolved so far
@@ -1074,6 +1076,8 @@ def _counted_collectives(text: str, chosen: list[Cand], lex: Lexicon) -> list[Ca
             fields = dept.split("、") if dept else [""]
             members, typ = tuple(dict.fromkeys(_body_of(p, d, body, lex, pats) for p in places for d in fields)), "Agency"
         out[k] = Cand(start, c.end, typ, "+".join(members), priority=24, kind="collective", members=members)
+    if all(out[k] is chosen[k] for k in todo):
+        return chosen
     return sorted(c for c in out if c is not None)
 
 
@@ -1098,21 +1102,27 @@ def _places_nearby(text: str, pos: int, chosen: list[Cand], regions: list[Cand],
     """The places named before ``pos`` in its sentence, else in the nearest of the sentences before naming any.
 
     A group of as many places in that sentence (四川省、云南省、贵州省三省人民政府签订…) is taken first.
+    ``regions`` are sorted by offset.
     """
     spans = sentences(text)
     at = bisect_left(spans, (pos + 1,)) - 1
-    titled = [(t.start, t.end) for t in chosen if t.type in TITLED_TYPES]
-    ends = {c.end: c for c in regions}
-    starts = {c.start: c for c in regions}
+    ends = starts = None
     for k in range(at, max(-1, at - _SEARCH_BACK - 1), -1):
         lo, hi = spans[k] if k >= 0 else (0, 0)
         hi = min(hi, pos)
         group = next((g for s, g in reversed(groups) if lo <= s < hi and len(g) == n), None)
         if group is not None:
             return group
+        inside = regions[bisect_left(regions, (lo,)) : bisect_left(regions, (hi,))]
+        if not inside:
+            continue
+        if ends is None:
+            ends = {c.end: c for c in regions}
+            starts = {c.start: c for c in regions}
+        titled = [(t.start, t.end) for t in chosen if t.type in TITLED_TYPES and t.start < hi and t.end > lo]
         names: list[str] = []
-        for c in regions:
-            if not lo <= c.start < hi or any(s <= c.start and c.end <= e for s, e in titled):
+        for c in inside:
+            if any(s <= c.start and c.end <= e for s, e in titled):
                 continue
             nxt = starts.get(c.end)
             if nxt is not None and _contains(c.name, nxt.name, lex):
@@ -1293,7 +1303,8 @@ def find_relations(text: str, mentions: list[Cand], lex: Lexicon, ctx: Context) 
         by_sentence.append(((s, e), ms[i:j]))
     pair = [(m, "Region") for m in lex.pair_members]
     vague_rels: set[Rel] = set()  # relations whose agents are just the two sides
-    last_meeting: tuple[int, list[str]] | None = None  # (sentence number, names) of the last sentence naming meetings
+    acts: list[Rel] = []  # signedBy, issuedBy, participant (rels: concerns)
+    meeting_at = [c.start for c in ms if c.type == "Meeting"]
     for n_sent, (((s, e), inside), found) in enumerate(zip(by_sentence, _triggers_by_sentence(text, spans, pats), strict=True)):
         _concerns(inside, (s, e), rels, lex)
         triggers = [(m.start(), m.end(), pats.trigger_pred[m.group(0)]) for m in found]
@@ -1309,17 +1320,17 @@ def find_relations(text: str, mentions: list[Cand], lex: Lexicon, ctx: Context) 
             if not objects and _CLAUSE_FINAL_TRIGGER.match(text[te : te + 2]):
                 objects = _objects_before(text, inside, s, ts, pred)
                 first = min((o.start for o in objects), default=ts)
-            if not objects and pred == "participant" and last_meeting and n_sent - last_meeting[0] <= _MEETING_LOOKBACK \
-                    and _THE_MEETING.match(text, te):
+            if not objects and pred == "participant" and meeting_at and _THE_MEETING.match(text, te) \
+                    and (last := _last_meetings(ms, starts, meeting_at, spans, n_sent)):
                 # …人民政府有关负责同志出席会议: the meeting just named
-                objects = [Cand(te, te, "Meeting", name) for name in last_meeting[1]]
+                objects = [Cand(te, te, "Meeting", name) for name in last]
             if not objects:
                 continue
             subjects = _subjects(text, inside, s, first, pred, ctx, lex)
-            if not subjects and pred != "participant" and last_meeting and n_sent - last_meeting[0] <= _MEETING_LOOKBACK \
-                    and _MEETING_AGENT.match(text, s):
+            if not subjects and pred != "participant" and meeting_at and _MEETING_AGENT.match(text, s) \
+                    and (last := _last_meetings(ms, starts, meeting_at, spans, n_sent)):
                 # 会议审议通过了《…》: those who held the meeting just named
-                subjects = [(r.object, r.object_type) for r in rels if r.predicate == "participant" and r.subject in last_meeting[1]]
+                subjects = [(r.object, r.object_type) for r in acts if r.predicate == "participant" and r.subject in last]
                 subjects = list(dict.fromkeys(subjects))
             subjects = _named_parties(text, inside, s, first, subjects, lex, (ms, starts))
             if not subjects:
@@ -1335,17 +1346,15 @@ def find_relations(text: str, mentions: list[Cand], lex: Lexicon, ctx: Context) 
                     for oname, otype in _expand(o):
                         if sname != oname:
                             rel = Rel(oname, otype, pred, sname, stype, (s, e))
-                            rels.append(rel)
+                            acts.append(rel)
                             if vague:
                                 vague_rels.add(rel)
-        meetings = [c.name for c in inside if c.type == "Meeting"]
-        if meetings:
-            last_meeting = (n_sent, meetings)
     if vague_rels:
         # 川渝两地签订 in a headline, 四川省生态环境厅与重庆市生态环境局签订 in the text: the bodies signed
-        named = {(r.subject, r.predicate) for r in rels if r not in vague_rels and (r.object, r.object_type) not in pair}
-        rels = [r for r in rels if r not in vague_rels or (r.subject, r.predicate) not in named]
-    return sorted(_bodies_for_places(set(rels), lex))
+        named = {(r.subject, r.predicate) for r in acts if r not in vague_rels and (r.object, r.object_type) not in pair}
+        acts = [r for r in acts if r not in vague_rels or (r.subject, r.predicate) not in named]
+    rels.extend(_bodies_for_places(acts, lex))
+    return sorted(set(rels))
 
 
 _MEETING_LOOKBACK = 3  # sentences
@@ -1355,6 +1364,19 @@ _THE_MEETING = re.compile(r"(?:了)?(?:会议|本次会议|此次会议|上述�
 _MEETING_AGENT = re.compile(r"\s*(?:\d+月\d+日，)?(?:会议|会上|此次会议|本次会议|会议期间)")
 #: each side acts for itself (协同审议通过, 分别印发), not jointly (联合印发 gives every document to every body)
 _EACH = re.compile(r"分别|协同|同步|各自")
+
+
+def _last_meetings(ms: list[Cand], starts: list[int], meeting_at: list[int], spans: tuple[tuple[int, int], ...],
+                   n_sent: int) -> list[str]:
+    """The meetings of the last sentence before sentence ``n_sent`` that names any, if it is one of the three before."""
+    k = bisect_left(meeting_at, spans[n_sent][0]) - 1
+    if k < 0:
+        return []
+    at = bisect_left(spans, (meeting_at[k] + 1,)) - 1  # the sentence of that meeting
+    if n_sent - at > _MEETING_LOOKBACK:
+        return []
+    lo, hi = spans[at]
+    return [c.name for c in ms[bisect_left(starts, lo) : bisect_left(starts, hi)] if c.type == "Meeting"]
 
 
 def _own_agents(subjects: list[tuple[str, str]], objects: list[Cand], lex: Lexicon) -> dict[Cand, list[tuple[str, str]]] | None:
@@ -1380,19 +1402,23 @@ def _own_agents(subjects: list[tuple[str, str]], objects: list[Cand], lex: Lexic
     return out if len(covered) == len(set(subjects)) else None
 
 
-def _bodies_for_places(rels: set[Rel], lex: Lexicon) -> set[Rel]:
-    """A place that acts through its own body: 宜宾江津签订 in a headline, 宜宾市生态环境局与江津区生态环境局签订 in the text."""
-    regions, places = [], {}  # (document, predicate) → the places of its agencies
+def _bodies_for_places(rels: list[Rel], lex: Lexicon) -> list[Rel]:
+    """A place that acts through its own body: 宜宾江津签订 in a headline, 宜宾市生态环境局与江津区生态环境局签订 in the text.
+
+    ``rels`` are signedBy, issuedBy and participant relations.
+    """
+    regions: dict[tuple[str, str], list[Rel]] = {}  # (document, predicate) → its relations to places
     for r in rels:
         if r.object_type == "Region":
-            if r.predicate != "concerns":
-                regions.append(r)
-        elif r.object_type == "Agency" and (where := _region_prefix(r.object, lex)):
-            places.setdefault((r.subject, r.predicate), set()).add(where)
-    if not regions or not places:
+            regions.setdefault((r.subject, r.predicate), []).append(r)
+    if not regions:
         return rels
-    drop = {r for r in regions if any(p == r.object or _within(p, r.object, lex) for p in places.get((r.subject, r.predicate), ()))}
-    return rels - drop
+    places: dict[tuple[str, str], set[str]] = {}  # (document, predicate) → the places of its agencies
+    for r in rels:
+        if r.object_type == "Agency" and (r.subject, r.predicate) in regions and (where := _region_prefix(r.object, lex)):
+            places.setdefault((r.subject, r.predicate), set()).add(where)
+    drop = {r for key, mine in places.items() for r in regions[key] if any(p == r.object or _within(p, r.object, lex) for p in mine)}
+    return [r for r in rels if r not in drop] if drop else rels
 
 
 def _within(inner: str, outer: str, lex: Lexicon) -> bool:
@@ -1639,6 +1665,9 @@ def _agencies_named(cands: list[Cand]) -> list[tuple[str, str]]:
 
 def _without(text: str, start: int, end: int, objects: list[Cand]) -> str:
     """``text[start:end]`` without the objects' names (川渝 in a name says nothing of who acts)."""
+    if len(objects) == 1:
+        o = objects[0]
+        return text[start : o.start] + text[o.end : end] if start <= o.start and o.end <= end else text[start:end]
     pieces, pos = [], start
     for o in sorted(objects):
         if pos <= o.start and o.end <= end:
