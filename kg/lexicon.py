@@ -193,8 +193,8 @@ def _char_table(codepoints: Iterable[int]) -> np.ndarray:
 
 
 def _lookup(table: np.ndarray, cps: np.ndarray) -> np.ndarray:
-    """``table[cps]``, False beyond the table."""
-    return table[np.minimum(cps, len(table) - 1)]
+    """``table[cps]``, False beyond the table (whose last entry is False: code points past it are clipped to it)."""
+    return table.take(cps, mode="clip")
 
 
 class _Branches(dict):
@@ -236,6 +236,7 @@ class LiteralScanner:
         self._first = _char_table(p >> 21 for p in pairs)
         self._second = _char_table(p & 0x1FFFFF for p in pairs)
         self._single = _char_table(ord(w) for w in words if len(w) == 1)
+        self._has_single = any(len(w) == 1 for w in words)
         self._last: tuple[str | None, list[re.Match[str]]] = (None, [])
 
     @property
@@ -253,13 +254,15 @@ class LiteralScanner:
             return []
         # a cheap look-up of each character, then the exact pair of the few positions left
         at = np.flatnonzero(_lookup(self._first, cps[:-1]) & _lookup(self._second, cps[1:]))
-        keys = (cps[at].astype(np.uint64) << np.uint64(21)) | cps[at + 1]
-        found = np.zeros(len(cps), dtype=bool)
         if len(self._pairs):
+            keys = (cps[at].astype(np.uint64) << np.uint64(21)) | cps[at + 1]
             k = np.minimum(np.searchsorted(self._pairs, keys), len(self._pairs) - 1)
-            found[at[self._pairs[k] == keys]] = True
-        found |= _lookup(self._single, cps)
-        return np.flatnonzero(found).tolist()
+            hits = at[self._pairs[k] == keys]  # sorted, as ``at`` is
+        else:
+            hits = at[:0]
+        if self._has_single:
+            hits = np.union1d(hits, np.flatnonzero(_lookup(self._single, cps)))  # sorted, each once
+        return hits.tolist()
 
     def finditer(self, text: str) -> Iterator[re.Match[str]]:
         """The matches of ``regex.finditer(text)``, the same, in order (the last text's are kept)."""
