@@ -22,7 +22,7 @@ from functools import lru_cache
 import numpy as np
 import spacy
 from spacy.language import Language
-from spacy.tokens import Doc
+from spacy.tokens import Doc, Span
 
 from kg.lexicon import Lexicon, _char_table, _codepoints, _lookup, load_lexicon
 from kg.model import (
@@ -78,12 +78,27 @@ class EntityFinder:
 
     @staticmethod
     def _spans(doc: Doc, cands: list[Cand]):
-        spans = []
-        for c in cands:
-            span = doc.char_span(c.start, c.end, label=c.type, kb_id=c.name, alignment_mode="expand")
-            if span is not None:
-                spans.append(span)
-        return spans
+        """``doc.char_span(c.start, c.end, …, alignment_mode="expand")`` of every candidate that has one."""
+        bounds = doc.user_data.get("kg_token_bounds")
+        if bounds is None or len(bounds[0]) != len(doc) or not cands:
+            spans = []
+            for c in cands:
+                span = doc.char_span(c.start, c.end, label=c.type, kb_id=c.name, alignment_mode="expand")
+                if span is not None:
+                    spans.append(span)
+            return spans
+        # the tokens tile the text, so a character's token is the last one starting at or before it
+        starts, ends = bounds
+        n = len(doc_text(doc))
+        first = np.array([c.start for c in cands], dtype=np.int64)
+        last = np.array([c.end for c in cands], dtype=np.int64) - 1
+        s_tok = np.searchsorted(starts, first, side="right") - 1
+        e_tok = np.searchsorted(starts, last, side="right") - 1
+        ok = (first >= 0) & (first < n) & (last >= 0) & (last < n)
+        # a span starting at its first token's trailing space starts with the next token
+        s_tok += ok & (first == ends[np.clip(s_tok, 0, None)])
+        return [Span(doc, s, e + 1, label=c.type, kb_id=c.name)
+                for c, s, e, good in zip(cands, s_tok.tolist(), e_tok.tolist(), ok.tolist(), strict=True) if good]
 
 
 @Language.factory("kg_entities", assigns=["doc.spans", "doc._.kg_candidates", "doc._.kg_context"], default_config={"spans_key": "kg_mentions"})
@@ -256,6 +271,12 @@ def char_orths(vocab, text: str) -> tuple[list[int], list[bool]]:
     >>> [vocab.strings[o] for o in orths], spaces
     (['川', '渝', '两', '地', '\\n\\n', '协', '议'], [False, True, False, False, False, False, True])
     """
+    orths, trailing, _starts = _char_tokens(vocab, text)
+    return orths.tolist(), trailing.tolist()
+
+
+def _char_tokens(vocab, text: str) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """:func:`char_orths` as arrays, with the offset in ``text`` where each token starts."""
     cps = _codepoints(text)
     space = _lookup(_SPACES, cps)
     chars = np.flatnonzero(~space)  # every character outside whitespace is a token
@@ -264,7 +285,7 @@ def char_orths(vocab, text: str) -> tuple[list[int], list[bool]]:
     edges = np.flatnonzero(np.diff(space, prepend=False, append=False))
     run_starts, run_ends = edges[0::2], edges[1::2]
     if not len(run_starts):
-        return orths.tolist(), trailing.tolist()
+        return orths, trailing, chars
     # a single space after a character is the character's trailing space; the rest of a run is a token
     glued = (cps[run_starts] == ord(" ")) & (run_starts > 0)
     trailing[np.searchsorted(chars, run_starts[glued]) - 1] = True
@@ -276,7 +297,7 @@ def char_orths(vocab, text: str) -> tuple[list[int], list[bool]]:
     at = np.searchsorted(chars, rest)  # each run's token goes before the next character's
     orths = np.insert(orths, at, np.array([ids[p] for p in pieces], dtype=np.uint64))
     trailing = np.insert(trailing, at, False)
-    return orths.tolist(), trailing.tolist()
+    return orths, trailing, np.insert(chars, at, rest)
 
 
 def make_doc(nlp: Language, text: str) -> Doc:
@@ -289,8 +310,11 @@ def make_doc(nlp: Language, text: str) -> Doc:
     ['两', '地', '协', '议']
     """
     if getattr(nlp.tokenizer, "segmenter", None) == "char":
-        orths, spaces = char_orths(nlp.vocab, text)
-        return Doc(nlp.vocab, words=orths, spaces=spaces)
+        orths, trailing, starts = _char_tokens(nlp.vocab, text)
+        doc = Doc(nlp.vocab, words=orths.tolist(), spaces=trailing.tolist())
+        # where each token's text starts and ends (its trailing space excluded), for EntityFinder._spans
+        doc.user_data["kg_token_bounds"] = (starts, np.append(starts[1:], len(text)) - trailing)
+        return doc
     return nlp.make_doc(text)
 
 
