@@ -1176,10 +1176,22 @@ def find_mentions(text: str, lex: Lexicon, ctx: Context) -> list[Cand]:
     _triggered_titles(text, lex, cands)
     _standards_and_actions(text, lex, cands)
     _mechanisms(text, lex, cands)
-    return _short_titles(_counted_collectives(text, _select(cands), lex))
+    return _short_titles(_counted_collectives(text, _select(cands), lex), _headline_end(text))
 
 
-def _short_titles(chosen: list[Cand]) -> list[Cand]:
+_HEADLINE = re.compile(r"\s*([^\n]{4,80})(?:\n|$)")
+
+
+def _headline_end(text: str) -> int:
+    """The end of the first line when it is a headline (no sentence end inside), else 0."""
+    m = _HEADLINE.match(text)
+    return m.end(1) if m and not _SENTENCE_MARKS.search(m.group(1)) else 0
+
+
+_SENTENCE_MARKS = re.compile(r"[。！？!?；]")
+
+
+def _short_titles(chosen: list[Cand], headline_end: int = 0) -> list[Cand]:
     """《行动计划》 after 《美丽重庆建设行动计划》: a short reference to the full title."""
     full = [c for c in chosen if c.kind in ("title", "quoted", "triggered") and c.type in TITLED_TYPES]
     endings = {f.name[k:] for f in full for k in range(len(f.name))}  # what a full title's name can end with
@@ -1198,9 +1210,9 @@ def _short_titles(chosen: list[Cand]) -> list[Cand]:
             longer = [f for f in full if f.start < c.start and f.name != c.name and f.name.endswith(c.name) and f.type == c.type]
             if longer:
                 c = c._replace(name=longer[-1].name, kind="short-title")
-            elif c.kind == "triggered" and (whole := _spelled_out(c, titles)):
+            elif c.kind == "triggered" and c.end <= headline_end and (whole := _spelled_out(c, titles)):
                 c = c._replace(name=whole, kind="short-title")
-        elif c.kind == "triggered" and (whole := _spelled_out(c, titles)):
+        elif c.kind == "triggered" and c.end <= headline_end and (whole := _spelled_out(c, titles)):
             c = c._replace(name=whole, kind="short-title")
         elif c.type == "Meeting" and c.kind == "meeting-pattern" and len(dated.get(c.name, ())) == 1:
             c = c._replace(name=next(iter(dated[c.name])), kind="short-title")  # not when two years hold it
@@ -1212,10 +1224,11 @@ _YEAR_PREFIX = re.compile(r"((?:19|20)\d\d年(?:度)?)(.{6,})$")
 
 
 def _spelled_out(c: Cand, titles: dict[tuple[str, str], set[str]]) -> str:
-    """The one titled name that an untitled name leaves words out of, or "".
+    """The one titled name that a headline's untitled name leaves words out of, or "".
 
     A headline's 签订赤水河流域横向生态保护补偿协议 is the 《赤水河流域川渝横向生态保护补偿协议》 of the
-    text: same type and head, the short name's characters in the same order.
+    text: same type and head, the short name's characters in the same order.  (In the text an
+    untitled 重污染天气应急预案 need not be a 《…市重污染天气应急预案》 named elsewhere.)
     """
     same = titles.get((c.type, c.name[-2:])) if len(c.name) >= 6 else None
     if not same:
@@ -1302,7 +1315,9 @@ def find_relations(text: str, mentions: list[Cand], lex: Lexicon, ctx: Context) 
         j = bisect_left(starts, e, i)
         by_sentence.append(((s, e), ms[i:j]))
     pair = [(m, "Region") for m in lex.pair_members]
-    vague_rels: set[Rel] = set()  # relations whose agents are just the two sides
+    end = _headline_end(text)
+    headline = next((sp for sp in spans[:1] if sp[1] == end), None)  # the headline's sentence, if any
+    vague_rels: set[Rel] = set()  # relations whose agents are just the two sides in the headline
     acts: list[Rel] = []  # signedBy, issuedBy, participant (rels: concerns)
     meeting_at = [c.start for c in ms if c.type == "Meeting"]
     for n_sent, (((s, e), inside), found) in enumerate(zip(by_sentence, _triggers_by_sentence(text, spans, pats), strict=True)):
@@ -1339,7 +1354,7 @@ def find_relations(text: str, mentions: list[Cand], lex: Lexicon, ctx: Context) 
                 joint_paragraph = re.match(r"\s*[一二三四五六七八九十]是共", text[line_start : line_start + 8])
                 window = _without(text, clause_start, e, objects) + ("共同" if joint_paragraph else "")
                 subjects = _default_subjects(pred, ctx, lex, objects, window)
-            vague = subjects == pair
+            vague = subjects == pair and (s, e) == headline
             own = _own_agents(subjects, objects, lex) if len(subjects) > 1 and len(objects) > 1 and _EACH.search(text, s, te) else None
             for o in objects:
                 for sname, stype in (own[o] if own else subjects):
@@ -1353,7 +1368,7 @@ def find_relations(text: str, mentions: list[Cand], lex: Lexicon, ctx: Context) 
         # 川渝两地签订 in a headline, 四川省生态环境厅与重庆市生态环境局签订 in the text: the bodies signed
         named = {(r.subject, r.predicate) for r in acts if r not in vague_rels and (r.object, r.object_type) not in pair}
         acts = [r for r in acts if r not in vague_rels or (r.subject, r.predicate) not in named]
-    rels.extend(_bodies_for_places(acts, lex))
+    rels.extend(_bodies_for_places(acts, lex, headline))
     return sorted(set(rels))
 
 
@@ -1402,14 +1417,16 @@ def _own_agents(subjects: list[tuple[str, str]], objects: list[Cand], lex: Lexic
     return out if len(covered) == len(set(subjects)) else None
 
 
-def _bodies_for_places(rels: list[Rel], lex: Lexicon) -> list[Rel]:
+def _bodies_for_places(rels: list[Rel], lex: Lexicon, headline: tuple[int, int] | None) -> list[Rel]:
     """A place that acts through its own body: 宜宾江津签订 in a headline, 宜宾市生态环境局与江津区生态环境局签订 in the text.
 
-    ``rels`` are signedBy, issuedBy and participant relations.
+    ``rels`` are signedBy, issuedBy and participant relations; only the headline's places give way.
     """
+    if headline is None:
+        return rels
     regions: dict[tuple[str, str], list[Rel]] = {}  # (document, predicate) → its relations to places
     for r in rels:
-        if r.object_type == "Region":
+        if r.object_type == "Region" and r.sentence == headline:
             regions.setdefault((r.subject, r.predicate), []).append(r)
     if not regions:
         return rels

@@ -507,3 +507,8 @@ def test_nlp_both_river_chief_offices(text, rel):
 
 def test_nlp_the_economic_circle_plan_is_named_without_marks():
     assert ("Programme", "成渝地区双城经济圈建设规划纲要") in _ents("成渝地区双城经济圈建设规划纲要实施以来，川渝生态环境合作不断深化。")
+
+
+def test_nlp_an_untitled_name_in_the_text_keeps_its_name():
+    ents = _ents("川渝两地协同修订重污染天气应急预案。\n成都市印发《成都市重污染天气应急预案》。")
+    assert ("Programme", "重污染天气应急预案") in ents and ("Programme", "成都市重污染天气应急预案") in ents, ents
