@@ -512,3 +512,8 @@ def test_nlp_the_economic_circle_plan_is_named_without_marks():
 def test_nlp_an_untitled_name_in_the_text_keeps_its_name():
     ents = _ents("川渝两地协同修订重污染天气应急预案。\n成都市印发《成都市重污染天气应急预案》。")
     assert ("Programme", "重污染天气应急预案") in ents and ("Programme", "成都市重污染天气应急预案") in ents, ents
+
+
+def test_nlp_a_listed_cross_border_river_after_a_verb():
+    rels = _rels("广安市与长寿区共同实施大洪河流域水环境综合治理工程。")
+    assert ("大洪河流域水环境综合治理工程", "concerns", "大洪河") in rels, rels
