@@ -985,12 +985,9 @@ def document_context(text: str, title: str, lex: Lexicon) -> Context:
             continue
         if place.level in ("province", "prefecture"):
             counts[place.name] += 1
-        for _ in range(3):
-            if place is None or place.level == "province":
-                break
-            place = lex.places.get(place.parent)
-        if place is not None and place.level == "province":
-            tally[place.name] += 1
+        province = next((a for a in _lineage(place, lex) if a.level == "province"), None)
+        if province is not None:
+            tally[province.name] += 1
     juris = ""
     if author:
         juris = _region_prefix(author, lex)
@@ -1083,14 +1080,15 @@ def _counted_collectives(text: str, chosen: list[Cand], lex: Lexicon) -> list[Ca
 
 def _listed_before(text: str, pos: int, by_end: dict[int, Cand], lex: Lexicon) -> list[Cand]:
     """The regions listed right before ``pos`` (泸州市、永川区和江津区; 四川省泸州市: the city only)."""
+    def before(r: Cand) -> Cand | None:  # the region right before r, glued or joined by 、和与及
+        return by_end.get(r.start) or (by_end.get(r.start - 1) if text[r.start - 1 : r.start] in _LIST_JOIN else None)
+
     listed: list[Cand] = []
     r = by_end.get(pos)
     while r is not None:
-        if listed and r.end == listed[0].start and _contains(r.name, listed[0].name, lex):
-            r = by_end.get(r.start) or (by_end.get(r.start - 1) if text[r.start - 1 : r.start] in _LIST_JOIN else None)
-            continue  # 重庆市永川区: the municipality qualifies the district
-        listed.insert(0, r)
-        r = by_end.get(r.start) or (by_end.get(r.start - 1) if r.start and text[r.start - 1] in _LIST_JOIN else None)
+        if not (listed and r.end == listed[0].start and _contains(r.name, listed[0].name, lex)):
+            listed.insert(0, r)  # else 重庆市永川区: the municipality qualifies the district
+        r = before(r)
     return listed
 
 
@@ -1440,14 +1438,16 @@ def _bodies_for_places(rels: list[Rel], lex: Lexicon, headline: tuple[int, int] 
 
 def _within(inner: str, outer: str, lex: Lexicon) -> bool:
     """``inner`` is a division of the province, city or county ``outer``."""
-    place = lex.places.get(inner)
-    for _ in range(3):
-        if place is None or not place.parent:
-            return False
-        if place.parent == outer:
-            return True
-        place = lex.places.get(place.parent)
-    return False
+    return any(a.parent == outer for a in _lineage(lex.places.get(inner), lex, steps=2) if a.parent)
+
+
+def _lineage(place, lex: Lexicon, *, steps: int = 3):
+    """``place`` and its parents, at most ``steps`` levels up (county → city → province)."""
+    for _ in range(steps + 1):
+        if place is None:
+            return
+        yield place
+        place = lex.places.get(place.parent) if place.parent else None
 
 
 def _concerns(inside: list[Cand], sent: tuple[int, int], rels: list[Rel], lex: Lexicon) -> None:
