@@ -160,7 +160,8 @@ def compile_patterns(lex: Lexicon) -> Patterns:
         rf"(?P<n>[{_COUNT_WORDS}])(?<![一二三四五六七八九十百第].)(?<!两(?=省|地))个?(?P<unit>{'|'.join(units)})(?![区县份场级长委])(?:的)?"
         + f"(?:(?P<dept>(?:{dept_alt})(?:、(?:{dept_alt}))*)等?(?:部门|厅\\(局\\)|厅（局）|厅局|主管部门|系统)|(?P<body>{literal_regex(bodies)}))?"
     )
-    known_suffixes = tuple(f for f, _ in lex.agency_suffixes if len(f) > 1)
+    # a name ending in one of these is complete even when a word follows (城口县河长办与…, 万源市发改委牵头)
+    known_suffixes = tuple(sorted({w for f, shorts in lex.agency_suffixes for w in (f, *shorts) if len(w) > 1}, key=len, reverse=True))
     return Patterns(place, agency, named, heads, head_any, trigger, trigger_pred, agency_open, collective, place_scan, agency_open_scan,
                     known_suffixes, trigger_scan, counted, tuple(depts))
 

@@ -517,3 +517,16 @@ def test_nlp_an_untitled_name_in_the_text_keeps_its_name():
 def test_nlp_a_listed_cross_border_river_after_a_verb():
     rels = _rels("广安市与长寿区共同实施大洪河流域水环境综合治理工程。")
     assert ("大洪河流域水环境综合治理工程", "concerns", "大洪河") in rels, rels
+
+
+@pytest.mark.parametrize(
+    ("text", "agency"),
+    [
+        ("城口县河长办与万源市河长办签订《任河跨界河流联合河长制合作协议》。", "万源市河长制办公室"),
+        ("城口县河长办与万源市河长办签订《任河跨界河流联合河长制合作协议》。", "城口县河长制办公室"),
+        ("邻水县发改委牵头编制规划。", "邻水县发展和改革委员会"),
+        ("江油市卫健委组织开展检查。", "江油市卫生健康委员会"),
+    ],
+)
+def test_nlp_a_body_by_its_short_form_with_a_word_after_it(text, agency):
+    assert ("Agency", agency) in _ents(text)
