@@ -468,6 +468,8 @@ _NOT_IN_AGENCY_NAME = re.compile(
 )
 
 
+#: words whose last character is also a body's one-character suffix (署 部 办 厅): verbs, parts, halls
+_VERB_NOT_SUFFIX = re.compile(r"(?:签署|部署|[承主举协督创开兴申查交转批]办|[东西南北中内全局]部|大厅)$")
 _TERM = re.compile(r"第[一二三四五六七八九十]+届")
 #: 各相关区县和|市政府: the list goes on over several places' bodies
 _PLURAL_BEFORE = re.compile(r"(?:各|相关|有关)[^，。；：\n]{0,6}?(?:区县|市县|区|县|市)(?:和|及|、|与)$")
@@ -501,6 +503,8 @@ def _agencies(text: str, lex: Lexicon, ctx: Context, cands: list[Cand]) -> None:
         surface = m.group(0)
         if _NOT_IN_AGENCY_NAME.search(surface[2:-1]):
             continue
+        if _VERB_NOT_SUFFIX.search(surface, len(surface) - 2):
+            continue  # 在泸县共同签署《…》, 由泸州市承办: the one-character suffix ends a verb
         known = surface.endswith(pats.known_suffixes)
         if surface.endswith(_ONE_CHAR_SUFFIX) and not known and _CJK_CHAR.match(text[m.end() : m.end() + 1]):
             continue  # 重庆市辐射污染防治办|法: the name goes on

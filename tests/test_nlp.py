@@ -530,3 +530,17 @@ def test_nlp_a_listed_cross_border_river_after_a_verb():
 )
 def test_nlp_a_body_by_its_short_form_with_a_word_after_it(text, agency):
     assert ("Agency", agency) in _ents(text)
+
+
+@pytest.mark.parametrize(
+    ("text", "not_agency"),
+    [
+        ("两地政府在泸县共同签署《濑溪河流域横向生态保护补偿协议》。", "泸县共同签署"),
+        ("城口县与万源市在万源市签署《任河流域合作协议》。", "万源市签署"),
+        ("论坛由泸州市承办，重庆市永川区主办。", "泸州市承办"),
+        ("论坛由泸州市承办，重庆市永川区主办。", "重庆市永川区主办"),
+        ("项目覆盖四川省东部。", "四川省东部"),
+    ],
+)
+def test_nlp_a_verb_ending_in_a_suffix_character_is_no_body(text, not_agency):
+    assert ("Agency", not_agency) not in _ents(text)
