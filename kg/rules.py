@@ -866,8 +866,13 @@ def _abbreviation_uses(text: str, cands: list[Cand], ctx: Context) -> None:
         return
     rx = re.compile(literal_regex(set(ctx.abbreviations)))
     for m in rx.finditer(text):
+        s, e = m.start(), m.end()
+        if text[s - 1 : s] != "《" or text[e : e + 1] != "》":
+            opened = text.rfind("《", max(0, s - 60), s)
+            if opened >= 0 and text.find("》", opened, s) < 0:
+                continue  # 《条例》 stands for one title, not for the 条例 that ends 《四川省赤水河流域保护条例》
         typ, name = ctx.abbreviations[m.group(0)]
-        cands.append(Cand(m.start(), m.end(), typ, name, priority=33, kind="abbreviation"))
+        cands.append(Cand(s, e, typ, name, priority=33, kind="abbreviation"))
 
 
 # --------------------------------------------------------------------------- selection

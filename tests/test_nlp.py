@@ -544,3 +544,16 @@ def test_nlp_a_body_by_its_short_form_with_a_word_after_it(text, agency):
 )
 def test_nlp_a_verb_ending_in_a_suffix_character_is_no_body(text, not_agency):
     assert ("Agency", not_agency) not in _ents(text)
+
+
+@pytest.mark.parametrize(
+    ("text", "entity"),
+    [
+        ("会议表决通过《重庆市赤水河流域保护条例》（以下简称《条例》）。此前，四川省人大常委会已通过《四川省赤水河流域保护条例》。",
+         ("Regulation", "四川省赤水河流域保护条例")),
+        ("两地签订《琼江流域横向生态保护补偿协议》（以下简称《协议》）。两地生态环境局还签订了《琼江跨界水污染联防联控合作协议》。",
+         ("Agreement", "琼江跨界水污染联防联控合作协议")),
+    ],
+)
+def test_nlp_an_abbreviation_is_not_the_end_of_another_title(text, entity):
+    assert entity in _ents(text)
