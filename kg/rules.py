@@ -1440,10 +1440,19 @@ def _bodies_for_places(rels: list[Rel], lex: Lexicon, headline: tuple[int, int] 
         return rels
     places: dict[tuple[str, str], set[str]] = {}  # (document, predicate) → the places of its agencies
     for r in rels:
-        if r.object_type == "Agency" and (r.subject, r.predicate) in regions and (where := _region_prefix(r.object, lex)):
+        if r.object_type == "Agency" and (r.subject, r.predicate) in regions and (where := _own_place(r.object, lex)):
             places.setdefault((r.subject, r.predicate), set()).add(where)
     drop = {r for key, mine in places.items() for r in regions[key] if any(p == r.object or _within(p, r.object, lex) for p in mine)}
     return [r for r in rels if r not in drop] if drop else rels
+
+
+def _own_place(name: str, lex: Lexicon) -> str:
+    """The place whose body ``name`` is: 泸州市 of 四川省泸州市人民政府, 达川区 of 四川省达州市达川区人民政府."""
+    where = _region_prefix(name, lex)
+    rest = name[len(where) :]
+    while where and (inner := _region_prefix(rest, lex)) and _within(inner, where, lex):
+        where, rest = inner, rest[len(inner) :]
+    return where
 
 
 def _within(inner: str, outer: str, lex: Lexicon) -> bool:

@@ -557,3 +557,18 @@ def test_nlp_a_verb_ending_in_a_suffix_character_is_no_body(text, not_agency):
 )
 def test_nlp_an_abbreviation_is_not_the_end_of_another_title(text, entity):
     assert entity in _ents(text)
+
+
+@pytest.mark.parametrize(
+    ("text", "body", "place"),
+    [
+        ("城口万源签订任河流域生态补偿协议\n重庆市城口县人民政府与四川省万源市人民政府签订《任河流域横向生态保护补偿协议》。",
+         "四川省万源市人民政府", "万源市"),
+        ("城口万源签订任河流域生态补偿协议\n重庆市城口县人民政府与四川省万源市人民政府签订《任河流域横向生态保护补偿协议》。",
+         "重庆市城口县人民政府", "城口县"),
+    ],
+)
+def test_nlp_a_headline_place_gives_way_to_its_body_named_with_the_province(text, body, place):
+    rels = _rels(text)
+    assert ("任河流域横向生态保护补偿协议", "signedBy", body) in rels
+    assert ("任河流域横向生态保护补偿协议", "signedBy", place) not in rels
