@@ -665,12 +665,16 @@ _NOT_IN_TRIGGERED_NAME = re.compile(r"(?:签订|印发|编制|制定|开展|召�
 _FUNCTION_WORD_START = re.compile(r"^(?:的|了|和|与|及|在|对|等|将|为|中|是|以|把|被|向|从|过程|其|该|本|各|上述|有关|相关|辖区)")
 
 
+#: triggers whose objects are named in title marks only (作出统一规定, 通过…途径, 公布了结果 name nothing)
+_TITLE_ONLY_TRIGGERS = frozenset({"通过", "作出", "作出了", "公布", "公布了"})
+
+
 def _triggered_titles(text: str, lex: Lexicon, cands: list[Cand]) -> None:
     """Untitled names after a trigger: 签订大气污染联合防治协议, 印发生态共建环境共保工作方案."""
     pats = compile_patterns(lex)
     for m in pats.trigger_scan.finditer(text):
         pred = pats.trigger_pred[m.group(0)]
-        if pred == "participant":
+        if pred == "participant" or m.group(0) in _TITLE_ONLY_TRIGGERS:
             continue
         s = m.end()
         s = _TRIGGER_VERBS.match(text, s).end()  # in place: no copy of the rest of the text
@@ -1330,7 +1334,9 @@ def find_relations(text: str, mentions: list[Cand], lex: Lexicon, ctx: Context) 
     meeting_at = [c.start for c in ms if c.type == "Meeting"]
     for n_sent, (((s, e), inside), found) in enumerate(zip(by_sentence, _triggers_by_sentence(text, spans, pats), strict=True)):
         _concerns(inside, (s, e), rels, lex)
-        triggers = [(m.start(), m.end(), pats.trigger_pred[m.group(0)]) for m in found]
+        # 通过 alone adopts only what follows it in title marks (人大常委会通过《…条例》, not 通过开展…)
+        triggers = [(m.start(), m.end(), pats.trigger_pred[m.group(0)]) for m in found
+                    if m.group(0) != "通过" or text.startswith("《", m.end())]
         for k, (ts, te, pred) in enumerate(triggers):
             if pred not in _OBJECT_TYPES:
                 continue

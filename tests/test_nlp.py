@@ -572,3 +572,27 @@ def test_nlp_a_headline_place_gives_way_to_its_body_named_with_the_province(text
     rels = _rels(text)
     assert ("任河流域横向生态保护补偿协议", "signedBy", body) in rels
     assert ("任河流域横向生态保护补偿协议", "signedBy", place) not in rels
+
+
+@pytest.mark.parametrize(
+    ("text", "rel"),
+    [
+        ("四川省人大常委会通过《四川省沱江流域水环境保护条例》。",
+         ("四川省沱江流域水环境保护条例", "issuedBy", "四川省人民代表大会常务委员会")),
+        ("重庆市人大常委会作出《关于加强嘉陵江流域协同保护的决定》。",
+         ("关于加强嘉陵江流域协同保护的决定", "issuedBy", "重庆市人民代表大会常务委员会")),
+        ("重庆市人民政府公布了《重庆市生态环境行政处罚裁量办法》。",
+         ("重庆市生态环境行政处罚裁量办法", "issuedBy", "重庆市人民政府")),
+    ],
+)
+def test_nlp_adopting_deciding_or_promulgating_issues(text, rel):
+    assert rel in _rels(text)
+
+
+def test_nlp_by_means_of_is_not_adopting():
+    assert not any(p == "issuedBy" for _s, p, _o in _rels("泸州市生态环境局通过实施《赤水河流域保护方案》改善水质。"))
+
+
+@pytest.mark.parametrize("text", ["两地对执法程序作出统一规定。", "生态环境局公布了监测结果和处理办法。"])
+def test_nlp_deciding_or_promulgating_names_nothing_without_marks(text):
+    assert not any(t in ("Regulation", "Programme") for t, _n in _ents(text))
