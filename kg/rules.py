@@ -1547,7 +1547,7 @@ def _objects(text: str, inside: list[Cand], te: int, next_t: int, sent_end: int,
     return [c for c in out if not any(o is not c and o.start <= c.start and c.end <= o.end for o in out)]
 
 
-_CLAUSE_MARK = re.compile("[，,：；]")
+_CLAUSE_MARK = re.compile("[，,：；]|》、")  # 》、: A通过《X》、B通过《Y》, each its own clause
 _SELF = re.compile(r"我局|本局|我厅|本厅|我委|我们")
 _DE_CLAUSE = re.compile(r"(?:联合|共同)?(?:印发|发布|出台|制定|编制|签订|签署|召开|举行|主办)(?:了)?的")
 

@@ -596,3 +596,9 @@ def test_nlp_by_means_of_is_not_adopting():
 @pytest.mark.parametrize("text", ["两地对执法程序作出统一规定。", "生态环境局公布了监测结果和处理办法。"])
 def test_nlp_deciding_or_promulgating_names_nothing_without_marks(text):
     assert not any(t in ("Regulation", "Programme") for t, _n in _ents(text))
+
+
+def test_nlp_each_body_issues_its_own_listed_title():
+    rels = _rels("此前，泸州市人民政府印发《泸州市赤水河流域保护方案》、宜宾市人民政府印发《宜宾市长江流域保护方案》。")
+    assert ("宜宾市长江流域保护方案", "issuedBy", "宜宾市人民政府") in rels
+    assert ("宜宾市长江流域保护方案", "issuedBy", "泸州市人民政府") not in rels
