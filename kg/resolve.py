@@ -19,6 +19,8 @@ combines the summaries of every document into entities and relations.
 from __future__ import annotations
 
 import hashlib
+import re
+import unicodedata
 from collections import Counter, defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -94,7 +96,57 @@ class Summary:
         return Summary(self.names, self.surfaces, self.documents, tuple(kept), self.relations)
 
 
-_clean_surface = lru_cache(maxsize=1 << 16)(clean_name)  # surfaces recur in and across documents
+_DISPLAY_DROP = re.compile(r"[\s《》〈〉']")
+_DISPLAY_QUOTES = str.maketrans({"「": "“", "」": "”", "『": "‘", "』": "’"})
+_CLOSE = {"”": "“", "’": "‘"}
+_CJK_PUNCT = "，；：！？"
+_CJK_PUNCT_SPLIT = re.compile(f"([{_CJK_PUNCT}])")
+
+
+@lru_cache(maxsize=1 << 16)  # surfaces recur in and across documents
+def display_name(surface: str) -> str:
+    """A name as shown: without spaces or book-title marks, but with the quotation marks that
+    set off a coined term (“无废城市”建设) when they pair up; otherwise without any marks.
+
+    >>> display_name("《“无废城市”建设 成效评估指南》"), display_name("「利劍執法」行動")
+    ('“无废城市”建设成效评估指南', '“利劍執法”行動')
+    >>> display_name('"绿盾"行动'), display_name("无废城市”建设"), display_name("“重庆市生态环境局”")
+    ('“绿盾”行动', '无废城市建设', '重庆市生态环境局')
+    >>> display_name("“美丽中国，我是行动者”行动（ＧＢ ３８３８）")
+    '“美丽中国，我是行动者”行动(GB3838)'
+
+    """
+    # NFKC (ＧＢ → GB) except the Chinese comma, colon … that a title keeps
+    s = "".join(p if p in _CJK_PUNCT else unicodedata.normalize("NFKC", p) for p in _CJK_PUNCT_SPLIT.split(surface))
+    s = _DISPLAY_DROP.sub("", s.translate(_DISPLAY_QUOTES))
+    if '"' in s:  # ASCII quotes open and close in turn
+        parts = s.split('"')
+        s = "".join(p + ("“" if i % 2 == 0 else "”") for i, p in enumerate(parts[:-1])) + parts[-1]
+    depth: list[str] = []
+    for c in s:
+        if c in "“‘":
+            depth.append(c)
+        elif c in _CLOSE and (not depth or depth.pop() != _CLOSE[c]):
+            return clean_name(s)
+    if depth:
+        return clean_name(s)
+    if s[:1] in ("“", "‘") and _closes_last(s):  # one pair around the whole name only quotes it
+        s = s[1:-1]
+    return s.replace("（", "(").replace("）", ")")
+
+
+def _closes_last(s: str) -> bool:
+    """Whether the quotation mark opening ``s`` closes at its last character."""
+    depth = 0
+    for i, c in enumerate(s):
+        depth += c in "“‘"
+        depth -= c in _CLOSE
+        if depth == 0:
+            return i == len(s) - 1
+    return False
+
+
+_clean_surface = lru_cache(maxsize=1 << 16)(clean_name)
 #: An Evidence's fields, which compare, hash and sort as the Evidence does (without its Python methods).
 _SPAN = attrgetter("doc", "start", "end", "exact")
 _Span = tuple[str, int, int, str]
@@ -103,13 +155,14 @@ _Span = tuple[str, int, int, str]
 @lru_cache(maxsize=1 << 16)
 def _identity(type_: str, name: str, surface: str) -> tuple[str, tuple[str, str, str], tuple[str, str] | None]:
     """What a mention of ``type_`` called ``name``, written ``surface``, adds to a summary: its
-    resolution key, its ``(key, type, simple name)`` and its ``(key, clean surface)`` (if any).
+    resolution key, its ``(key, type, simple name)`` and its ``(key, shown surface)`` (if any;
+    see :func:`display_name`).
 
     >>> _identity("Region", "重庆市", "《重庆》")
     ('Region:重庆市', ('Region:重庆市', 'Region', '重庆市'), ('Region:重庆市', '重庆'))
     """
     key = resolution_key(type_, name)
-    surface = _clean_surface(surface)
+    surface = display_name(surface)
     return key, (key, type_, simple_name(name)), ((key, surface) if surface else None)
 
 
@@ -172,6 +225,17 @@ def _label(names: Counter[str]) -> str:
     return sorted(names.items(), key=lambda kv: (-kv[1], -len(kv[0]), kv[0]))[0][0]
 
 
+def _shown(label: str, shown: set[str]) -> str:
+    """``label`` as the text writes it, quotation marks kept (see :func:`display_name`), if
+    some surface spells it so; ties: the longest, then code-point order.
+
+    >>> _shown("无废城市建设", {"“无废城市”建设", "无废城市", "無廢城市建設"})
+    '“无废城市”建设'
+    """
+    quoted = [t for t in map(to_simplified, shown) if t != label and simple_name(t) == label]
+    return min(quoted, key=lambda t: (-len(t), t)) if quoted else label
+
+
 class Merger:
     """Merges summaries one at a time (a corpus streams through it).
 
@@ -220,8 +284,9 @@ class Merger:
         entities = []
         for key in sorted(self.types):
             names = self.names[key]
-            label = _label(names)
-            surfaces = self.surfaces[key]
+            shown = self.surfaces[key]
+            surfaces = {_clean_surface(s) for s in shown}
+            label = _shown(_label(names), shown)
             aliases = (set(names) | {to_simplified(s) for s in surfaces} | surfaces) - {label}
             entities.append(Entity(
                 key=key,

@@ -38,6 +38,25 @@ def test_resolve_one_entity_across_documents_with_aliases():
     assert ents[0].documents == ("a.txt", "b.txt")
 
 
+@pytest.mark.parametrize(
+    ("surfaces", "label", "aliases"),
+    [
+        # the text's quotation marks around a coined term stay in the label; the plain form is an alias
+        (["“清水绿岸”治理行动", "清水绿岸治理行动"], "“清水绿岸”治理行动", ("清水绿岸治理行动",)),
+        # traditional quotes and characters: shown simplified with “”
+        (["「清水綠岸」治理行動"], "“清水绿岸”治理行动", ("清水綠岸治理行動", "清水绿岸治理行动")),
+        # marks that do not pair up (a span cut inside a quotation) are dropped
+        (["清水绿岸”治理行动"], "清水绿岸治理行动", ()),
+        # a pair around the whole name only quotes it
+        (["“清水绿岸治理行动”"], "清水绿岸治理行动", ()),
+    ],
+)
+def test_resolve_label_keeps_quotation_marks_of_the_text(surfaces, label, aliases):
+    ms = [_m("Programme", s, s, f"{i}.txt") for i, s in enumerate(surfaces)]
+    ents, _ = resolve([], mentions=ms)
+    assert [(e.label, e.aliases) for e in ents] == [(label, aliases)]
+
+
 def test_resolve_relations_need_both_ends():
     doc = SourceDocument("a.txt", "0", 1, "utf-8", DocumentMeta())
     ev = Evidence("a.txt", 0, 4, "两地签订")
