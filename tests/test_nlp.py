@@ -602,3 +602,15 @@ def test_nlp_each_body_issues_its_own_listed_title():
     rels = _rels("此前，泸州市人民政府印发《泸州市赤水河流域保护方案》、宜宾市人民政府印发《宜宾市长江流域保护方案》。")
     assert ("宜宾市长江流域保护方案", "issuedBy", "宜宾市人民政府") in rels
     assert ("宜宾市长江流域保护方案", "issuedBy", "泸州市人民政府") not in rels
+
+
+@pytest.mark.parametrize(
+    ("text", "agency"),
+    [
+        ("四川省生态环境厅与贵州省生态环境厅签订了《赤水河流域生态环境保护协作备忘录》。", "贵州省生态环境厅"),
+        ("云南省水利厅与四川省水利厅共同开展金沙江联合巡河。", "云南省水利厅"),
+        ("陕西省自然资源厅牵头编制规划。", "陕西省自然资源厅"),
+    ],
+)
+def test_nlp_a_neighbouring_provinces_department(text, agency):
+    assert ("Agency", agency) in _ents(text)
