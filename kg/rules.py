@@ -1349,15 +1349,16 @@ def find_relations(text: str, mentions: list[Cand], lex: Lexicon, ctx: Context) 
             if not objects and _CLAUSE_FINAL_TRIGGER.match(text[te : te + 2]):
                 objects = _objects_before(text, inside, s, ts, pred)
                 first = min((o.start for o in objects), default=ts)
-            if not objects and pred == "participant" and meeting_at and _THE_MEETING.match(text, te) \
-                    and (last := _last_meetings(ms, starts, meeting_at, spans, n_sent)):
+            if not objects and pred == "participant" and meeting_at \
+                    and (_THE_MEETING.match(text, te) or text[ts:te] in _ATTEND and _THE_ATTENDED.match(text, te)) \
+                    and (last := _last_meetings(ms, starts, meeting_at, spans, n_sent, text, ts)):
                 # …人民政府有关负责同志出席会议: the meeting just named
                 objects = [Cand(te, te, "Meeting", name) for name in last]
             if not objects:
                 continue
             subjects = _subjects(text, inside, s, first, pred, ctx, lex)
             if not subjects and pred != "participant" and meeting_at and _MEETING_AGENT.match(text, s) \
-                    and (last := _last_meetings(ms, starts, meeting_at, spans, n_sent)):
+                    and (last := _last_meetings(ms, starts, meeting_at, spans, n_sent, text)):
                 # 会议审议通过了《…》: those who held the meeting just named
                 subjects = [(r.object, r.object_type) for r in acts if r.predicate == "participant" and r.subject in last]
                 subjects = list(dict.fromkeys(subjects))
@@ -1387,8 +1388,12 @@ def find_relations(text: str, mentions: list[Cand], lex: Lexicon, ctx: Context) 
 
 
 _MEETING_LOOKBACK = 3  # sentences
+_ONLY_MEETING_LOOKBACK = 12  # sentences, when the text has named one meeting only
 #: 出席|会议, 参加|了会议: the meeting itself, not a named one
 _THE_MEETING = re.compile(r"(?:了)?(?:会议|本次会议|此次会议|上述会议)(?:并|。|，|$)")
+#: 出席|发布会, 参加|了推进会: attending names the meeting by its kind (召开|新闻发布会 is another one)
+_THE_ATTENDED = re.compile(r"(?:了)?(?:本次|此次|上述)?(?:新闻发布会|发布会|推进会|座谈会|联席会议|现场会)(?:并|。|，|$)")
+_ATTEND = frozenset({"出席", "参加", "参会"})
 #: a sentence whose agent is the meeting: 会议审议通过了…, 会上印发了…
 _MEETING_AGENT = re.compile(r"\s*(?:\d+月\d+日，)?(?:会议|会上|此次会议|本次会议|会议期间)")
 #: each side acts for itself (协同审议通过, 分别印发), not jointly (联合印发 gives every document to every body)
@@ -1396,14 +1401,23 @@ _EACH = re.compile(r"分别|协同|同步|各自")
 
 
 def _last_meetings(ms: list[Cand], starts: list[int], meeting_at: list[int], spans: tuple[tuple[int, int], ...],
-                   n_sent: int) -> list[str]:
-    """The meetings of the last sentence before sentence ``n_sent`` that names any, if it is one of the three before."""
-    k = bisect_left(meeting_at, spans[n_sent][0]) - 1
+                   n_sent: int, text: str, before: int | None = None) -> list[str]:
+    """The meetings of the last sentence before sentence ``n_sent`` (or before ``before`` in it) that names any.
+
+    That sentence is one of the three before, not counting those about the meeting (会议指出…, 会上…);
+    or, when it is the only meeting the text has named so far, one of the twelve before.
+    """
+    k = bisect_left(meeting_at, spans[n_sent][0] if before is None else before) - 1
     if k < 0:
         return []
     at = bisect_left(spans, (meeting_at[k] + 1,)) - 1  # the sentence of that meeting
     if n_sent - at > _MEETING_LOOKBACK:
-        return []
+        about = sum(1 for j in range(at + 1, n_sent) if _MEETING_AGENT.match(text, spans[j][0]))
+        if n_sent - at - about > _MEETING_LOOKBACK and (
+            n_sent - at > _ONLY_MEETING_LOOKBACK
+            or len({c.name for c in ms[: bisect_left(starts, meeting_at[k] + 1)] if c.type == "Meeting"}) > 1
+        ):
+            return []
     lo, hi = spans[at]
     return [c.name for c in ms[bisect_left(starts, lo) : bisect_left(starts, hi)] if c.type == "Meeting"]
 

@@ -614,3 +614,27 @@ def test_nlp_each_body_issues_its_own_listed_title():
 )
 def test_nlp_a_neighbouring_provinces_department(text, agency):
     assert ("Agency", agency) in _ents(text)
+
+
+_REPORT = ("5月8日，四川省生态环境厅与重庆市生态环境局在泸州市召开赤水河流域生态环境保护联席会议。"
+           "会议通报了流域水质。会议指出，要加强协作。会议要求，要落实责任。{middle}"
+           "泸州市生态环境局、江津区生态环境局有关负责同志参加会议。")
+
+
+@pytest.mark.parametrize(
+    ("text", "rel"),
+    [
+        ("重庆市人民政府新闻办公室举行“长江保护”新闻发布会，重庆市水利局有关负责同志出席发布会。",
+         ("长江保护新闻发布会", "participant", "重庆市水利局")),
+        (_REPORT.format(middle=""), ("赤水河流域生态环境保护联席会议", "participant", "江津区生态环境局")),
+        (_REPORT.format(middle="赤水河是长江上游支流。近年来水质持续改善。两地还开展了联合巡河。据介绍，流域内已建成污水厂。"),
+         ("赤水河流域生态环境保护联席会议", "participant", "泸州市生态环境局")),
+    ],
+)
+def test_nlp_attending_the_meeting_the_report_is_about(text, rel):
+    assert rel in _rels(text)
+
+
+def test_nlp_holding_a_press_conference_is_not_the_meeting_named_before():
+    rels = _rels("6月19日，重庆召开美丽重庆建设大会，重庆市生态环境局专门召开了新闻发布会。")
+    assert ("美丽重庆建设大会", "participant", "重庆市生态环境局") not in rels
