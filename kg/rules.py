@@ -481,6 +481,10 @@ def _agencies(text: str, lex: Lexicon, ctx: Context, cands: list[Cand]) -> None:
     for m in pats.agency.finditer(text):
         if text[m.end() : m.end() + 1] == "门":
             continue  # 生态环境部门 is a kind of body, not 生态环境部
+        if m.start() > 0 and text[m.start() - 1] == "等" and m.group(0)[0] in "市区县":
+            # 成都、自贡等市生态环境局: the body of each place listed (_shared_department), of none if no list
+            cands.append(Cand(m.start(), m.end(), "Agency", m.group(0), priority=25, kind="shared"))
+            continue
         if m.group(0)[:1] in "市省区县" and m.start() > 0 and (
             text[m.start() - 1] in "省两各地" or pats.place.search(text[max(0, m.start() - 6) : m.start()] + "$") is not None
             and _ends_with_cjk(text, m.start()) and lex.region(_tail_place(text, m.start(), pats)) is not None
@@ -1188,7 +1192,44 @@ def find_mentions(text: str, lex: Lexicon, ctx: Context) -> list[Cand]:
     _triggered_titles(text, lex, cands)
     _standards_and_actions(text, lex, cands)
     _mechanisms(text, lex, cands)
-    return _short_titles(_counted_collectives(text, _select(cands), lex), _headline_end(text))
+    return _short_titles(_shared_department(text, _counted_collectives(text, _select(cands), lex), lex), _headline_end(text))
+
+
+def _shared_department(text: str, chosen: list[Cand], lex: Lexicon) -> list[Cand]:
+    """安居区、乐至县、潼南区生态环境局 and 成都、自贡等市生态环境局: the department of every place listed.
+
+    A body right after a list of places (joined by 、, or closed by 等市/等区/等县) is the body of each
+    of them; one candidate spans the list and has the bodies as members, so the listed places are
+    not agents of their own.
+    """
+    todo = [k for k, c in enumerate(chosen) if c.type == "Agency" and not c.members and c.start > 0 and text[c.start - 1] in "、等"
+            or c.kind == "shared"]
+    if not todo:
+        return chosen
+    by_end = {c.end: c for c in chosen if c.type == "Region" and not c.members
+              and (p := lex.places.get(c.name)) is not None and p.level in ("province", "prefecture", "county")}
+    pats = compile_patterns(lex)
+    out = list(chosen)
+    for k in todo:
+        c = chosen[k]
+        if c.kind != "shared":
+            own = _own_place(c.name, lex)
+            body = c.name[len(own):] if own and text.startswith(own, c.start) else ""
+        else:  # 等市生态环境局: a place's short form of a body
+            body = text[c.start + 1 : c.end]
+        listed = _listed_before(text, c.start - 1, by_end, lex)
+        if not body or not listed:
+            if c.kind == "shared":
+                out[k] = None  # 等市生态环境局 with no list: nobody in particular
+            continue
+        places = [r.name for r in listed]
+        members = tuple(dict.fromkeys([_body_of(p, "", body, lex, pats) for p in places] + ([c.name] if c.kind != "shared" else [])))
+        qualifier = by_end.get(listed[0].start)  # 重庆市|永川、荣昌等区生态环境局: the municipality is no agent either
+        start = qualifier.start if qualifier is not None else listed[0].start
+        out[k] = Cand(start, c.end, "Agency", "+".join(members), priority=24, kind="collective", members=members)
+    if all(out[k] is chosen[k] for k in todo):
+        return chosen
+    return sorted(c for c in out if c is not None)
 
 
 _HEADLINE = re.compile(r"\s*([^\n]{4,80})(?:\n|$)")

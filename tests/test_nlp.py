@@ -638,3 +638,18 @@ def test_nlp_attending_the_meeting_the_report_is_about(text, rel):
 def test_nlp_holding_a_press_conference_is_not_the_meeting_named_before():
     rels = _rels("6月19日，重庆召开美丽重庆建设大会，重庆市生态环境局专门召开了新闻发布会。")
     assert ("美丽重庆建设大会", "participant", "重庆市生态环境局") not in rels
+
+
+@pytest.mark.parametrize(
+    ("text", "rels"),
+    [
+        ("安居区、乐至县、潼南区生态环境局签订了《琼江流域突发水污染事件联合应急处置协议》。",
+         {("琼江流域突发水污染事件联合应急处置协议", "signedBy", a) for a in ("安居区生态环境局", "乐至县生态环境局", "潼南区生态环境局")}),
+        ("成都、自贡、泸州等市生态环境局和重庆市永川、荣昌等区生态环境局参加了川渝大气污染联防联控工作会议。",
+         {("川渝大气污染联防联控工作会议", "participant", a) for a in ("自贡市生态环境局", "泸州市生态环境局", "荣昌区生态环境局")}),
+    ],
+)
+def test_nlp_a_department_shared_by_listed_places(text, rels):
+    found = _rels(text)
+    assert rels <= found
+    assert not {r for r in found if r[1] != "concerns" and r[2] in ("乐至县", "安居区", "重庆市", "泸州市")}
