@@ -818,19 +818,39 @@ def _collectives(text: str, lex: Lexicon, cands: list[Cand]) -> None:
             members = lex.pair_members
             cands.append(Cand(m.start(), m.end("pair"), "Region", "+".join(members), priority=24, kind="collective", members=members))
             continue
-        if dept:
+        start = m.start()
+        sides = _abbreviated_provinces(text, start, 2) if m.group("pair") in _PAIR_OF_TWO else []
+        if sides and set(sides) != set(lex.pair_members):
+            # 渝黔两地, 川陕两省: the two provinces named by their one-character abbreviations
+            start -= 2
+            members = tuple(_body_of(p, d, None, lex, pats) for p in sides for d in dept.split("、")) if dept else tuple(sides)
+            typ = "Agency" if dept else "Region"
+        elif dept:
             # 两省市生态环境、公安部门: the departments of each field
             members = tuple(dict.fromkeys(n for d in dept.split("、") for pat, mem in lex.departments if d in pat.split("|") for n in mem))
             typ = "Agency"
         else:
             members, typ = lex.pair_members, "Region"
         if members:
-            cands.append(Cand(m.start(), end, typ, "+".join(members), priority=24, kind="collective", members=members))
+            cands.append(Cand(start, end, typ, "+".join(members), priority=24, kind="collective", members=members))
     for m in pats.counted.finditer(text):
         if m.group("n") == "两" and m.group("unit") in ("地", "省", "省市"):
             continue  # 两地, 两省市: the pair above
         typ = "Agency" if m.group("dept") or m.group("body") else "Region"
         cands.append(Cand(m.start(), m.end(), typ, m.group(0), priority=23, kind="counted"))  # 八市生态环境局: _city_bureaus first
+
+
+#: the one-character abbreviations of the provinces around Sichuan and Chongqing (川渝, 渝黔, 川陕, 川滇 …)
+_PROVINCE_ABBREVIATIONS = {"川": "四川省", "蜀": "四川省", "渝": "重庆市", "黔": "贵州省", "滇": "云南省", "云": "云南省", "贵": "贵州省", "陕": "陕西省",
+                           "鄂": "湖北省", "湘": "湖南省", "甘": "甘肃省", "青": "青海省", "藏": "西藏自治区"}
+
+
+def _abbreviated_provinces(text: str, pos: int, n: int) -> list[str]:
+    """The ``n`` provinces whose abbreviations stand right before ``pos`` (渝黔|两地), or []."""
+    if pos < n or (pos > n and text[pos - n - 1] in _PROVINCE_ABBREVIATIONS):
+        return []  # 川渝黔两地…: not two
+    names = [_PROVINCE_ABBREVIATIONS.get(ch) for ch in text[pos - n : pos]]
+    return names if None not in names and len(set(names)) == n else []
 
 
 _CITY_BODIES = re.compile(r"(?:([一二三四五六七八九十]|\d{1,2})|各)(?:个)?市(生态环境局|人民政府|政府)")
@@ -1077,6 +1097,8 @@ def _counted_collectives(text: str, chosen: list[Cand], lex: Lexicon) -> list[Ca
         listed = _listed_before(text, c.start, by_end, lex)
         start = listed[0].start if len(listed) == n else c.start
         places = [p.name for p in listed] if len(listed) == n else []
+        if not places and c.kind == "counted" and (places := _abbreviated_provinces(text, c.start, n)):
+            start = c.start - n  # 川黔渝三省市: the provinces by their abbreviations
         if not places and c.kind == "counted":
             places = _places_nearby(text, c.start, chosen, regions, n, lex, groups)
         if len(places) != n:

@@ -653,3 +653,16 @@ def test_nlp_a_department_shared_by_listed_places(text, rels):
     found = _rels(text)
     assert rels <= found
     assert not {r for r in found if r[1] != "concerns" and r[2] in ("乐至县", "安居区", "重庆市", "泸州市")}
+
+
+@pytest.mark.parametrize(
+    ("text", "parties"),
+    [
+        ("推动渝黔两地签订《乌江流域横向生态保护补偿协议》。", {"重庆市", "贵州省"}),
+        ("川陕两省生态环境部门签署《嘉陵江上游水污染联防联控合作协议》。", {"四川省生态环境厅", "陕西省生态环境厅"}),
+        ("云贵川三省签署《赤水河流域横向生态保护补偿协议》。", {"云南省", "贵州省", "四川省"}),
+        ("川渝两地签订《琼江流域横向生态保护补偿协议》。", {"四川省", "重庆市"}),
+    ],
+)
+def test_nlp_two_or_three_provinces_by_their_abbreviations(text, parties):
+    assert {o for _s, p, o in _rels(text) if p == "signedBy"} == parties
