@@ -662,7 +662,7 @@ _TRIGGER_VERBS = re.compile(r"(?:实施|完成|形成|出台|了|并|印发|发�
 
 _NEXT_CLAUSE_VERB = re.compile("(?:印发|签订|编制|制定|出台|开展)")
 _NAME_ENDS_BEFORE = re.compile(r"(的|等|中|和|及|与|，|并|为|后|以|超|近|\d)")
-_COUNTED_START = re.compile(r"^(?:\d(?!\d{3}年)|[一二三四五六七八九十]+[项个条]|超|近|多|各|相关|有关|一批)")
+_COUNTED_START = re.compile(r"^(?:\d(?!\d{3}年)|[一两二三四五六七八九十百数几多]+[项个条份部批]|超|近|多|各|相关|有关|一批)")
 _COUNT_AFTER = re.compile(r"\d+(?:余|多)?[项个份条]")
 _ABOUT_COUNT_AFTER = re.compile(r"超\d|近\d")
 _NOT_IN_TRIGGERED_NAME = re.compile(r"(?:签订|印发|编制|制定|开展|召开|发布|的基础上|相互|征求|\d+个|[（(][^）)]*$|的|和相关|和有关)")
@@ -759,8 +759,8 @@ def _standards_and_actions(text: str, lex: Lexicon, cands: list[Cand]) -> None:
             name, s = name[cut.end():], s + cut.end()
         if len(name) < 6 or is_generic(name, "标准" if name.endswith("标准") else name[-4:]):
             continue
-        if re.search(r"其中|领域|等|、|地方|国家|现行", name):
-            continue
+        if re.search(r"其中|领域|等|、|地方|国家|现行", name) or _COUNTED_START.match(name):
+            continue  # 两个技术规范: a count, not a name
         cands.append(Cand(s, e, "Standard", clean_name(name), priority=11, kind="standard-pattern"))
     for m in _ACTION.finditer(text):
         s, e = m.span(1)

@@ -666,3 +666,11 @@ def test_nlp_a_department_shared_by_listed_places(text, rels):
 )
 def test_nlp_two_or_three_provinces_by_their_abbreviations(text, parties):
     assert {o for _s, p, o in _rels(text) if p == "signedBy"} == parties
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["四川重庆联合发布两项地方标准。", "两地共同制定两个技术规范。", "两省市联合印发数项工作方案。", "两地生态环境部门联合编制几份技术指南。"],
+)
+def test_nlp_a_count_of_documents_is_no_name(text):
+    assert not {t for t, _n in _ents(text)} & {"Standard", "Programme"}
