@@ -1588,7 +1588,7 @@ _GAP_COMMA = re.compile(r"[，,：:]")
 _NO_COMMA = re.compile(r"[^，,]*")
 #: 《…机制》协议、《…》; 《A》（DB50/ 1432—2023）、《B》: a document number or year range between the items
 _ENUMERATION_GAP = re.compile(
-    r"[》」\s]*(?:协议书?|备忘录)?(?:[（(][^（）()《》，。；\n]{1,30}[）)])?[》\s]*(?:、|和|及|以及|与|》《|》、《|”、“)?[《“\s]*"
+    r"[》」\s]*(?:协议书?|备忘录)?(?:[（(][^（）()《》，。；\n]{1,60}[）)])?[》\s]*(?:、|和|及|以及|与|》《|》、《|”、“)?[《“\s]*"
 )
 _CLAUSE_END = re.compile(r"[，。；]")
 

@@ -674,3 +674,9 @@ def test_nlp_two_or_three_provinces_by_their_abbreviations(text, parties):
 )
 def test_nlp_a_count_of_documents_is_no_name(text):
     assert not {t for t, _n in _ents(text)} & {"Standard", "Programme"}
+
+
+def test_nlp_listed_standards_each_with_two_local_numbers():
+    rels = _rels("四川省生态环境厅与重庆市生态环境局联合发布《川渝地区制药工业大气污染物排放标准》（DB51/ 3001-2025、DB50/ 1601-2025）"
+                 "和《川渝地区餐饮业油烟排放标准》（DB51/ 3002-2025、DB50/ 1602-2025）。")
+    assert ("川渝地区餐饮业油烟排放标准", "issuedBy", "重庆市生态环境局") in rels
