@@ -1214,7 +1214,7 @@ def find_mentions(text: str, lex: Lexicon, ctx: Context) -> list[Cand]:
     _triggered_titles(text, lex, cands)
     _standards_and_actions(text, lex, cands)
     _mechanisms(text, lex, cands)
-    return _short_titles(_shared_department(text, _counted_collectives(text, _select(cands), lex), lex), _headline_end(text))
+    return _short_titles(_shared_department(text, _counted_collectives(text, _select(cands), lex), lex), _headline_end(text), text)
 
 
 def _shared_department(text: str, chosen: list[Cand], lex: Lexicon) -> list[Cand]:
@@ -1266,8 +1266,13 @@ def _headline_end(text: str) -> int:
 _SENTENCE_MARKS = re.compile(r"[。！？!?；]")
 
 
-def _short_titles(chosen: list[Cand], headline_end: int = 0) -> list[Cand]:
-    """《行动计划》 after 《美丽重庆建设行动计划》: a short reference to the full title."""
+#: a national standard's number after a title: 《畜禽养殖业污染物排放标准》（GB 18596-2001） is not the regional
+#: 《川渝地区畜禽养殖业污染物排放标准》 (whose own number is a DB51/DB50 one)
+_OWN_NUMBER = re.compile(r"》?\s*[（(]\s*(?:GB|HJ)(?![A-Za-z])", re.IGNORECASE)
+
+
+def _short_titles(chosen: list[Cand], headline_end: int = 0, text: str = "") -> list[Cand]:
+    """《行动计划》 after 《美丽重庆建设行动计划》: a short reference to the full title (not one with its own number)."""
     full = [c for c in chosen if c.kind in ("title", "quoted", "triggered") and c.type in TITLED_TYPES]
     endings = {f.name[k:] for f in full for k in range(len(f.name))}  # what a full title's name can end with
     titles: dict[tuple[str, str], set[str]] = {}  # (type, last two characters) → the names in 《》
@@ -1281,7 +1286,7 @@ def _short_titles(chosen: list[Cand], headline_end: int = 0) -> list[Cand]:
             dated.setdefault(m.group(2), set()).add(c.name)
     out = []
     for c in chosen:
-        if c.kind in ("title", "triggered") and len(c.name) >= 4 and c.name in endings:
+        if c.kind in ("title", "triggered") and len(c.name) >= 4 and c.name in endings and not _OWN_NUMBER.match(text, c.end):
             longer = [f for f in full if f.start < c.start and f.name != c.name and f.name.endswith(c.name) and f.type == c.type]
             if longer:
                 c = c._replace(name=longer[-1].name, kind="short-title")

@@ -680,3 +680,8 @@ def test_nlp_listed_standards_each_with_two_local_numbers():
     rels = _rels("四川省生态环境厅与重庆市生态环境局联合发布《川渝地区制药工业大气污染物排放标准》（DB51/ 3001-2025、DB50/ 1601-2025）"
                  "和《川渝地区餐饮业油烟排放标准》（DB51/ 3002-2025、DB50/ 1602-2025）。")
     assert ("川渝地区餐饮业油烟排放标准", "issuedBy", "重庆市生态环境局") in rels
+
+
+def test_nlp_a_shorter_title_with_its_own_standard_number_is_another_standard():
+    ents = _ents("两地发布《川渝地区陶瓷工业大气污染物排放标准》，限值严于国家《陶瓷工业大气污染物排放标准》（GB 25464-2010）。")
+    assert ("Standard", "陶瓷工业大气污染物排放标准") in ents
