@@ -625,7 +625,7 @@ _MEETING_RUN = re.compile(rf"[{CJK}\d“”·]*")  # every character of a meetin
 _MEETING_HEAD_END = re.compile(f"(?:{_MEETING_HEADS}){_MEETING_SESSION}(?:座谈会)?$")
 _MEETING_LEFT_CUT = re.compile(
     r".*(?:(?<=[会议])暨|联合召开了|联合召开|组织召开了|组织召开|召开了|召开|举行了|举行|举办了|举办|办好|开好|筹备|筹办|出席|参加|主持|参会|贯彻|落实|精神|围绕|"
-    r"丨|｜|开展|通过|认真|按照|根据|依托|获评|荣获|会上|多次|每两周|每周|每月|\d+场|在|于|赴|和|及|与|的|了|是|为|将|对|、|\d+月\d+日|\d+日)"
+    r"丨|｜|开展|通过|认真|按照|根据|依托|获评|荣获|会上|多次|每两周|每周|每月|\d+场|建立|明确|在|于|赴|和|及|与|的|了|是|为|将|对|、|\d+月\d+日|\d+日)"
 )
 
 
@@ -650,6 +650,8 @@ def _meetings(text: str, lex: Lexicon, ctx: Context, cands: list[Cand]) -> None:
         head = _MEETING_HEAD_END.search(surface)
         if not head or is_generic(surface, head.group(0)) or len(surface) - len(head.group(0)) < 4:
             continue
+        if text.startswith(("制度", "机制"), e):
+            continue  # 建立…联席会议制度: an arrangement for meeting, not a meeting
         if re.match(r"^(?:第[一二三四五六七八九十\d]+次|\d+次|多次|本次|此次|该|各|每|两|会上)", surface):
             continue
         cands.append(Cand(s, e, "Meeting", clean_name(surface), priority=15, kind="meeting-pattern"))

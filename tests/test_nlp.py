@@ -685,3 +685,15 @@ def test_nlp_listed_standards_each_with_two_local_numbers():
 def test_nlp_a_shorter_title_with_its_own_standard_number_is_another_standard():
     ents = _ents("两地发布《川渝地区陶瓷工业大气污染物排放标准》，限值严于国家《陶瓷工业大气污染物排放标准》（GB 25464-2010）。")
     assert ("Standard", "陶瓷工业大气污染物排放标准") in ents
+
+
+@pytest.mark.parametrize(
+    ("text", "meeting"),
+    [
+        ("条例明确建立川黔渝赤水河流域联席会议制度。", None),
+        ("两地建立嘉陵江流域生态环境保护联席会议机制。", None),
+        ("双方建立成德眉资生态环境联席会议，每年轮流召开。", "成德眉资生态环境联席会议"),
+    ],
+)
+def test_nlp_a_meeting_arrangement_is_no_meeting(text, meeting):
+    assert {n for t, n in _ents(text) if t == "Meeting"} == ({meeting} if meeting else set())
