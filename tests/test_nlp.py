@@ -697,3 +697,14 @@ def test_nlp_a_shorter_title_with_its_own_standard_number_is_another_standard():
 )
 def test_nlp_a_meeting_arrangement_is_no_meeting(text, meeting):
     assert {n for t, n in _ents(text) if t == "Meeting"} == ({meeting} if meeting else set())
+
+
+@pytest.mark.parametrize(
+    ("text", "agency"),
+    [
+        ("四川省达州生态环境监测中心站与重庆市万州区生态环境监测站共享数据。", "四川省达州生态环境监测中心站"),
+        ("宜宾市环境监测中心站负责采样。", "宜宾市环境监测中心站"),
+    ],
+)
+def test_nlp_a_monitoring_centre_station(text, agency):
+    assert ("Agency", agency) in _ents(text)
