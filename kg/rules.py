@@ -503,6 +503,7 @@ def _agencies(text: str, lex: Lexicon, ctx: Context, cands: list[Cand]) -> None:
         if sub and not _NOT_SUBUNIT.search(sub.group(0)):
             cands.append(Cand(m.start(), sub.end(), "Agency", name + sub.group(0), priority=27, kind="subunit"))
         cands.append(Cand(m.start(), end, "Agency", name, priority=25, kind="lexicon"))
+        _congress_committee(text, m.start(), end, name, cands)
     for m in pats.agency_open_scan.finditer(text):
         surface = m.group(0)
         if _NOT_IN_AGENCY_NAME.search(surface[2:-1]):
@@ -516,6 +517,7 @@ def _agencies(text: str, lex: Lexicon, ctx: Context, cands: list[Cand]) -> None:
             surface = _TERM.sub("", surface)  # 重庆市第六届人民代表大会常务委员会: the body, not its term
         name = resolve_agency(surface, lex, ctx) or _party_committee(surface, lex) or surface
         cands.append(Cand(m.start(), m.end(), "Agency", name, priority=22, kind="agency-pattern"))
+        _congress_committee(text, m.start(), m.end(), name, cands)
         if pending and surface.endswith(("委", "人民政府", "政府")):
             _listed_district_bodies(text, m, pending, lex, cands)
     for m in _FOUNDED.finditer(text):
@@ -543,6 +545,25 @@ def _agencies(text: str, lex: Lexicon, ctx: Context, cands: list[Cand]) -> None:
         if pre and pre.group(0).count("、"):
             for part in re.findall(r"(四川省|重庆市)", pre.group(0)):
                 cands.append(Cand(s - len(pre.group(0)), m.end(), "Agency", part + surface, priority=26, kind="agency-distributive"))
+
+
+#: the special committees of a people's congress and the working committees of its standing committee
+_CONGRESS_COMMITTEE = re.compile(
+    r"(?:民族宗教|民族|法制|监察和司法|监察司法|财政经济|教育科学文化卫生|农业与农村|农业农村|环境与资源保护|环境资源保护|环境资源|"
+    r"城乡建设环境保护|社会建设|华侨外事|外事|代表|预算|人事代表选举)(?:工作)?委员会|法工委|环资委|城环委|财经委|教科文卫委"
+)
+_COMMITTEE_SHORT = {"法工委": "法制工作委员会", "环资委": "环境与资源保护委员会", "城环委": "城乡建设环境保护委员会",
+                    "财经委": "财政经济委员会", "教科文卫委": "教育科学文化卫生委员会"}
+
+
+def _congress_committee(text: str, start: int, end: int, name: str, cands: list[Cand]) -> None:
+    """重庆市人大城乡建设环境保护委员会, 四川省人大常委会法工委: a committee of the people's congress named just before."""
+    if not name.endswith(("人民代表大会", "人民代表大会常务委员会")):
+        return
+    m = _CONGRESS_COMMITTEE.match(text, end)
+    if m:
+        committee = _COMMITTEE_SHORT.get(m.group(0), m.group(0))
+        cands.append(Cand(start, m.end(), "Agency", name + committee, priority=28, kind="subunit"))
 
 
 _PARTY = re.compile(r"(市委|省委|区委|县委)(?![会员书])")

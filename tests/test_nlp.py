@@ -708,3 +708,15 @@ def test_nlp_a_meeting_arrangement_is_no_meeting(text, meeting):
 )
 def test_nlp_a_monitoring_centre_station(text, agency):
     assert ("Agency", agency) in _ents(text)
+
+
+@pytest.mark.parametrize(
+    ("text", "agency"),
+    [
+        ("重庆市人大城乡建设环境保护委员会赴綦江区开展调研。", "重庆市人民代表大会城乡建设环境保护委员会"),
+        ("四川省人大常委会法工委牵头起草条例草案。", "四川省人民代表大会常务委员会法制工作委员会"),
+        ("泸州市人大常委会法制工作委员会征求意见。", "泸州市人民代表大会常务委员会法制工作委员会"),
+    ],
+)
+def test_nlp_a_committee_of_the_peoples_congress(text, agency):
+    assert ("Agency", agency) in _ents(text)
