@@ -1688,6 +1688,8 @@ def _subjects(text: str, inside: list[Cand], sent_start: int, ts: int, pred: str
             continue
         if groups and c.kind != "collective" and any(s <= c.start and c.end <= e for s, e in groups):
             continue  # 泸州市、永川区两地生态环境局: the places stand for their bureaus
+        if c.kind == "collective" and c.type == "Region" and c.end - c.start == 2 and not _PAIR_AS_AGENT.match(text, c.end):
+            continue  # 总结了2023年川渝大气污染联防联控工作成效: 川渝 qualifies a noun
         if any(t.start <= c.start and c.end <= t.end and t is not c and not (t.type == "Meeting" and t.start == c.start and c.type == "Agency") for t in titles):
             continue  # a body named inside a title is no agent, unless it opens a meeting's name (X常务委员会第五次会议审议通过)
         if c.type == "Region" and lex is not None and not c.members:
@@ -1736,6 +1738,13 @@ def _subjects(text: str, inside: list[Cand], sent_start: int, ts: int, pred: str
     if out and ctx is not None and ctx.letter and ctx.author and (ctx.author, "Agency") not in out:
         out.insert(0, (ctx.author, "Agency"))
     return out
+
+
+#: what follows a bare 川渝 that acts (川渝联合印发, 川渝签订, 川渝已…), rather than qualifying a noun (川渝大气污染…)
+_PAIR_AS_AGENT = re.compile(
+    r"联合|共同|携手|协同|签|印发|发布|出台|制定|编制|召开|举行|举办|审议|分别|各自|已|还|将|在|于|正式|先后|相继|又|也|累计|首次|"
+    r"[《，,、和与及“\s]|$"
+)
 
 
 def _contains(outer: str, inner: str, lex: Lexicon) -> bool:

@@ -720,3 +720,19 @@ def test_nlp_a_monitoring_centre_station(text, agency):
 )
 def test_nlp_a_committee_of_the_peoples_congress(text, agency):
     assert ("Agency", agency) in _ents(text)
+
+
+@pytest.mark.parametrize(
+    ("text", "rel", "not_rel"),
+    [
+        ("3月2日，四川省生态环境厅与重庆市生态环境局召开川渝危险废物联防联控工作会议。会议总结了2024年川渝固体废物协同治理成效，"
+         "审议通过了《2025年川渝固体废物联防联控工作要点》。",
+         ("2025年川渝固体废物联防联控工作要点", "issuedBy", "四川省生态环境厅"),
+         ("2025年川渝固体废物联防联控工作要点", "issuedBy", "四川省")),
+        ("川渝联合印发《川渝地区噪声污染防治工作方案》。", ("川渝地区噪声污染防治工作方案", "issuedBy", "重庆市"), None),
+    ],
+)
+def test_nlp_sichuan_chongqing_before_a_noun_is_no_agent(text, rel, not_rel):
+    rels = _rels(text)
+    assert rel in rels
+    assert not_rel not in rels
