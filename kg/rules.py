@@ -1281,9 +1281,16 @@ _HEADLINE = re.compile(r"\s*([^\n]{4,80})(?:\n|$)")
 
 
 def _headline_end(text: str) -> int:
-    """The end of the first line when it is a headline (no sentence end inside), else 0."""
+    """The end of the first line when it is a headline (no sentence end inside but a cry before it: 重磅！), else 0."""
     m = _HEADLINE.match(text)
-    return m.end(1) if m and not _SENTENCE_MARKS.search(m.group(1)) else 0
+    if not m:
+        return 0
+    cry = _HEADLINE_CRY.match(m.group(1))
+    return m.end(1) if not _SENTENCE_MARKS.search(m.group(1), cry.end() if cry else 0) else 0
+
+
+#: 重磅！, 好消息！, # 喜讯! before a headline
+_HEADLINE_CRY = re.compile(r"[^。！？!?；\n]{1,6}[！!]+\s*")
 
 
 _SENTENCE_MARKS = re.compile(r"[。！？!?；]")
@@ -1419,7 +1426,7 @@ def find_relations(text: str, mentions: list[Cand], lex: Lexicon, ctx: Context) 
         by_sentence.append(((s, e), ms[i:j]))
     pair = [(m, "Region") for m in lex.pair_members]
     end = _headline_end(text)
-    headline = next((sp for sp in spans[:1] if sp[1] == end), None)  # the headline's sentence, if any
+    headline = next((sp for sp in spans[:2] if sp[1] == end), None)  # the headline's sentence, if any (after 重磅！)
     vague_rels: set[Rel] = set()  # relations whose agents are just the two sides in the headline
     acts: list[Rel] = []  # signedBy, issuedBy, participant (rels: concerns)
     meeting_at = [c.start for c in ms if c.type == "Meeting"]

@@ -736,3 +736,10 @@ def test_nlp_sichuan_chongqing_before_a_noun_is_no_agent(text, rel, not_rel):
     rels = _rels(text)
     assert rel in rels
     assert not_rel not in rels
+
+
+def test_nlp_a_headline_after_a_cry_gives_way_to_the_bodies_named_in_the_text():
+    rels = _rels("好消息！川渝联合发布《川渝地区餐饮油烟污染防治技术指南》\n"
+                 "近日，四川省生态环境厅与重庆市生态环境局联合发布《川渝地区餐饮油烟污染防治技术指南》。")
+    assert ("川渝地区餐饮油烟污染防治技术指南", "issuedBy", "重庆市生态环境局") in rels
+    assert ("川渝地区餐饮油烟污染防治技术指南", "issuedBy", "重庆市") not in rels
