@@ -900,9 +900,13 @@ def _city_bureaus(text: str, lex: Lexicon, cands: list[Cand]) -> None:
         cands.append(Cand(m.start(), m.end(), "Agency", "+".join(members), priority=24, kind="collective", members=members))
 
 
+_ABBREVIATION = re.compile(r"[（(](?:[^（）()《》。\n]{1,60}?[，,；;]\s*)?以下简称[:：]?[《“]?([^》”)）]{2,20})[》”]?[)）]")
+
+
 def _abbreviations(text: str, cands: list[Cand], ctx: Context) -> None:
     """（以下简称《成渝环保规划》） → an alias of the name just before it."""
-    for m in re.finditer(r"[（(]以下简称[:：]?[《“]?([^》”)）]{2,20})[》”]?[)）]", text):
+    # （以下简称《指南》）, and after a number or date in the same brackets: （DB50/T 1722-2024，以下简称《指南》）
+    for m in _ABBREVIATION.finditer(text):
         prev = [c for c in cands if c.end <= m.start() and m.start() - c.end <= 2 and c.type not in ("Region", "River")]
         if not prev:
             continue

@@ -743,3 +743,9 @@ def test_nlp_a_headline_after_a_cry_gives_way_to_the_bodies_named_in_the_text():
                  "近日，四川省生态环境厅与重庆市生态环境局联合发布《川渝地区餐饮油烟污染防治技术指南》。")
     assert ("川渝地区餐饮油烟污染防治技术指南", "issuedBy", "重庆市生态环境局") in rels
     assert ("川渝地区餐饮油烟污染防治技术指南", "issuedBy", "重庆市") not in rels
+
+
+def test_nlp_an_abbreviation_after_the_standard_numbers_in_the_same_brackets():
+    ents = _ents("两地联合发布《川渝地区地下水污染防治技术指南》（DB50/T 1801-2025、DB51/T 3301-2025，以下简称《指南》）。"
+                 "《指南》自2026年1月1日起实施。")
+    assert ("Standard", "指南") not in ents
