@@ -1227,6 +1227,7 @@ def find_mentions(text: str, lex: Lexicon, ctx: Context) -> list[Cand]:
     """Every entity mention of ``text`` (overlaps resolved), sorted by offset."""
     cands: list[Cand] = []
     _titles(text, lex, cands)
+    _headline_document(text, lex, cands)
     _abbreviations(text, cands, ctx)
     _abbreviation_uses(text, cands, ctx)
     _quoted(text, lex, cands)
@@ -1282,6 +1283,20 @@ def _shared_department(text: str, chosen: list[Cand], lex: Lexicon) -> list[Cand
 
 
 _HEADLINE = re.compile(r"\s*([^\n]{4,80})(?:\n|$)")
+#: a document's own title as its first line: 四川省人民代表大会常务委员会关于加强…保护的决定
+_HEADLINE_DOCUMENT = re.compile(r"(?:[^\n《》“”，。：]{2,40}?)关于[^\n《》“”，。：]{2,60}的(?:决定|实施意见|指导意见|意见|规定|办法)")
+
+
+def _headline_document(text: str, lex: Lexicon, cands: list[Cand]) -> None:
+    """The title of a decision, rules or opinions that is the document's first line (no title marks)."""
+    m = _HEADLINE.match(text)
+    if not m or not _HEADLINE_DOCUMENT.fullmatch(m.group(1).strip()):
+        return
+    s = m.start(1) + len(m.group(1)) - len(m.group(1).lstrip())
+    name = clean_name(m.group(1))
+    typ = classify_title(name, lex)
+    if typ in ("Regulation", "Programme"):
+        cands.append(Cand(s, s + len(m.group(1).strip()), typ, name, priority=30, kind="title"))
 
 
 def _headline_end(text: str) -> int:
@@ -1485,6 +1500,13 @@ def find_relations(text: str, mentions: list[Cand], lex: Lexicon, ctx: Context) 
         # 川渝两地签订 in a headline, 四川省生态环境厅与重庆市生态环境局签订 in the text: the bodies signed
         named = {(r.subject, r.predicate) for r in acts if r not in vague_rels and (r.object, r.object_type) not in pair}
         acts = [r for r in acts if r not in vague_rels or (r.subject, r.predicate) not in named]
+    if headline is not None and by_sentence and by_sentence[0][0] == headline:
+        # 四川省人民代表大会常务委员会关于…的决定 as the first line: the body that opens it made it
+        inside = by_sentence[0][1]
+        for c in inside:
+            if c.kind == "title" and c.type in ("Regulation", "Programme") and "关于" in c.name:
+                acts.extend(Rel(c.name, c.type, "issuedBy", a.name, "Agency", headline) for a in inside
+                            if a.type == "Agency" and a.start == c.start and text.startswith("关于", a.end))
     rels.extend(_bodies_for_places(acts, lex, headline))
     return sorted(set(rels))
 

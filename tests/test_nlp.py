@@ -749,3 +749,16 @@ def test_nlp_an_abbreviation_after_the_standard_numbers_in_the_same_brackets():
     ents = _ents("两地联合发布《川渝地区地下水污染防治技术指南》（DB50/T 1801-2025、DB51/T 3301-2025，以下简称《指南》）。"
                  "《指南》自2026年1月1日起实施。")
     assert ("Standard", "指南") not in ents
+
+
+@pytest.mark.parametrize(
+    ("text", "rel"),
+    [
+        ("重庆市人民代表大会常务委员会关于加强乌江流域生态环境保护的决定\n（2025年3月27日重庆市第六届人民代表大会常务委员会第十五次会议通过）\n一、本决定适用于乌江流域。",
+         ("重庆市人民代表大会常务委员会关于加强乌江流域生态环境保护的决定", "issuedBy", "重庆市人民代表大会常务委员会")),
+        ("四川省人民政府关于推进沱江流域水生态环境保护的实施意见\n各市（州）人民政府：现提出如下意见。",
+         ("四川省人民政府关于推进沱江流域水生态环境保护的实施意见", "issuedBy", "四川省人民政府")),
+    ],
+)
+def test_nlp_a_decision_titled_by_its_first_line(text, rel):
+    assert rel in _rels(text)
