@@ -463,7 +463,7 @@ def _tail_place(text: str, pos: int, pats: Patterns) -> str:
 
 _NOT_SUBUNIT = re.compile(r"(召开|举行|印发|发布|领导|负责|党组|局长|处长|主任|书记)")
 _NOT_IN_AGENCY_NAME = re.compile(
-    r"(召开|举行|签订|印发|发布|开展|推进|实施|建设|完成|加强|按照|根据|提出|要求|以及|和|与|的|在|为|对|从|向|等|、|"
+    r"(召开|举行|签订|印发|发布|开展|推进|实施|建设|完成|加强|按照|根据|提出|要求|以及|和|与|的|在|为|对|从|向|等|、|有关|相关|各|所属|"
     r"[两三四五六七八九十]个?(?:省市|省|市|区县|地))"  # 贵州省三省人民政府: a count of places, see _counted_collectives
 )
 

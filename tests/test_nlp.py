@@ -762,3 +762,10 @@ def test_nlp_an_abbreviation_after_the_standard_numbers_in_the_same_brackets():
 )
 def test_nlp_a_decision_titled_by_its_first_line(text, rel):
     assert rel in _rels(text)
+
+
+@pytest.mark.parametrize(
+    "text", ["应当与重庆市有关区县人民政府建立协同保护机制。", "成都市各区县生态环境局开展联合检查。", "四川省相关市州人民政府负责落实。"]
+)
+def test_nlp_the_bodies_of_every_or_some_districts_are_no_one_body(text):
+    assert not {n for t, n in _ents(text) if t == "Agency"}
