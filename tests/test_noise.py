@@ -120,3 +120,26 @@ def test_noise_a_sentence_after_a_related_articles_heading_is_kept():
     text = "推荐阅读\n川渝联合召开琼江流域联席会议\n两地生态环境部门还签订了《琼江流域联合执法协议》。\n"
     removed = "".join(text[s:e] for s, e in find_noise(text))
     assert "签订" not in removed and "联席会议" in removed
+
+
+@pytest.mark.parametrize(
+    ("spam", "core"),
+    [
+        ("kaiyun开云体育app下载", "开云体育"),
+        ("必威betway体育官网入口", "体育官网入口"),
+        ("pg电子麻将胡了试玩", "麻将胡了"),
+        ("九游会J9官网", "九游会"),
+        ("加微信领取免费彩票计划", "彩票计划"),
+        ("代开各地增值税发票", "代开各地"),
+    ],
+)
+def test_noise_more_gambling_brands_and_scam_offers(spam, core):
+    text = f"川渝两地联合开展嘉陵江流域水质监测工作，共同推进跨界河流治理，{spam}，全年监测断面水质优良比例达到百分之百。"
+    removed = "".join(text[s:e] for s, e in find_noise(text))
+    assert core in removed
+    assert "嘉陵江" not in removed
+
+
+@pytest.mark.parametrize("clean", ["山东半岛城市群与川渝地区开展合作。", "重庆市体育局与四川省体育局签署协议。", "两地会员单位代理人参加会议。"])
+def test_noise_place_and_sport_words_alone_are_not_spam(clean):
+    assert find_noise(clean) == []
