@@ -126,7 +126,7 @@ def test_noise_a_sentence_after_a_related_articles_heading_is_kept():
     ("spam", "core"),
     [
         ("kaiyun开云体育app下载", "开云体育"),
-        ("必威betway体育官网入口", "体育官网入口"),
+        ("必威betway体育官网入口", "必威"),
         ("pg电子麻将胡了试玩", "麻将胡了"),
         ("九游会J9官网", "九游会"),
         ("加微信领取免费彩票计划", "彩票计划"),
