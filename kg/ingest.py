@@ -290,14 +290,27 @@ def _converter():
     return opencc.OpenCC("t2s.json")
 
 
+#: variant forms OpenCC's t2s leaves as they are (Hong Kong 衞, Japanese 汚 …), each one character
+_VARIANTS = {"衞": "卫", "汚": "污", "罸": "罚", "畧": "略", "隄": "堤", "衹": "只", "悪": "恶", "敍": "叙", "囘": "回",
+             "鬭": "斗", "讃": "赞", "粧": "妆"}
+_VARIANT_RE = re.compile("[" + "".join(_VARIANTS) + "]")
+_VARIANT_TABLE = str.maketrans(_VARIANTS)
+
+
+def _variants(text: str) -> str:
+    return text.translate(_VARIANT_TABLE) if _VARIANT_RE.search(text) else text
+
+
 def to_simplified(text: str) -> str:
     """Traditional → simplified Chinese, always the same length as ``text``.
 
     >>> to_simplified("聯席會議")
     '联席会议'
+    >>> to_simplified("衞生健康委員會")
+    '卫生健康委员会'
     """
     conv = _converter()
-    out = conv.convert(text)
+    out = _variants(conv.convert(text))
     if len(out) == len(text):
         return out
     lines = text.splitlines(keepends=True)
@@ -306,7 +319,7 @@ def to_simplified(text: str) -> str:
         c = conv.convert(line)
         if len(c) != len(line):
             c = "".join(ch2 if len(ch2 := conv.convert(ch)) == 1 else ch for ch in line)
-        pieces.append(c)
+        pieces.append(_variants(c))
     return "".join(pieces)
 
 

@@ -201,3 +201,13 @@ def test_ingest_stray_bytes_keep_the_files_encoding(encoding, junk):
     assert enc == ("utf-8" if encoding == "utf-8" else "gb18030")
     assert text.count("嘉陵江流域") == 5 and text.count("\ufffd") <= len(junk)
     assert warnings and "j.txt" in warnings[0] and "invalid byte" in warnings[0]
+
+
+@pytest.mark.parametrize(
+    ("variant", "simplified"),
+    [("四川省衞生健康委員會", "四川省卫生健康委员会"), ("大氣汚染物排放標準", "大气污染物排放标准"), ("違法行爲處罸", "违法行为处罚")],
+)
+def test_ingest_variant_characters_are_simplified_too(variant, simplified):
+    from kg.ingest import to_simplified
+
+    assert to_simplified(variant) == simplified
