@@ -1427,6 +1427,8 @@ def _expand(c: Cand) -> list[tuple[str, str]]:
     return [(c.name, c.type)]
 
 
+#: 由 before the agents of a clause-final trigger (《…》由…联合印发); not 由于, 理由, 经由
+_PASSIVE_BY = re.compile(r"(?<![理自经缘来])由(?!于|此|来|衷)")
 _CLAUSE_FINAL_TRIGGER = re.compile(r"[，。；、\s]|$|工作|等")
 
 
@@ -1454,15 +1456,19 @@ def find_relations(text: str, mentions: list[Cand], lex: Lexicon, ctx: Context) 
         # 通过 alone adopts only what follows it in title marks (人大常委会通过《…条例》, not 通过开展…)
         triggers = [(m.start(), m.end(), pats.trigger_pred[m.group(0)]) for m in found
                     if m.group(0) != "通过" or text.startswith("《", m.end())]
+        titled = [(c.start, c.end) for c in inside if c.type in TITLED_TYPES and text[c.start - 1 : c.start] == "《"]
         for k, (ts, te, pred) in enumerate(triggers):
             if pred not in _OBJECT_TYPES:
                 continue
+            if titled and any(a < ts < b for a, b in titled):
+                continue  # 《…协同制定工作规则》: a word of the title, not a verb of the sentence
             next_t = triggers[k + 1][0] if k + 1 < len(triggers) else e
             objects = _objects(text, inside, te, next_t, e, pred)
             if not objects and pred == "signedBy" and text.endswith("制定", ts, te):
                 pred = "issuedBy"  # 共同制定《…排放标准》: jointly drawn up, not signed
                 objects = _objects(text, inside, te, next_t, e, pred)
             first = ts
+            agents_from = s  # where the agents' clause starts
             if not objects and _CLAUSE_FINAL_TRIGGER.match(text[te : te + 2]):
                 objects = _objects_before(text, inside, s, ts, pred)
                 first = min((o.start for o in objects), default=ts)
@@ -1473,7 +1479,7 @@ def find_relations(text: str, mentions: list[Cand], lex: Lexicon, ctx: Context) 
                 objects = [Cand(te, te, "Meeting", name) for name in last]
             if not objects:
                 continue
-            subjects = _subjects(text, inside, s, first, pred, ctx, lex)
+            subjects = _subjects(text, inside, agents_from, first, pred, ctx, lex)
             if not subjects and pred != "participant" and meeting_at and _MEETING_AGENT.match(text, s) \
                     and (last := _last_meetings(ms, starts, meeting_at, spans, n_sent, text)):
                 # 会议审议通过了《…》: those who held the meeting just named

@@ -769,3 +769,8 @@ def test_nlp_a_decision_titled_by_its_first_line(text, rel):
 )
 def test_nlp_the_bodies_of_every_or_some_districts_are_no_one_body(text):
     assert not {n for t, n in _ents(text) if t == "Agency"}
+
+
+def test_nlp_a_verb_inside_a_title_is_no_trigger():
+    rels = _rels("《川渝地区固体废物协同制定工作规则》（以下简称《规则》）自2025年起施行。")
+    assert not {r for r in rels if r[1] == "issuedBy"}
