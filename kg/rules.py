@@ -1472,6 +1472,8 @@ def find_relations(text: str, mentions: list[Cand], lex: Lexicon, ctx: Context) 
             if not objects and _CLAUSE_FINAL_TRIGGER.match(text[te : te + 2]):
                 objects = _objects_before(text, inside, s, ts, pred)
                 first = min((o.start for o in objects), default=ts)
+                if objects and (by := _PASSIVE_BY.search(text, max(o.end for o in objects), ts)):
+                    first, agents_from = ts, by.end()  # 《…》由四川省生态环境厅、重庆市生态环境局联合印发
             if not objects and pred == "participant" and meeting_at \
                     and (_THE_MEETING.match(text, te) or text[ts:te] in _ATTEND and _THE_ATTENDED.match(text, te)) \
                     and (last := _last_meetings(ms, starts, meeting_at, spans, n_sent, text, ts)):

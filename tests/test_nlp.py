@@ -774,3 +774,18 @@ def test_nlp_the_bodies_of_every_or_some_districts_are_no_one_body(text):
 def test_nlp_a_verb_inside_a_title_is_no_trigger():
     rels = _rels("《川渝地区固体废物协同制定工作规则》（以下简称《规则》）自2025年起施行。")
     assert not {r for r in rels if r[1] == "issuedBy"}
+
+
+@pytest.mark.parametrize(
+    ("text", "rel"),
+    [
+        ("近日，《川渝地区噪声污染联防联治工作方案》由四川省生态环境厅、重庆市生态环境局联合印发。",
+         ("川渝地区噪声污染联防联治工作方案", "issuedBy", "重庆市生态环境局")),
+        ("《琼江流域横向生态保护补偿协议》由遂宁市人民政府与潼南区人民政府共同签署。",
+         ("琼江流域横向生态保护补偿协议", "signedBy", "潼南区人民政府")),
+    ],
+)
+def test_nlp_a_title_issued_by_the_bodies_after_you(text, rel):
+    rels = _rels(text)
+    assert rel in rels
+    assert not {r for r in rels if r[1] != "concerns" and r[2] in ("四川省", "重庆市")}
