@@ -789,3 +789,8 @@ def test_nlp_a_title_issued_by_the_bodies_after_you(text, rel):
     rels = _rels(text)
     assert rel in rels
     assert not {r for r in rels if r[1] != "concerns" and r[2] in ("四川省", "重庆市")}
+
+
+def test_nlp_taking_part_at_the_end_of_a_sentence_is_in_the_meeting_just_named():
+    rels = _rels("5月9日，第二届川渝生态环境保护论坛在大足区举行。内江市、遂宁市生态环境局负责同志参会。")
+    assert ("第二届川渝生态环境保护论坛", "participant", "遂宁市生态环境局") in rels
