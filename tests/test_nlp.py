@@ -794,3 +794,15 @@ def test_nlp_a_title_issued_by_the_bodies_after_you(text, rel):
 def test_nlp_taking_part_at_the_end_of_a_sentence_is_in_the_meeting_just_named():
     rels = _rels("5月9日，第二届川渝生态环境保护论坛在大足区举行。内江市、遂宁市生态环境局负责同志参会。")
     assert ("第二届川渝生态环境保护论坛", "participant", "遂宁市生态环境局") in rels
+
+
+@pytest.mark.parametrize(
+    ("text", "rel"),
+    [
+        ("四川省生态环境厅负责起草《川渝地区砖瓦工业大气污染物排放标准》。",
+         ("川渝地区砖瓦工业大气污染物排放标准", "issuedBy", "四川省生态环境厅")),
+        ("重庆市人民政府办公厅签发《重庆市突发环境事件应急预案》。", ("重庆市突发环境事件应急预案", "issuedBy", "重庆市人民政府办公厅")),
+    ],
+)
+def test_nlp_drafting_or_signing_off_issues(text, rel):
+    assert rel in _rels(text)
