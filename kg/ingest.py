@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import codecs
 import html
+import os
 import re
 from collections.abc import Iterable, Iterator
 from functools import lru_cache
@@ -32,21 +33,38 @@ _BINARY_SHARE = 0.10
 _BIG5_MIN_BYTES = 32
 
 
-def find_sources(paths: Iterable[str | Path]) -> list[Path]:
+def find_sources(paths: Iterable[str | Path], *, exclude: Iterable[str | Path] = ()) -> list[Path]:
     """Every readable-looking document under ``paths`` (files or folders), sorted.
+
+    In a folder, hidden files and folders (``.venv``, ``.git``, ``.cache``) and the folders
+    in ``exclude`` (the build's own output) are passed over; a file named on its own is
+    always taken.
 
     >>> find_sources([]) == []
     True
     """
+    skip = {Path(x).resolve() for x in exclude}
     found: set[Path] = set()
     for p in map(Path, paths):
         if p.is_dir():
-            found.update(f for f in p.rglob("*") if f.is_file() and f.suffix.lower() in SUFFIXES)
+            found.update(_documents_in(p, skip))
         elif p.exists():
             found.add(p)
         else:
             raise IngestError("no such file or folder", path=p)
     return sorted(found, key=lambda f: (f.name, str(f)))
+
+
+def _documents_in(folder: Path, skip: set[Path]) -> Iterator[Path]:
+    """The documents under ``folder``, not descending into hidden or skipped folders."""
+    if folder.resolve() in skip:
+        return
+    for root, dirs, files in os.walk(folder):
+        dirs[:] = sorted(d for d in dirs if not d.startswith(".") and (Path(root) / d).resolve() not in skip)
+        for name in files:
+            f = Path(root) / name
+            if not name.startswith(".") and f.suffix.lower() in SUFFIXES and f.is_file():
+                yield f
 
 
 # --------------------------------------------------------------------------- decoding

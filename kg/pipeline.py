@@ -33,7 +33,7 @@ from kg.cache import CACHE_DIR, ExtractionCache
 from kg.errors import IngestError, KGError, ValidationError
 from kg.export import GraphWriter, Staging, atomic_write_text, atomic_writer, ontology_trig
 from kg.graph import document_part, entity_view
-from kg.ingest import find_sources, read_document
+from kg.ingest import SUFFIXES, find_sources, read_document
 from kg.model import ENTITY_TYPES, RELATION_TYPES, Entity, Extraction, Relation
 from kg.resolve import Merger
 from kg.serialize import Formats
@@ -236,7 +236,7 @@ def _in_order(sources, first, keys, hits, fresh, *, work, cache, result, progres
         value, warnings, error = outcome
         if error is not None:
             err = IngestError(error[0], path=error[1])
-            log.warning("skipped %s", err)
+            log.info("skipped %s", err)  # the caller reports result.skipped (kg build: once, on stderr)
             result.skipped.append(err)
             continue
         built[path.name] = path
@@ -294,8 +294,14 @@ def build(
     result = BuildResult()
     lap = _stopwatch(result.timings, started)
     fmt = Formats(base_iri=base_iri)
-    sources = find_sources(paths)
     out = Path(out)
+    paths = list(paths)
+    if out.exists() and not out.is_dir():
+        raise KGError("the output must be a folder, and this is a file; nothing written", path=out)
+    sources = find_sources(paths, exclude=[out])  # never the build's own output
+    if not sources:
+        raise KGError(f"no documents ({', '.join(sorted(SUFFIXES))}) in {', '.join(map(str, paths))}; "
+                      f"nothing written, {out} is as it was")
     staging = Staging(out)
     checker = answers = loader = None
     try:
@@ -312,6 +318,9 @@ def build(
                     loader.add(part.nt[:part.store_bytes], part.store_triples)
                 merger.add(part.summary)
         lap("extract")
+        if not result.documents:
+            raise KGError(f"none of the {len(sources)} file(s) could be read; nothing written, {out} is as it was: "
+                          + "; ".join(str(e) for e in result.skipped))
         if strict and result.skipped:
             raise KGError(f"{len(result.skipped)} file(s) could not be read; nothing written (--strict): "
                           + "; ".join(str(e) for e in result.skipped))
