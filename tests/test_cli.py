@@ -73,3 +73,55 @@ def test_cli_build_base_iri(tmp_path, base, code):
     assert f"@prefix id: <{base}> ." in (out / "kg.ttl").read_text(encoding="utf-8")
     signers = (out / "queries" / "agreements_signers.csv").read_text(encoding="utf-8")
     assert "联合执法机制协议" in signers
+
+
+@pytest.mark.parametrize("content", [None, {"a.pdf": b"%PDF-1.4", "notes.docx": b"PK"}, {"empty.txt": b""}])
+def test_cli_build_without_readable_documents_keeps_the_exports(tmp_path, content):
+    out = tmp_path / "out"
+    assert CliRunner().invoke(main, ["build", str(SEEDS), "--out", str(out), "--quiet"]).exit_code == 0
+    before = {p.name: p.read_bytes() for p in out.iterdir() if p.is_file()}
+    docs = tmp_path / "docs"
+    docs.mkdir()
+    for name, data in (content or {}).items():
+        (docs / name).write_bytes(data)
+    res = CliRunner().invoke(main, ["build", str(docs), "--out", str(out), "--quiet"])
+    assert res.exit_code == 1, res.output
+    assert str(docs) in res.output or "empty.txt" in res.output
+    assert "nothing written" in res.output
+    assert {p.name: p.read_bytes() for p in out.iterdir() if p.is_file()} == before
+
+
+def test_cli_build_skips_its_own_output_and_hidden_folders(tmp_path):
+    docs = tmp_path / "docs"
+    (docs / ".venv" / "lib").mkdir(parents=True)
+    (docs / "a.txt").write_text("四川省生态环境厅与重庆市生态环境局签订《联合执法机制协议》。", encoding="utf-8")
+    (docs / ".venv" / "lib" / "readme.txt").write_text("重庆市水利局发布《测试方案》。", encoding="utf-8")
+    (docs / ".hidden.md").write_text("重庆市水利局发布《测试方案》。", encoding="utf-8")
+    for _ in range(2):  # the second build finds the first one's graph.html under docs/kg
+        res = CliRunner().invoke(main, ["build", str(docs), "--out", str(docs / "kg")])
+        assert res.exit_code == 0, res.output
+        assert "documents: 1 built, 0 skipped" in res.output
+    assert "a.txt" in (docs / "kg" / "kg.ttl").read_text(encoding="utf-8")
+
+
+def test_cli_query_list_needs_no_query_name():
+    res = CliRunner().invoke(main, ["query", "--list"])
+    assert res.exit_code == 0 and "agreements_signers" in res.output
+    res = CliRunner().invoke(main, ["query"])
+    assert res.exit_code == 2 and "kg query --list" in res.output
+
+
+def test_cli_build_reports_each_skipped_file_once(tmp_path):
+    docs = tmp_path / "docs"
+    docs.mkdir()
+    (docs / "good.txt").write_text("两地签订《联合执法机制协议》。", encoding="utf-8")
+    (docs / "empty.txt").write_bytes(b"")
+    res = CliRunner().invoke(main, ["build", str(docs), "--out", str(tmp_path / "o"), "--quiet"])
+    assert res.exit_code == 3 and res.output.count("empty.txt") == 1, res.output
+
+
+def test_cli_build_out_that_is_a_file_is_one_line_error(tmp_path):
+    (tmp_path / "afile").write_text("keep me", encoding="utf-8")
+    res = CliRunner().invoke(main, ["build", str(SEEDS), "--out", str(tmp_path / "afile"), "--quiet"])
+    assert res.exit_code == 1 and "must be a folder" in res.output and "afile" in res.output
+    assert (tmp_path / "afile").read_text(encoding="utf-8") == "keep me"
