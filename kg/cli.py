@@ -101,15 +101,15 @@ def build(paths: tuple[Path, ...], out: Path, strict: bool, quiet: bool, jobs: i
 
 
 @main.command()
-@click.argument("query")
+@click.argument("query", required=False)
 @click.option("--graph", "graph", default="exports/kg.ttl", show_default=True, type=click.Path(path_type=Path), help="Graph file to query.")
 @click.option("--format", "fmt", type=click.Choice(["table", "csv", "json"]), default="table", show_default=True)
 @click.option("--list", "list_only", is_flag=True, help="List the bundled queries and what they answer.")
-def query(query: str, graph: Path, fmt: str, list_only: bool) -> None:
+def query(query: str | None, graph: Path, fmt: str, list_only: bool) -> None:
     """Run a bundled query by NAME, or your own FILE.rq, on the graph.
 
     Runs on an embedded Oxigraph store: no server needed.
-    Use `kg query --list x` to see the bundled queries.
+    Use `kg query --list` to see the bundled queries.
 
     \b
     Example:
@@ -122,6 +122,8 @@ def query(query: str, graph: Path, fmt: str, list_only: bool) -> None:
         for name, text in sorted(bundled_queries().items()):
             click.echo(f"{name}\t{describe(text)}")
         return
+    if query is None:
+        raise click.UsageError("give a bundled query's NAME or a FILE.rq (`kg query --list` lists the bundled ones)")
     res = run_query(load_query(query), load_store(graph))
     click.echo({"table": res.to_table, "csv": res.to_csv, "json": res.to_json}[fmt](), nl=False)
 

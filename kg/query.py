@@ -9,6 +9,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import re
 from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
@@ -71,7 +72,7 @@ def load_query(name_or_path: str) -> str:
     p = Path(name_or_path)
     if p.is_file():
         try:
-            return p.read_text(encoding="utf-8")
+            return p.read_text(encoding="utf-8-sig")  # a BOM (Windows Notepad) is no part of the query
         except (OSError, UnicodeDecodeError) as exc:
             raise QueryError(f"cannot read query file: {exc}", path=p) from exc
     raise QueryError(f"no bundled query or file named {name_or_path!r}; bundled: {', '.join(sorted(queries))}")
@@ -79,7 +80,9 @@ def load_query(name_or_path: str) -> str:
 
 def load_store(graph_path: str | Path, *, error: type[KGError] = QueryError) -> ox.Store:
     """An in-memory Oxigraph store holding a graph file (Turtle, N-Triples, JSON-LD, TriG,
-    N-Quads — by extension; quads keep their graphs); a missing or bad file raises ``error``."""
+    N-Quads — by extension); a missing or bad file raises ``error``.  Quads keep their
+    graphs, and the default graph also holds every triple of them (their RDF merge), so a
+    TriG file answers as its Turtle twin does."""
     p = Path(graph_path)
     if not p.is_file():
         raise error("graph file not found (run `kg build` first)", path=p)
@@ -87,6 +90,9 @@ def load_store(graph_path: str | Path, *, error: type[KGError] = QueryError) -> 
     store = ox.Store()
     try:
         store.bulk_load(path=str(p), format=fmt)
+        if fmt.supports_datasets:
+            store.bulk_extend([ox.Quad(q.subject, q.predicate, q.object) for q in store
+                               if not isinstance(q.graph_name, ox.DefaultGraph)])
     except (SyntaxError, ValueError, OSError) as exc:
         raise error(f"cannot load the graph ({type(exc).__name__}: {exc})", path=p) from exc
     return store
@@ -98,18 +104,25 @@ def _term(t) -> str:
     return t.value
 
 
+_UPDATE = re.compile(r"(?is)^(?:\s|#[^\n]*\n|(?:PREFIX|BASE)\s[^<]*<[^>]*>)*(?:INSERT|DELETE|LOAD|CLEAR|DROP|CREATE|ADD|MOVE|COPY)\b")
+
+
 def run_query(sparql: str, store: ox.Store) -> QueryResult:
     """Run a SELECT (or ASK) query; every value as its lexical form.
 
     >>> s = ox.Store()
     >>> run_query("SELECT ?x WHERE { VALUES ?x { 1 2 } }", s).rows
     (('1',), ('2',))
+    >>> run_query("ASK { }", s).rows
+    (('true',),)
     """
+    if _UPDATE.match(sparql):
+        raise QueryError("SPARQL updates (INSERT, DELETE, LOAD …) are not run here: only SELECT and ASK queries")
     try:
         res = store.query(sparql)
     except SyntaxError as exc:
         raise QueryError(f"invalid SPARQL: {exc}") from exc
-    if isinstance(res, bool):
+    if isinstance(res, ox.QueryBoolean):
         return QueryResult(("ask",), (("true" if res else "false",),))
     if isinstance(res, ox.QuerySolutions):
         variables = tuple(v.value for v in res.variables)

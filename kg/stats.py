@@ -18,7 +18,7 @@ from functools import lru_cache
 from pathlib import Path
 
 import networkx as nx
-from rdflib import RDF, RDFS, Graph, URIRef
+from rdflib import RDF, RDFS, Dataset, Graph, URIRef
 
 from kg.errors import KGError
 from kg.lexicon import load_lexicon
@@ -128,7 +128,13 @@ def load_graph(path: str | Path) -> Graph:
     fmt = {".nt": "nt", ".trig": "trig", ".jsonld": "json-ld", ".rdf": "xml", ".xml": "xml"}.get(p.suffix, "turtle")
     g = Graph()
     try:
-        g.parse(p, format=fmt)
+        if fmt == "trig":  # every named graph's triples: the TriG file answers as its Turtle twin does
+            ds = Dataset()
+            ds.parse(p, format=fmt)
+            for s, pred, o, _ in ds.quads():
+                g.add((s, pred, o))
+        else:
+            g.parse(p, format=fmt)
     except Exception as exc:  # rdflib raises many types for bad input
         raise KGError(f"cannot parse the graph ({type(exc).__name__}); is it {fmt}?", path=p) from exc
     return g

@@ -132,3 +132,40 @@ def test_query_build_results_equal_the_query_on_kg_ttl(seed_build, seed_graphs, 
     res = run_query(load_query(name), store)
     assert tuple(header) == res.variables
     assert tuple(map(tuple, rows)) == res.rows
+
+
+@pytest.mark.parametrize(("sparql", "rows"), [
+    ("ASK { ?s a <https://w3id.org/chuanyu-kg/ontology#Agreement> }", (("true",),)),
+    ("ASK { ?s a <https://example.org/Nothing> }", (("false",),)),
+])
+def test_query_ask_answers_true_or_false(seed_graphs, sparql, rows):
+    store, _graph = seed_graphs
+    res = run_query(sparql, store)
+    assert (res.variables, res.rows) == (("ask",), rows)
+
+
+@pytest.mark.parametrize("name", ["entities_per_class", "agreements_signers", "relation_evidence"])
+def test_query_trig_answers_as_the_turtle_does(seed_build, seed_graphs, name):
+    _result, out = seed_build
+    store, _graph = seed_graphs
+    expected = run_query(load_query(name), store).rows
+    assert expected
+    assert run_query(load_query(name), load_store(out / "kg.trig")).rows == expected
+
+
+@pytest.mark.parametrize("update", [
+    "INSERT DATA { <http://a> <http://b> <http://c> }",
+    "PREFIX ex: <http://example.org/>\n# a comment\nDELETE WHERE { ?s ?p ?o }",
+])
+def test_query_an_update_is_refused_by_name(seed_graphs, update):
+    store, _graph = seed_graphs
+    with pytest.raises(QueryError, match="updates"):
+        run_query(update, store)
+    assert len(store) > 0
+
+
+def test_query_file_with_a_bom(tmp_path, seed_graphs):
+    store, _graph = seed_graphs
+    q = tmp_path / "q.rq"
+    q.write_bytes("\ufeffSELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }".encode())
+    assert run_query(load_query(str(q)), store).rows == ((str(len(store)),),)

@@ -39,6 +39,13 @@ def test_stats_class_counts_agree_with_bundled_query(seed_build):
     assert stats.triples == len(g)
 
 
+def test_stats_trig_counts_as_the_turtle_does(seed_build):
+    _, out = seed_build
+    ttl, trig = compute_stats(load_graph(out / "kg.ttl")), compute_stats(load_graph(out / "kg.trig"))
+    assert trig.documents == ttl.documents > 0
+    assert trig.classes == ttl.classes
+
+
 @pytest.mark.parametrize("top", [1, 3])
 def test_stats_rankings_are_sorted_and_cut(seed_build, top):
     _, out = seed_build
