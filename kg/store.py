@@ -133,6 +133,7 @@ def start_server(
     Without ``location`` the database lives in a temporary folder removed by :meth:`OxigraphServer.stop`.
     Queries see the union of all graphs (``--union-default-graph``).
     """
+    _check_port_free(host, port)  # else another server would answer the readiness check below
     owns = location is None
     loc = Path(tempfile.mkdtemp(prefix="kg-oxigraph-")) if owns else Path(location)
     try:
@@ -164,6 +165,14 @@ def start_server(
         time.sleep(0.1)
 
 
+def _check_port_free(host: str, port: int) -> None:
+    """:class:`StoreError` if something already listens on ``host:port``."""
+    with socket.socket(socket.AF_INET6 if ":" in host else socket.AF_INET, socket.SOCK_STREAM) as sock:
+        sock.settimeout(1)
+        if sock.connect_ex((host, port)) == 0:
+            raise StoreError(f"port {port} on {host} is in use (another `kg serve`?); choose another with --port")
+
+
 def serve(graph_path: str | Path, *, port: int = 7878, host: str = "127.0.0.1", announce=print) -> None:
     """Serve ``graph_path`` read-only until interrupted (Ctrl-C, or SIGTERM from ``kill``, a
     service manager or ``docker stop``), then stop the server and remove its database."""
@@ -174,7 +183,9 @@ def serve(graph_path: str | Path, *, port: int = 7878, host: str = "127.0.0.1", 
             previous = signal.signal(signal.SIGTERM, _interrupt)
         announce(f"SPARQL endpoint: {server.query_url}")
         announce("Press Ctrl-C to stop.")
-        server.process.wait()
+        if server.process.wait() != 0:  # the server ended on its own: say why
+            err = server.process.stderr.read().decode("utf-8", "replace").strip() if server.process.stderr else ""
+            raise StoreError(f"the oxigraph server stopped (exit {server.process.returncode}): {err[-500:]}")
     except KeyboardInterrupt:
         pass
     finally:

@@ -101,6 +101,21 @@ def test_store_server_is_read_only_with_the_graph(seed_build):
     assert s.process.poll() is not None and not s.location.exists()
 
 
+def test_store_a_busy_port_is_an_error_not_the_other_server(seed_build, tmp_path):
+    """A second server on a port already serving another graph fails; it must not pass the
+    other one off as its own (its readiness check would be answered by the first)."""
+    _result, out = seed_build
+    port = free_port()
+    with start_server(out / "kg.ttl", port=port) as first:
+        small = tmp_path / "small.ttl"
+        small.write_text("<http://example.org/a> <http://example.org/b> <http://example.org/c> .\n", encoding="utf-8")
+        with pytest.raises(StoreError, match=f"port {port}.*in use"):
+            start_server(small, port=port)
+        res = CliRunner().invoke(main, ["serve", str(small), "--port", str(port)])
+        assert res.exit_code == 1 and "in use" in res.output
+        assert _count(first) == _triples(out / "kg.ttl")
+
+
 def test_store_kg_serve_prints_url_and_stops_on_interrupt(seed_build):
     _result, out = seed_build
     port = free_port()
