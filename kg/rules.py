@@ -1456,7 +1456,7 @@ def find_relations(text: str, mentions: list[Cand], lex: Lexicon, ctx: Context) 
         # 通过 alone adopts only what follows it in title marks (人大常委会通过《…条例》, not 通过开展…)
         triggers = [(m.start(), m.end(), pats.trigger_pred[m.group(0)]) for m in found
                     if m.group(0) != "通过" or text.startswith("《", m.end())]
-        titled = [(c.start, c.end) for c in inside if c.type in TITLED_TYPES and text[c.start - 1 : c.start] == "《"]
+        titled = [(c.start, c.end) for c in inside if c.type in TITLED_TYPES and text[c.start - 1 : c.start] == "《"] if triggers else ()
         for k, (ts, te, pred) in enumerate(triggers):
             if pred not in _OBJECT_TYPES:
                 continue
