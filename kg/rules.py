@@ -387,6 +387,8 @@ def _places(text: str, lex: Lexicon, cands: list[Cand]) -> None:
             cands.append(Cand(s, e2, "River", place.name, priority=10, kind="lexicon"))
         else:
             cands.append(Cand(s, e, "Region", place.name, priority=10 if form == place.name else 8, kind="lexicon"))
+            if place.level == "county" and (town := _TOWN.match(text, e)) and not _NOT_TOWN.search(town.group(1)):
+                cands.append(Cand(e, town.end(), "Region", town.group(0), priority=10, kind="town"))  # 泸县|毗卢镇
     # compound river abbreviations: 岷沱江 → 岷江, 沱江
     for m in _near(_COMPOUND_RIVER, text, _RIVER_HEAD, 3, 3):
         a, b = m.group(1) + m.group(3), m.group(2) + m.group(3)
@@ -397,6 +399,9 @@ def _places(text: str, lex: Lexicon, cands: list[Cand]) -> None:
 
 
 _COMPOUND_RIVER = re.compile(rf"([{CJK}])([{CJK}])(江|河)")
+#: a town or township named right after its county: 荣昌区清升镇, 泸县毗卢镇, 城口县高观镇
+_TOWN = re.compile(rf"([{CJK}]{{2,3}}?)(?:镇|乡|街道)(?!长|政府|党委|人大|干部|级|村)")
+_NOT_TOWN = re.compile(r"^(?:各|全|所|辖|该|本|部分|重点|沿线|沿岸|相关|有关|其他|多个|城|乡|农村)|乡镇|城镇|镇街|街镇|城乡|[的和与及在等]")
 _RIVER_HEAD = _anchor("江", "河", "溪")
 _RIVER_LIST = re.compile(rf"([{CJK}]{{2,3}}(?:江|河|溪))(?=流域|干流|上游|下游|（|\()|([{CJK}]{{2,3}}(?:江|河|溪))(?=、)")
 _RIVER_OPEN = re.compile(rf"(?<![{CJK}])([{CJK}]{{1,3}}(?:江|河|溪))(?=流域|干流|上游|下游|[、（(）)]|和[{CJK}]{{1,3}}(?:江|河|溪))")

@@ -806,3 +806,16 @@ def test_nlp_taking_part_at_the_end_of_a_sentence_is_in_the_meeting_just_named()
 )
 def test_nlp_drafting_or_signing_off_issues(text, rel):
     assert rel in _rels(text)
+
+
+@pytest.mark.parametrize(
+    ("text", "town"),
+    [("两地在荣昌区清升镇开展联合巡河。", "清升镇"), ("监测断面位于泸县毗卢镇。", "毗卢镇"), ("渝北区两路街道完成整治。", "两路街道")],
+)
+def test_nlp_a_town_named_after_its_county(text, town):
+    assert ("Region", town) in _ents(text)
+
+
+@pytest.mark.parametrize("text", ["大足区各乡镇开展排查。", "永川区农村乡镇污水处理率提高。", "荣昌区镇长会议召开。"])
+def test_nlp_towns_in_general_are_no_town(text):
+    assert {n for t, n in _ents(text) if t == "Region"} <= {"大足区", "永川区", "荣昌区"}
