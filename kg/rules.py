@@ -1197,8 +1197,8 @@ def _places_nearby(text: str, pos: int, chosen: list[Cand], regions: list[Cand],
             nxt = starts.get(c.end)
             if nxt is not None and _contains(c.name, nxt.name, lex):
                 continue  # 四川省泸州市: the province qualifies the city
-            if _is_object_place(text, c, 0, ends) or c.start and text[c.start - 1] in "河江段":
-                continue  # 在永川区召开, 赤水河合江段: where, not who
+            if _is_object_place(text, c, 0, ends) or c.start and text[c.start - 1] in "河江段" or text[c.end : c.end + 1] == "段":
+                continue  # 在永川区召开, 赤水河合江段, 乌江流域（重庆段）: where, not who
             if c.name not in names:
                 names.append(c.name)
         if names:

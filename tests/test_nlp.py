@@ -819,3 +819,9 @@ def test_nlp_a_town_named_after_its_county(text, town):
 @pytest.mark.parametrize("text", ["大足区各乡镇开展排查。", "永川区农村乡镇污水处理率提高。", "荣昌区镇长会议召开。"])
 def test_nlp_towns_in_general_are_no_town(text):
     assert {n for t, n in _ents(text) if t == "Region"} <= {"大足区", "永川区", "荣昌区"}
+
+
+def test_nlp_a_river_section_is_no_member_of_a_counted_group():
+    rels = _rels("武隆区、彭水县与酉阳县三地共同召开乌江流域保护推进会。会议通报了乌江流域（重庆段）水质状况，"
+                 "三区县生态环境局联合发布了《乌江流域（重庆段）生态环境保护协作行动计划》。")
+    assert ("乌江流域(重庆段)生态环境保护协作行动计划", "issuedBy", "武隆区生态环境局") in rels
