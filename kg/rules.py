@@ -1338,6 +1338,11 @@ def _short_titles(chosen: list[Cand], headline_end: int = 0, text: str = "") -> 
     for c in chosen:
         if c.type == "Meeting" and (m := _YEAR_PREFIX.match(c.name)):
             dated.setdefault(m.group(2), set()).add(c.name)
+    meetings: dict[tuple[str, str], set[str]] = {}  # the meetings named after the headline, as ``titles``
+    if headline_end:
+        for c in chosen:
+            if c.type == "Meeting" and c.start >= headline_end:
+                meetings.setdefault((c.type, c.name[-2:]), set()).add(c.name)
     out = []
     for c in chosen:
         if c.kind in ("title", "triggered") and len(c.name) >= 4 and c.name in endings and not _OWN_NUMBER.match(text, c.end):
@@ -1350,6 +1355,8 @@ def _short_titles(chosen: list[Cand], headline_end: int = 0, text: str = "") -> 
             c = c._replace(name=whole, kind="short-title")
         elif c.type == "Meeting" and c.kind == "meeting-pattern" and len(dated.get(c.name, ())) == 1:
             c = c._replace(name=next(iter(dated[c.name])), kind="short-title")  # not when two years hold it
+        elif c.type == "Meeting" and c.end <= headline_end and (whole := _spelled_out(c, meetings)):
+            c = c._replace(name=whole, kind="short-title")  # 2024年大气污染联防联控工作会议 in a headline: the text's 2024年川渝…
         out.append(c)
     return out
 

@@ -825,3 +825,8 @@ def test_nlp_a_river_section_is_no_member_of_a_counted_group():
     rels = _rels("武隆区、彭水县与酉阳县三地共同召开乌江流域保护推进会。会议通报了乌江流域（重庆段）水质状况，"
                  "三区县生态环境局联合发布了《乌江流域（重庆段）生态环境保护协作行动计划》。")
     assert ("乌江流域(重庆段)生态环境保护协作行动计划", "issuedBy", "武隆区生态环境局") in rels
+
+
+def test_nlp_a_headline_meeting_is_the_meeting_the_text_spells_out():
+    ents = _ents("川渝两地召开2025年水污染联防联控工作会议\n4月9日，四川省生态环境厅、重庆市生态环境局共同召开2025年川渝水污染联防联控工作会议。")
+    assert {n for t, n in ents if t == "Meeting"} == {"2025年川渝水污染联防联控工作会议"}
