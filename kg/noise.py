@@ -123,6 +123,8 @@ def _section_re() -> re.Pattern[str] | None:
 
 
 _BREADCRUMB = re.compile(r"[^>＞»›]{1,12}(?:[>＞»›][^>＞»›]{1,12}){2,}")  # 首页 > 新闻 > 正文: short segments only
+#: a site's menu: four or more short words apart, one of them 首页 (首页 | 要闻 | 区县, 网站首页 政务公开 政务服务)
+_MENU = re.compile(r"(?:[^\s|｜/·。，；]{1,6}[\s|｜/·]+){3,}[^\s|｜/·。，；]{1,6}")
 _SPAM_LINE_SHARE = 0.4
 _BOILERPLATE_MAX_LINE = 80
 _LINK_MAX_LINE = 40  # a headline in a list of links
@@ -166,7 +168,8 @@ def find_noise(text: str) -> list[tuple[int, int]]:
         if spam_chars and spam_chars >= _SPAM_LINE_SHARE * len(body):
             spans.append((start, end))
             continue
-        if len(body) <= _BOILERPLATE_MAX_LINE and (boiler_re.search(body) or _BREADCRUMB.fullmatch(body)):
+        if len(body) <= _BOILERPLATE_MAX_LINE and (boiler_re.search(body) or _BREADCRUMB.fullmatch(body)
+                                                   or "首页" in body and _MENU.fullmatch(body)):
             spans.append((start, end))
             links = section_re is not None and section_re.search(body) is not None
             continue

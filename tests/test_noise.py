@@ -143,3 +143,16 @@ def test_noise_more_gambling_brands_and_scam_offers(spam, core):
 @pytest.mark.parametrize("clean", ["山东半岛城市群与川渝地区开展合作。", "重庆市体育局与四川省体育局签署协议。", "两地会员单位代理人参加会议。"])
 def test_noise_place_and_sport_words_alone_are_not_spam(clean):
     assert find_noise(clean) == []
+
+
+@pytest.mark.parametrize(
+    "menu", ["网站首页 政务公开 政务服务 互动交流", "首页｜要闻｜财经｜两岸｜国际｜生活", "首页 | 要闻 | 区县 | 专题 | 视频"]
+)
+def test_noise_a_site_menu_line_is_boilerplate(menu):
+    text = f"{menu}\n川渝两地召开2025年水污染联防联控工作会议\n"
+    assert find_noise(text) == [(0, len(menu) + 1)]
+
+
+@pytest.mark.parametrize("clean", ["首页 要闻 区县\n", "川渝 两地 首页 签订 协议 成功。\n", "重庆 四川 贵州 云南 四省市联合开展巡河\n"])
+def test_noise_short_spaced_words_are_no_menu(clean):
+    assert find_noise(clean) == []
