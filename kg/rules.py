@@ -921,6 +921,10 @@ def _abbreviations(text: str, cands: list[Cand], ctx: Context) -> None:
         cands.append(Cand(m.start(1), m.end(1), target.type, target.name, priority=35, kind="abbreviation"))
 
 
+#: abbreviations that are a bare head noun (以下简称《协议》): used as such only in marks or after 该/本/此
+_BARE_HEADS = frozenset("协议 协议书 备忘录 条例 办法 规定 决定 规划 方案 纲要 意见 要点 计划 标准 规范 指南 导则 通知 细则 机制".split())
+
+
 def _abbreviation_uses(text: str, cands: list[Cand], ctx: Context) -> None:
     if not ctx.abbreviations:
         return
@@ -931,6 +935,8 @@ def _abbreviation_uses(text: str, cands: list[Cand], ctx: Context) -> None:
             opened = text.rfind("《", max(0, s - 60), s)
             if opened >= 0 and text.find("》", opened, s) < 0:
                 continue  # 《条例》 stands for one title, not for the 条例 that ends 《四川省赤水河流域保护条例》
+            if m.group(0) in _BARE_HEADS and _CJK_CHAR.match(text, s - 1, s) and text[s - 1] not in "该本此":
+                continue  # 《协议》 is not the 协议 that ends another, untitled name (签订濑溪河流域生态补偿协议)
         typ, name = ctx.abbreviations[m.group(0)]
         cands.append(Cand(s, e, typ, name, priority=33, kind="abbreviation"))
 

@@ -830,3 +830,9 @@ def test_nlp_a_river_section_is_no_member_of_a_counted_group():
 def test_nlp_a_headline_meeting_is_the_meeting_the_text_spells_out():
     ents = _ents("川渝两地召开2025年水污染联防联控工作会议\n4月9日，四川省生态环境厅、重庆市生态环境局共同召开2025年川渝水污染联防联控工作会议。")
     assert {n for t, n in ents if t == "Meeting"} == {"2025年川渝水污染联防联控工作会议"}
+
+
+def test_nlp_an_abbreviated_head_is_not_the_end_of_an_untitled_name():
+    rels = _rels("3月1日，永川区人民政府与泸州市人民政府签署《临江河流域横向生态保护补偿协议》（以下简称《协议》）。"
+                 "此前，荣昌区与隆昌市已签订清流河流域生态补偿协议。")
+    assert ("临江河流域横向生态保护补偿协议", "signedBy", "隆昌市") not in rels
