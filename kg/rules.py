@@ -1841,7 +1841,7 @@ def _is_object_place(text: str, c: Cand, ts: int, ends: dict[int, Cand] | None =
 _JOINT = re.compile(r"共同|联合|携手|两地|两省市|双方|川渝|互认")
 
 
-_PARTIES = re.compile(r"双方|三方")
+_PARTIES = re.compile(r"双方|两地|三方")
 _PARTIES_LOOKBACK = 3  # sentences
 
 
@@ -1858,7 +1858,7 @@ def _named_parties(text: str, inside: list[Cand], sent_start: int, ts: int, subj
     found = max(_PARTIES.finditer(text, sent_start, ts), key=lambda m: m.start(), default=None)  # the last before the trigger
     if found is None:
         return subjects
-    n = 2 if found.group(0) == "双方" else 3
+    n = 3 if found.group(0) == "三方" else 2
     named = _agencies_named([c for c in inside if c.end <= found.start()])
     if not named and earlier is not None:
         ms, starts = earlier
@@ -1868,6 +1868,9 @@ def _named_parties(text: str, inside: list[Cand], sent_start: int, ts: int, subj
             named = _agencies_named(ms[bisect_left(starts, lo) : bisect_left(starts, hi)])
             if named:
                 break
+    if found.group(0) == "两地" and (text[found.start() - 2 : found.start()] in ("川渝", "成渝")
+                                   or any(_own_place(a, lex) in lex.pair_members for a, _t in named)):
+        return subjects  # 川渝两地, or 两地 after the provinces' own bodies: the two sides
     return named if len(named) == n else subjects
 
 

@@ -836,3 +836,17 @@ def test_nlp_an_abbreviated_head_is_not_the_end_of_an_untitled_name():
     rels = _rels("3月1日，永川区人民政府与泸州市人民政府签署《临江河流域横向生态保护补偿协议》（以下简称《协议》）。"
                  "此前，荣昌区与隆昌市已签订清流河流域生态补偿协议。")
     assert ("临江河流域横向生态保护补偿协议", "signedBy", "隆昌市") not in rels
+
+
+@pytest.mark.parametrize(
+    ("text", "party", "not_party"),
+    [
+        ("5月6日，重庆市綦江区人民政府与四川省泸州市人民政府召开推进会，会上两地共同签订了《笋溪河流域横向生态保护补偿协议》。",
+         "重庆市綦江区人民政府", "重庆市"),
+        ("四川省生态环境厅与重庆市生态环境局召开联席会议，会上川渝两地共同签订了《川渝固体废物联防联治协议》。",
+         "重庆市", "重庆市生态环境局"),
+    ],
+)
+def test_nlp_two_places_after_two_named_local_governments_are_those_governments(text, party, not_party):
+    signers = {o for _s, p, o in _rels(text) if p == "signedBy"}
+    assert party in signers and not_party not in signers
