@@ -1860,6 +1860,10 @@ def _named_parties(text: str, inside: list[Cand], sent_start: int, ts: int, subj
         return subjects
     n = 3 if found.group(0) == "三方" else 2
     named = _agencies_named([c for c in inside if c.end <= found.start()])
+    if found.group(0) == "两地":
+        # only two local governments' bodies named before it in the sentence (梁平区…与…达川区…召开…，会上两地…)
+        local = all((p := lex.places.get(_own_place(a, lex))) is not None and p.level in ("prefecture", "county") for a, _t in named)
+        return named if len(named) == 2 and local and text[found.start() - 2 : found.start()] not in ("川渝", "成渝") else subjects
     if not named and earlier is not None:
         ms, starts = earlier
         spans = sentences(text)
@@ -1868,9 +1872,6 @@ def _named_parties(text: str, inside: list[Cand], sent_start: int, ts: int, subj
             named = _agencies_named(ms[bisect_left(starts, lo) : bisect_left(starts, hi)])
             if named:
                 break
-    if found.group(0) == "两地" and (text[found.start() - 2 : found.start()] in ("川渝", "成渝")
-                                   or any(_own_place(a, lex) in lex.pair_members for a, _t in named)):
-        return subjects  # 川渝两地, or 两地 after the provinces' own bodies: the two sides
     return named if len(named) == n else subjects
 
 

@@ -850,3 +850,8 @@ def test_nlp_an_abbreviated_head_is_not_the_end_of_an_untitled_name():
 def test_nlp_two_places_after_two_named_local_governments_are_those_governments(text, party, not_party):
     signers = {o for _s, p, o in _rels(text) if p == "signedBy"}
     assert party in signers and not_party not in signers
+
+
+def test_nlp_two_places_do_not_reach_back_to_national_bodies():
+    rels = _rels("生态环境部、司法部出台了指导意见。两地多次组织召开大气污染联防联控工作会议。")
+    assert not {r for r in rels if r[1] == "participant" and r[2] in ("生态环境部", "司法部")}
