@@ -855,3 +855,9 @@ def test_nlp_two_places_after_two_named_local_governments_are_those_governments(
 def test_nlp_two_places_do_not_reach_back_to_national_bodies():
     rels = _rels("生态环境部、司法部出台了指导意见。两地多次组织召开大气污染联防联控工作会议。")
     assert not {r for r in rels if r[1] == "participant" and r[2] in ("生态环境部", "司法部")}
+
+
+@pytest.mark.parametrize("verb", ["共签", "互签了"])
+def test_nlp_signing_together(verb):
+    rels = _rels(f"广安市与长寿区、垫江县{verb}《明月山生态环境共建共享合作框架协议》。")
+    assert ("明月山生态环境共建共享合作框架协议", "signedBy", "垫江县") in rels
