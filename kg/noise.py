@@ -112,7 +112,7 @@ def _keyword_starts(text: str) -> list[int] | None:
 
 @lru_cache(maxsize=1)
 def _boilerplate_re() -> re.Pattern[str]:
-    return re.compile(_alt(_lists()["boilerplate"] + _lists().get("section", [])))
+    return re.compile(_alt(_lists()["boilerplate"]))
 
 
 @lru_cache(maxsize=1)
@@ -168,10 +168,12 @@ def find_noise(text: str) -> list[tuple[int, int]]:
         if spam_chars and spam_chars >= _SPAM_LINE_SHARE * len(body):
             spans.append((start, end))
             continue
+        heading = section_re is not None and section_re.search(body) is not None
         if len(body) <= _BOILERPLATE_MAX_LINE and (boiler_re.search(body) or _BREADCRUMB.fullmatch(body)
-                                                   or "首页" in body and _MENU.fullmatch(body)):
+                                                   or "首页" in body and _MENU.fullmatch(body)
+                                                   or heading and not _SENTENCE_END.search(body)):
             spans.append((start, end))
-            links = section_re is not None and section_re.search(body) is not None
+            links = heading  # 相关链接: a list of other articles' headlines follows (相关链接：…。 is a sentence of the text)
             continue
         spans.extend(hits)
     return spans

@@ -156,3 +156,15 @@ def test_noise_a_site_menu_line_is_boilerplate(menu):
 @pytest.mark.parametrize("clean", ["首页 要闻 区县\n", "川渝 两地 首页 签订 协议 成功。\n", "重庆 四川 贵州 云南 四省市联合开展巡河\n"])
 def test_noise_short_spaced_words_are_no_menu(clean):
     assert find_noise(clean) == []
+
+
+@pytest.mark.parametrize("heading", ["相关链接：", "相关报道", "更多阅读"])
+def test_noise_more_headings_of_lists_of_links(heading):
+    text = f"两地签署协议。\n{heading}\n川渝两地签署嘉陵江流域生态补偿协议\n重庆发布2024年生态环境状况公报\n"
+    removed = "".join(text[s:e] for s, e in find_noise(text))
+    assert "嘉陵江流域生态补偿协议" in removed and "两地签署协议。" not in removed
+
+
+def test_noise_a_sentence_after_a_links_heading_on_its_line_is_kept():
+    text = "相关链接：大清流河、南溪河、渠江等川渝跨界河流也已实现联合巡河常态化。\n"
+    assert find_noise(text) == []
