@@ -253,11 +253,21 @@ def is_generic(name: str, head: str) -> bool:
 # --------------------------------------------------------------------------- finders
 
 
+_OPENING_MARKS = frozenset("《「『〈")
+#: 《title》, and the marks Hong Kong and Taiwan texts also use for titles: 「title」, 『title』, 〈title〉
+_TITLE_MARKS = re.compile(r"《([^《》\n]{2,80})》|「([^「」《》\n]{2,80})」|『([^『』《》\n]{2,80})』|〈([^〈〉《》\n]{2,80})〉")
+
+
 def _titles(text: str, lex: Lexicon, cands: list[Cand]) -> None:
-    """《title》 and nested 〈title〉."""
-    for m in re.finditer(r"《([^《》\n]{2,80})》", text):
-        inner = m.group(1)
-        _title_cand(inner, m.start(1), lex, cands, outer=(m.start(), m.end()), text=text)
+    """《title》 and nested 〈title〉; 「title」, 『title』 and 〈title〉 outside 《》."""
+    for m in _TITLE_MARKS.finditer(text):
+        k = m.lastindex
+        inner = m.group(k)
+        if k > 1 and classify_title(clean_name(inner), lex) is None:
+            continue  # 「共抓大保护」: a quotation
+        _title_cand(inner, m.start(k), lex, cands, outer=(m.start(), m.end()), text=text)
+        if k > 1:
+            continue
         for n in re.finditer(r"〈([^〈〉]{2,60})〉", inner):
             _title_cand(n.group(1), m.start(1) + n.start(1), lex, cands, outer=None, text=text)
 
@@ -1473,8 +1483,8 @@ def find_relations(text: str, mentions: list[Cand], lex: Lexicon, ctx: Context) 
         _concerns(inside, (s, e), rels, lex)
         # 通过 alone adopts only what follows it in title marks (人大常委会通过《…条例》, not 通过开展…)
         triggers = [(m.start(), m.end(), pats.trigger_pred[m.group(0)]) for m in found
-                    if m.group(0) != "通过" or text.startswith("《", m.end())]
-        titled = [(c.start, c.end) for c in inside if c.type in TITLED_TYPES and text[c.start - 1 : c.start] == "《"] if triggers else ()
+                    if m.group(0) != "通过" or text[m.end() : m.end() + 1] in _OPENING_MARKS]
+        titled = [(c.start, c.end) for c in inside if c.type in TITLED_TYPES and text[c.start - 1 : c.start] in _OPENING_MARKS] if triggers else ()
         for k, (ts, te, pred) in enumerate(triggers):
             if pred not in _OBJECT_TYPES:
                 continue

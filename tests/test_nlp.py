@@ -861,3 +861,19 @@ def test_nlp_two_places_do_not_reach_back_to_national_bodies():
 def test_nlp_signing_together(verb):
     rels = _rels(f"广安市与长寿区、垫江县{verb}《明月山生态环境共建共享合作框架协议》。")
     assert ("明月山生态环境共建共享合作框架协议", "signedBy", "垫江县") in rels
+
+
+@pytest.mark.parametrize(
+    ("text", "rel"),
+    [
+        ("重慶市人大常委會通過「重慶市河長制條例」。", ("重庆市河长制条例", "issuedBy", "重庆市人民代表大会常务委员会")),
+        ("四川省生態環境廳發佈〈川渝地區大氣污染物排放標準〉。", ("川渝地区大气污染物排放标准", "issuedBy", "四川省生态环境厅")),
+        ("兩地簽署『瀨溪河流域橫向生態保護補償協議』。", ("濑溪河流域横向生态保护补偿协议", "signedBy", "重庆市")),
+    ],
+)
+def test_nlp_titles_in_corner_brackets(text, rel):
+    assert rel in _rels(text)
+
+
+def test_nlp_a_quotation_in_corner_brackets_is_no_title():
+    assert not {t for t, _n in _ents("兩地堅持「共抓大保護、不搞大開發」。")} - {"Region"}
