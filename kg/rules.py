@@ -1727,7 +1727,9 @@ def _own_region(name: str, lex: Lexicon) -> bool:
 
 def _default_subjects(pred: str, ctx: Context, lex: Lexicon, objects: list[Cand], sentence: str) -> list[tuple[str, str]]:
     """Who acts when the sentence names nobody: both sides for joint work, else the author."""
-    joint = _JOINT.search(sentence) or any("川渝" in o.name and not _own_region(o.name, lex) for o in objects)
+    # 川渝 in a document's name makes it joint work of the two sides; in a meeting's name it says what the
+    # meeting is about (concerns), not who held it
+    joint = _JOINT.search(sentence) or pred != "participant" and any("川渝" in o.name and not _own_region(o.name, lex) for o in objects)
     both_sides = ctx.both_sides
     if both_sides and (pred == "signedBy" or joint):
         return [(m, "Region") for m in lex.pair_members]

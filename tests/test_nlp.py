@@ -602,3 +602,18 @@ def test_nlp_each_body_issues_its_own_listed_title():
     rels = _rels("此前，泸州市人民政府印发《泸州市赤水河流域保护方案》、宜宾市人民政府印发《宜宾市长江流域保护方案》。")
     assert ("宜宾市长江流域保护方案", "issuedBy", "宜宾市人民政府") in rels
     assert ("宜宾市长江流域保护方案", "issuedBy", "泸州市人民政府") not in rels
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "7月2日，川渝大气污染联防联控专题会议以视频方式召开。",
+        "2024年川渝生态环境保护合作第一次联席会议在重庆举行。",
+        "川渝跨界河流联防联治工作会议在广安召开，会议通报了水质情况。",
+    ],
+)
+def test_nlp_a_meeting_named_after_both_sides_is_not_held_by_them(text):
+    rels = _rels(text)
+    assert not {o for _s, p, o in rels if p == "participant"} & {"四川省", "重庆市"}, rels
+    meeting = next(m.name for m in _extract(text).mentions if m.type == "Meeting")
+    assert (meeting, "concerns", "四川省") in rels and (meeting, "concerns", "重庆市") in rels, rels
