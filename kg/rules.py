@@ -620,7 +620,7 @@ _MEETING_ANCHOR = _anchor(*_MEETING_HEADS.split("|"))
 _MEETING_RUN = re.compile(rf"[{CJK}\d“”·]*")  # every character of a meeting name is one of these
 _MEETING_HEAD_END = re.compile(f"(?:{_MEETING_HEADS}){_MEETING_SESSION}(?:座谈会)?$")
 _MEETING_LEFT_CUT = re.compile(
-    r".*(?:(?<=[会议])暨|联合召开了|联合召开|组织召开了|组织召开|召开了|召开|举行了|举行|举办了|举办|办好|开好|筹备|筹办|出席|参加|主持|参会|贯彻|落实|精神|围绕|"
+    r".*(?:(?<=[会议])暨|联合召开了|联合召开|组织召开了|组织召开|召开了|召开|举行了|举行|举办了|举办|办好|开好|筹备|筹办|出席|列席|参加|主持|参会|贯彻|落实|精神|围绕|"
     r"丨|｜|开展|通过|认真|按照|根据|依托|获评|荣获|会上|多次|每两周|每周|每月|\d+场|在|于|赴|和|及|与|的|了|是|为|将|对|、|\d+月\d+日|\d+日)"
 )
 
@@ -1337,6 +1337,8 @@ def find_relations(text: str, mentions: list[Cand], lex: Lexicon, ctx: Context) 
         # 通过 alone adopts only what follows it in title marks (人大常委会通过《…条例》, not 通过开展…)
         triggers = [(m.start(), m.end(), pats.trigger_pred[m.group(0)]) for m in found
                     if m.group(0) != "通过" or text.startswith("《", m.end())]
+        if any(m.group(0) == "与会" for m in found):
+            triggers = [t for t in triggers if not (text.startswith("与会", t[0]) and text[t[0] - 1 : t[0]] == "参")]  # 参与会商
         for k, (ts, te, pred) in enumerate(triggers):
             if pred not in _OBJECT_TYPES:
                 continue
@@ -1349,9 +1351,9 @@ def find_relations(text: str, mentions: list[Cand], lex: Lexicon, ctx: Context) 
             if not objects and _CLAUSE_FINAL_TRIGGER.match(text[te : te + 2]):
                 objects = _objects_before(text, inside, s, ts, pred)
                 first = min((o.start for o in objects), default=ts)
-            if not objects and pred == "participant" and meeting_at and _THE_MEETING.match(text, te) \
-                    and (last := _last_meetings(ms, starts, meeting_at, spans, n_sent)):
-                # …人民政府有关负责同志出席会议: the meeting just named
+            if not objects and pred == "participant" and meeting_at and (ref := _to_the_meeting(text, s, ts, te)) is not None \
+                    and (last := _meeting_referred(ms, starts, meeting_at, spans, n_sent, ref)):
+                # …人民政府有关负责同志出席会议, …参会。, 会议由…主办: the meeting just named
                 objects = [Cand(te, te, "Meeting", name) for name in last]
             if not objects:
                 continue
@@ -1389,8 +1391,13 @@ def find_relations(text: str, mentions: list[Cand], lex: Lexicon, ctx: Context) 
 _MEETING_LOOKBACK = 3  # sentences
 #: 出席|会议, 参加|了会议: the meeting itself, not a named one
 _THE_MEETING = re.compile(r"(?:了)?(?:会议|本次会议|此次会议|上述会议)(?:并|。|，|$)")
+#: 出席|发布会, 参加|了本次座谈会: attending the meeting just named (召开了新闻发布会 holds another one)
+_THE_MEETING_ATTENDED = re.compile(r"(?:了)?(?:本次|此次|上述)?(?:新闻发布会|发布会|座谈会|联席会议|视频会议|推进会|现场会|论坛|大会)(?:并|。|，|；|$)")
+#: words that say attending or running a meeting, which refer back to the meeting just named
+_ATTEND = frozenset({"参加", "出席", "参会", "与会", "列席", "主持", "主办", "承办"})
+_CLAUSE_END_AFTER = re.compile(r"[，。；]|$")
 #: a sentence whose agent is the meeting: 会议审议通过了…, 会上印发了…
-_MEETING_AGENT = re.compile(r"\s*(?:\d+月\d+日，)?(?:会议|会上|此次会议|本次会议|会议期间)")
+_MEETING_AGENT = re.compile(r"\s*(?:\d+月\d+日，)?(?P<the>会议|会上|此次会议|本次会议|会议期间)")
 #: each side acts for itself (协同审议通过, 分别印发), not jointly (联合印发 gives every document to every body)
 _EACH = re.compile(r"分别|协同|同步|各自")
 
@@ -1406,6 +1413,34 @@ def _last_meetings(ms: list[Cand], starts: list[int], meeting_at: list[int], spa
         return []
     lo, hi = spans[at]
     return [c.name for c in ms[bisect_left(starts, lo) : bisect_left(starts, hi)] if c.type == "Meeting"]
+
+
+def _to_the_meeting(text: str, s: int, ts: int, te: int) -> int | None:
+    """Where the participant trigger at ``ts``–``te`` refers to a meeting named before, which it does not name; else None.
+
+    出席会议 / 参加了本次座谈会 (the meeting named before the trigger); a clause-final 参会 / 与会 /
+    列席 / 主持 (likewise); 会议由…共同主办，…承办 (the meeting named before the words 会议由).
+    """
+    word = text[ts:te]
+    if _THE_MEETING.match(text, te) or word in _ATTEND and _THE_MEETING_ATTENDED.match(text, te):
+        return ts
+    if word not in _ATTEND or not _CLAUSE_END_AFTER.match(text, te):
+        return None
+    clause = max(text.rfind("，", s, ts), text.rfind("；", s, ts)) + 1
+    for start in (clause, s) if clause else (s,):
+        if (m := _MEETING_AGENT.match(text, start)) is not None:
+            return m.end() - len(m.group("the"))
+    return ts
+
+
+def _meeting_referred(ms: list[Cand], starts: list[int], meeting_at: list[int], spans: tuple[tuple[int, int], ...],
+                      n_sent: int, pos: int) -> list[str]:
+    """The meetings named before ``pos`` in sentence ``n_sent``, else :func:`_last_meetings`."""
+    s = spans[n_sent][0]
+    k = bisect_left(meeting_at, s)
+    if k < len(meeting_at) and meeting_at[k] < pos:
+        return list(dict.fromkeys(c.name for c in ms[bisect_left(starts, s) : bisect_left(starts, pos)] if c.type == "Meeting"))
+    return _last_meetings(ms, starts, meeting_at, spans, n_sent)
 
 
 def _own_agents(subjects: list[tuple[str, str]], objects: list[Cand], lex: Lexicon) -> dict[Cand, list[tuple[str, str]]] | None:

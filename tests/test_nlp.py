@@ -617,3 +617,27 @@ def test_nlp_a_meeting_named_after_both_sides_is_not_held_by_them(text):
     assert not {o for _s, p, o in rels if p == "participant"} & {"四川省", "重庆市"}, rels
     meeting = next(m.name for m in _extract(text).mentions if m.type == "Meeting")
     assert (meeting, "concerns", "四川省") in rels and (meeting, "concerns", "重庆市") in rels, rels
+
+
+@pytest.mark.parametrize(
+    ("text", "meeting", "bodies"),
+    [
+        ("9月8日，2024年琼江流域联防联治推进会在潼南召开。会议由遂宁市生态环境局、潼南区生态环境局共同主办，安居区生态环境局承办。",
+         "2024年琼江流域联防联治推进会", {"遂宁市生态环境局", "潼南区生态环境局", "安居区生态环境局"}),
+        ("嘉陵江流域联防联治座谈会在合川召开，会议由合川区生态环境局主持。", "嘉陵江流域联防联治座谈会", {"合川区生态环境局"}),
+        ("7月2日，渝西川东大气污染联防联控视频会议召开。广安市生态环境局、合川区生态环境局有关负责同志参会。",
+         "渝西川东大气污染联防联控视频会议", {"广安市生态环境局", "合川区生态环境局"}),
+        ("10月9日，达州、开州两地召开明月江流域联防联治联席会议。达州市水务局、开州区水利局有关负责同志与会。",
+         "明月江流域联防联治联席会议", {"达州市", "开州区", "达州市水务局", "开州区水利局"}),
+        ("铜钵河流域水污染联防联控第二次联席会议在梁平召开。四川省生态环境厅、重庆市生态环境局列席会议。",
+         "铜钵河流域水污染联防联控第二次联席会议", {"四川省生态环境厅", "重庆市生态环境局"}),
+        ("11月5日，长江生态保护新闻发布会在宜宾举行。宜宾市生态环境局、宜宾市水利局负责人作为发布人出席发布会。",
+         "长江生态保护新闻发布会", {"宜宾市生态环境局", "宜宾市水利局"}),
+        ("8月18日，濑溪河流域生态环境联防联治视频会议召开，泸州市生态环境局、荣昌区生态环境局参加。",
+         "濑溪河流域生态环境联防联治视频会议", {"泸州市生态环境局", "荣昌区生态环境局"}),
+    ],
+)
+def test_nlp_bodies_attending_or_hosting_the_meeting_just_named(text, meeting, bodies):
+    rels = _rels(text)
+    assert {o for s, p, o in rels if p == "participant" and s == meeting} == bodies, rels
+    assert not any(t == "Meeting" and n != meeting for t, n in _ents(text))
