@@ -1092,6 +1092,50 @@ def _counted_collectives(text: str, chosen: list[Cand], lex: Lexicon) -> list[Ca
     return sorted(c for c in out if c is not None)
 
 
+_SHARED_JOIN = frozenset("、和及")
+
+
+def _shared_body_word(text: str, chosen: list[Cand], lex: Lexicon) -> list[Cand]:
+    """泸州市、内江市、资阳市人民政府; 重庆市大足区、永川区人民政府: the places listed right before a body share its word.
+
+    Each listed place becomes the body of that place (a province or municipality that only
+    qualifies the next place is part of its mention, not a place of its own).
+    """
+    listed_bodies = [c for c in chosen if c.type == "Agency" and not c.members and c.start > 1 and text[c.start - 1] in _SHARED_JOIN]
+    if not listed_bodies:
+        return chosen
+    by_end = {c.end: c for c in chosen if c.type == "Region" and not c.members}
+    pats = compile_patterns(lex)
+    replaced: dict[Cand, Cand | None] = {}
+    for body in listed_bodies:
+        r = by_end.get(body.start - 1)
+        form = pats.place.match(text, body.start) if r is not None else None
+        if form is None or (place := lex.place(form.group(0))) is None or place.type != "Region":
+            continue
+        while (inner := pats.place.match(text, form.end(), body.end)) and (p := lex.place(inner.group(0))) and p.type == "Region" \
+                and _within(p.name, place.name, lex):
+            form, place = inner, p  # 重庆市永川区人民政府: the district's body
+        word = text[form.end() : body.end]
+        if not word or place.level not in ("province", "prefecture", "county") or _resolve_agency(place.name + word, lex, "", "", "") is None:
+            continue
+        while r is not None and r not in replaced:
+            p = lex.places.get(r.name)
+            if p is None or p.level not in ("province", "prefecture", "county"):
+                break
+            start = r.start
+            while (q := by_end.get(start)) is not None and _contains(q.name, r.name, lex):
+                replaced[q] = None  # 重庆市大足区: the municipality qualifies the district
+                start = q.start
+            name = _resolve_agency(r.name + word, lex, "", "", "")
+            if name is None:
+                break
+            replaced[r] = Cand(start, r.end, "Agency", name, priority=22, kind="shared-word")
+            r = by_end.get(start - 1) if start > 1 and text[start - 1] in _SHARED_JOIN else None
+    if not replaced:
+        return chosen
+    return sorted(replaced.get(c, c) for c in chosen if replaced.get(c, c) is not None)
+
+
 def _listed_before(text: str, pos: int, by_end: dict[int, Cand], lex: Lexicon) -> list[Cand]:
     """The regions listed right before ``pos`` (泸州市、永川区和江津区; 四川省泸州市: the city only)."""
     def before(r: Cand) -> Cand | None:  # the region right before r, glued or joined by 、和与及
@@ -1188,7 +1232,7 @@ def find_mentions(text: str, lex: Lexicon, ctx: Context) -> list[Cand]:
     _triggered_titles(text, lex, cands)
     _standards_and_actions(text, lex, cands)
     _mechanisms(text, lex, cands)
-    return _short_titles(_counted_collectives(text, _select(cands), lex), _headline_end(text))
+    return _short_titles(_counted_collectives(text, _shared_body_word(text, _select(cands), lex), lex), _headline_end(text))
 
 
 _HEADLINE = re.compile(r"\s*([^\n]{4,80})(?:\n|$)")
@@ -1655,6 +1699,8 @@ def _subjects(text: str, inside: list[Cand], sent_start: int, ts: int, pred: str
         if near:
             if letter_author and _CO_PARTY.fullmatch(text, lo, near[0].start):
                 out.append((ctx.author, "Agency"))  # a report's 与遂宁市生态环境局签订…: the author is the other party
+            while k > 0 and text[lo - 1] == "，" and near[0].start == lo and (listed := _only_names(text, bounds[k - 1], lo - 1, before)):
+                near, k, lo = listed + near, k - 1, bounds[k - 1]  # A、B人民政府，C、D人民政府参加会议: one list over commas
             for c in near:
                 for item in _expand(c):
                     if item not in out:
@@ -1666,6 +1712,17 @@ def _subjects(text: str, inside: list[Cand], sent_start: int, ts: int, pred: str
     if out and ctx is not None and ctx.letter and ctx.author and (ctx.author, "Agency") not in out:
         out.insert(0, (ctx.author, "Agency"))
     return out
+
+
+def _only_names(text: str, lo: int, hi: int, cands: list[Cand]) -> list[Cand]:
+    """The bodies and places of ``cands`` that ``text[lo:hi]`` consists of (joined by 、和及与), or []."""
+    names = [c for c in cands if lo <= c.start and c.end <= hi]
+    pos = lo
+    for c in names:
+        if c.start < pos or text[pos : c.start].strip(" 、和及与"):
+            return []
+        pos = c.end
+    return names if names and pos == hi else []
 
 
 def _contains(outer: str, inner: str, lex: Lexicon) -> bool:

@@ -641,3 +641,22 @@ def test_nlp_bodies_attending_or_hosting_the_meeting_just_named(text, meeting, b
     rels = _rels(text)
     assert {o for s, p, o in rels if p == "participant" and s == meeting} == bodies, rels
     assert not any(t == "Meeting" and n != meeting for t, n in _ents(text))
+
+
+@pytest.mark.parametrize(
+    ("text", "bodies", "not_bodies"),
+    [
+        ("沱江流域横向生态保护补偿工作推进会在内江召开。泸州市、内江市、资阳市人民政府，重庆市大足区、永川区人民政府参加会议。",
+         {"泸州市人民政府", "内江市人民政府", "资阳市人民政府", "大足区人民政府", "永川区人民政府"}, {"重庆市", "大足区", "泸州市"}),
+        ("9月2日，达州、广安市生态环境局和开州区生态环境局召开大气污染联防联控联席会议。",
+         {"达州市生态环境局", "广安市生态环境局", "开州区生态环境局"}, {"达州市"}),
+        ("遂宁市、潼南区生态环境局签订《琼江流域跨界水污染联防联控协议》。", {"遂宁市生态环境局", "潼南区生态环境局"}, {"遂宁市"}),
+        ("宜宾、泸州和重庆市江津区人民政府共同签署《长江干流川南渝西段联防联治协议》。",
+         {"宜宾市人民政府", "泸州市人民政府"}, {"宜宾市", "泸州市", "重庆市"}),
+    ],
+)
+def test_nlp_listed_places_share_the_body_word_after_them(text, bodies, not_bodies):
+    rels = _rels(text)
+    agents = {o for _s, p, o in rels if p in ("participant", "signedBy")}
+    assert bodies <= agents and not agents & not_bodies, rels
+    assert {("Agency", b) for b in bodies} <= _ents(text)
