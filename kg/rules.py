@@ -1043,16 +1043,14 @@ def _counted_collectives(text: str, chosen: list[Cand], lex: Lexicon) -> list[Ca
     A counted group (三地河长办, 三省生态环境厅) stands for the places listed right before it
     (四川省、云南省、贵州省三省人民政府) or, failing that, for the places of its sentence or of
     the nearest of the three sentences before that names any, when there are as many.  The pair
-    forms (两地, 两省市) are resolved only from a list right before them (遂宁、潼南两地); else they
-    are the two sides.  An unresolved count names nobody.  A group that takes its places from a
+    forms (两地, 两省市) likewise (大足、安岳两地…。两地生态环境局…), 两省市 and 两省 only from
+    provinces; else they are the two sides.  An unresolved count names nobody.  A group that takes its places from a
     list right before it spans the list, so that the listed places are not agents of their own.
     """
     todo = [k for k, c in enumerate(chosen) if c.kind == "counted" or c.kind == "collective" and text.startswith(_PAIR_OF_TWO, c.start)]
     if not todo:
         return chosen
     by_end = {c.end: c for c in chosen if c.type == "Region" and not c.members}
-    if not any(chosen[k].kind == "counted" or chosen[k].start in by_end for k in todo):
-        return chosen  # only 两地 with no place right before: the two sides
     pats = compile_patterns(lex)
     regions = sorted(c for c in by_end.values() if (p := lex.places.get(c.name)) is not None and p.level in ("province", "prefecture", "county"))
     by_end = {c.end: c for c in regions}
@@ -1064,8 +1062,6 @@ def _counted_collectives(text: str, chosen: list[Cand], lex: Lexicon) -> list[Ca
             m = pats.counted.match(text, c.start)
             n = _COUNT[m.group("n")]
         else:
-            if c.start not in by_end:
-                continue  # 两地: the two sides
             m = pats.collective.match(text, c.start)
             n = 2
             if m.group("pair") not in _PAIR_OF_TWO:
@@ -1073,8 +1069,10 @@ def _counted_collectives(text: str, chosen: list[Cand], lex: Lexicon) -> list[Ca
         listed = _listed_before(text, c.start, by_end, lex)
         start = listed[0].start if len(listed) == n else c.start
         places = [p.name for p in listed] if len(listed) == n else []
-        if not places and c.kind == "counted":
+        if not places:
             places = _places_nearby(text, c.start, chosen, regions, n, lex, groups)
+            if c.kind != "counted" and m.group("pair") != "两地" and any(lex.places[p].level != "province" for p in places):
+                places = []  # 两省市: provinces (or municipalities), else the two sides
         if len(places) != n:
             if c.kind == "counted":
                 out[k] = None  # an unresolved count names nobody
@@ -1202,7 +1200,10 @@ def _body_of(place: str, dept: str, body: str | None, lex: Lexicon, pats: Patter
             for pat, mem in lex.departments:
                 if dept in pat.split("|") and len(mem) > side:
                     return mem[side]
-        body = dept + ("厅" if province else "局")
+        if any(dept == f or dept in shorts for f, shorts in lex.agency_suffixes):
+            body = dept  # 两地河长办, 两地政府: the department word is the body's
+        else:
+            body = dept + ("厅" if province else "局")
     full = next((f for f, shorts in lex.agency_suffixes if body == f or body in shorts), body)
     if full.endswith("厅") and not province:
         full = full[:-1] + "局"  # 三地生态环境厅: a city's or district's department is a bureau
@@ -1768,7 +1769,8 @@ def _named_parties(text: str, inside: list[Cand], sent_start: int, ts: int, subj
     """双方 / 三方 after two / three named bodies means those bodies: 四川省生态环境厅与重庆市生态环境局…，双方签署…
 
     The bodies are looked for before 双方 in the sentence, else in the nearest of the three
-    sentences before it that names any (遂宁市生态环境局与潼南区生态环境局召开…。会上，双方签订…).
+    sentences before it that names any (遂宁市生态环境局与潼南区生态环境局召开…。会上，双方签订…);
+    where no body is named, the places acting there (泸州市与永川区召开…，双方签署…).
     """
     pair = [(m, "Region") for m in lex.pair_members]
     if subjects and subjects != pair:
@@ -1777,23 +1779,43 @@ def _named_parties(text: str, inside: list[Cand], sent_start: int, ts: int, subj
     if found is None:
         return subjects
     n = 2 if found.group(0) == "双方" else 3
-    named = _agencies_named([c for c in inside if c.end <= found.start()])
+    named = _parties_named(text, [c for c in inside if c.end <= found.start()], lex)
     if not named and earlier is not None:
         ms, starts = earlier
         spans = sentences(text)
         at = bisect_left(spans, (sent_start,))  # this sentence
         for lo, hi in spans[max(0, at - _PARTIES_LOOKBACK) : at][::-1]:
-            named = _agencies_named(ms[bisect_left(starts, lo) : bisect_left(starts, hi)])
+            named = _parties_named(text, ms[bisect_left(starts, lo) : bisect_left(starts, hi)], lex)
             if named:
                 break
     return named if len(named) == n else subjects
 
 
-def _agencies_named(cands: list[Cand]) -> list[tuple[str, str]]:
+def _parties_named(text: str, cands: list[Cand], lex: Lexicon) -> list[tuple[str, str]]:
+    """The bodies named among ``cands`` (those of a group resolved to its places too), else the places that act."""
+    sides = tuple(lex.pair_members)
     named: list[tuple[str, str]] = []
     for c in cands:
-        if c.type == "Agency" and not c.members and (c.name, "Agency") not in named:
-            named.append((c.name, "Agency"))
+        # 两地生态环境局 of two places named before, not of the two sides (those are only a default)
+        if c.type == "Agency" and (not c.members or c.kind == "collective" and not all(m.startswith(sides) for m in c.members)):
+            for item in _expand(c):
+                if item not in named:
+                    named.append(item)
+    if named:
+        return named
+    titles = [(t.start, t.end) for t in cands if t.type in TITLED_TYPES]
+    ends = {c.end: c for c in cands}
+    starts = {c.start: c for c in cands}
+    for c in cands:
+        if c.type != "Region" or any(s <= c.start and c.end <= e for s, e in titles) or _is_object_place(text, c, 0, ends):
+            continue
+        if not c.members and ((p := lex.places.get(c.name)) is None or p.level not in ("province", "prefecture", "county")):
+            continue
+        if (nxt := starts.get(c.end)) is not None and nxt.type == "Region" and _contains(c.name, nxt.name, lex):
+            continue  # 四川省泸州市: the province qualifies the city
+        for item in _expand(c):
+            if item not in named:
+                named.append(item)
     return named
 
 

@@ -660,3 +660,36 @@ def test_nlp_listed_places_share_the_body_word_after_them(text, bodies, not_bodi
     agents = {o for _s, p, o in rels if p in ("participant", "signedBy")}
     assert bodies <= agents and not agents & not_bodies, rels
     assert {("Agency", b) for b in bodies} <= _ents(text)
+
+
+@pytest.mark.parametrize(
+    ("text", "rel", "not_rel"),
+    [
+        ("4月20日，大足、安岳两地在安岳召开濑溪河上游联防联控工作会议。两地生态环境局负责人出席会议。",
+         ("濑溪河上游联防联控工作会议", "participant", "安岳县生态环境局"),
+         ("濑溪河上游联防联控工作会议", "participant", "四川省生态环境厅")),
+        ("6月5日，泸州市与永川区召开濑溪河流域联席会议。会上，两地共同签署了《濑溪河流域联合执法协议》。",
+         ("濑溪河流域联合执法协议", "signedBy", "永川区"), ("濑溪河流域联合执法协议", "signedBy", "重庆市")),
+        ("遂宁市与潼南区在遂宁召开琼江流域联席会议。两地河长办负责同志参加会议。",
+         ("琼江流域联席会议", "participant", "潼南区河长制办公室"), ("琼江流域联席会议", "participant", "重庆市河长办公室")),
+        ("川渝两地共同召开2024年长江流域联防联治工作会议。", ("2024年长江流域联防联治工作会议", "participant", "重庆市"), None),
+        ("四川省与贵州省签订《赤水河流域横向补偿协议》。同日，两省还召开了赤水河流域联席会议。",
+         ("赤水河流域联席会议", "participant", "贵州省"), ("赤水河流域联席会议", "participant", "重庆市")),
+    ],
+)
+def test_nlp_two_places_named_before_are_the_pair(text, rel, not_rel):
+    rels = _rels(text)
+    assert rel in rels and not_rel not in rels, rels
+
+
+@pytest.mark.parametrize(
+    ("text", "parties"),
+    [
+        ("6月5日，泸州市与永川区在泸州召开濑溪河流域联席会议，双方签署了《濑溪河流域联合执法协议》。", {"泸州市", "永川区"}),
+        ("4月20日，大足、安岳两地召开濑溪河上游联防联控工作会议。两地生态环境局负责人出席会议。会上，双方签订了《濑溪河上游联合巡河协议》。",
+         {"大足区生态环境局", "安岳县生态环境局"}),
+    ],
+)
+def test_nlp_shuangfang_means_the_two_places_or_bodies_named_before(text, parties):
+    rels = _rels(text)
+    assert {o for _s, p, o in rels if p == "signedBy"} == parties, rels
