@@ -1376,9 +1376,13 @@ def find_relations(text: str, mentions: list[Cand], lex: Lexicon, ctx: Context) 
     headline = next((sp for sp in spans[:1] if sp[1] == end), None)  # the headline's sentence, if any
     vague_rels: set[Rel] = set()  # relations whose agents are just the two sides in the headline
     acts: list[Rel] = []  # signedBy, issuedBy, participant (rels: concerns)
-    meeting_at = [c.start for c in ms if c.type == "Meeting"]
+    # the meetings held in the text, not those whose spirit is carried out (贯彻…会议精神)
+    meetings = [c for c in ms if c.type == "Meeting" and not _PAST_MEETING.match(text, c.end)]
+    meeting_at = [c.start for c in meetings]
+    at_meeting = _at_meeting(text, ms, meetings, meeting_at, spans, lex) if meetings else {}
     for n_sent, (((s, e), inside), found) in enumerate(zip(by_sentence, _triggers_by_sentence(text, spans, pats), strict=True)):
         _concerns(inside, (s, e), rels, lex)
+        acts.extend(at_meeting.get(n_sent, ()))
         # 通过 alone adopts only what follows it in title marks (人大常委会通过《…条例》, not 通过开展…)
         triggers = [(m.start(), m.end(), pats.trigger_pred[m.group(0)]) for m in found
                     if m.group(0) != "通过" or text.startswith("《", m.end())]
@@ -1397,14 +1401,14 @@ def find_relations(text: str, mentions: list[Cand], lex: Lexicon, ctx: Context) 
                 objects = _objects_before(text, inside, s, ts, pred)
                 first = min((o.start for o in objects), default=ts)
             if not objects and pred == "participant" and meeting_at and (ref := _to_the_meeting(text, s, ts, te)) is not None \
-                    and (last := _meeting_referred(ms, starts, meeting_at, spans, n_sent, ref)):
+                    and (last := _meeting_referred(meetings, meeting_at, spans, n_sent, ref)):
                 # …人民政府有关负责同志出席会议, …参会。, 会议由…主办: the meeting just named
                 objects = [Cand(te, te, "Meeting", name) for name in last]
             if not objects:
                 continue
             subjects = _subjects(text, inside, s, first, pred, ctx, lex)
             if not subjects and pred != "participant" and meeting_at and _MEETING_AGENT.match(text, s) \
-                    and (last := _last_meetings(ms, starts, meeting_at, spans, n_sent)):
+                    and (last := _last_meetings(meetings, meeting_at, spans, n_sent)):
                 # 会议审议通过了《…》: those who held the meeting just named
                 subjects = [(r.object, r.object_type) for r in acts if r.predicate == "participant" and r.subject in last]
                 subjects = list(dict.fromkeys(subjects))
@@ -1413,7 +1417,9 @@ def find_relations(text: str, mentions: list[Cand], lex: Lexicon, ctx: Context) 
                 clause_start = max(max(text.rfind(p, s, ts) for p in "，,；") + 1, s)
                 line_start = text.rfind("\n", 0, s) + 1
                 joint_paragraph = re.match(r"\s*[一二三四五六七八九十]是共", text[line_start : line_start + 8])
-                window = _without(text, clause_start, e, objects) + ("共同" if joint_paragraph else "")
+                # 在…召开的X会议上，两省市…: what follows the meeting is done at it, by others
+                until = objects[-1].end if pred == "participant" and text.startswith("上", objects[-1].end) else e
+                window = _without(text, clause_start, until, objects) + ("共同" if joint_paragraph else "")
                 subjects = _default_subjects(pred, ctx, lex, objects, window)
             vague = subjects == pair and (s, e) == headline
             own = _own_agents(subjects, objects, lex) if len(subjects) > 1 and len(objects) > 1 and _EACH.search(text, s, te) else None
@@ -1447,9 +1453,11 @@ _MEETING_AGENT = re.compile(r"\s*(?:\d+月\d+日，)?(?P<the>会议|会上|此�
 _EACH = re.compile(r"分别|协同|同步|各自")
 
 
-def _last_meetings(ms: list[Cand], starts: list[int], meeting_at: list[int], spans: tuple[tuple[int, int], ...],
-                   n_sent: int) -> list[str]:
-    """The meetings of the last sentence before sentence ``n_sent`` that names any, if it is one of the three before."""
+def _last_meetings(meetings: list[Cand], meeting_at: list[int], spans: tuple[tuple[int, int], ...], n_sent: int) -> list[str]:
+    """The meetings of the last sentence before sentence ``n_sent`` that names any, if it is one of the three before.
+
+    ``meetings`` are the meetings held in the text, sorted, and ``meeting_at`` their starts.
+    """
     k = bisect_left(meeting_at, spans[n_sent][0]) - 1
     if k < 0:
         return []
@@ -1457,7 +1465,7 @@ def _last_meetings(ms: list[Cand], starts: list[int], meeting_at: list[int], spa
     if n_sent - at > _MEETING_LOOKBACK:
         return []
     lo, hi = spans[at]
-    return [c.name for c in ms[bisect_left(starts, lo) : bisect_left(starts, hi)] if c.type == "Meeting"]
+    return list(dict.fromkeys(c.name for c in meetings[bisect_left(meeting_at, lo) : bisect_left(meeting_at, hi)]))
 
 
 def _to_the_meeting(text: str, s: int, ts: int, te: int) -> int | None:
@@ -1478,14 +1486,86 @@ def _to_the_meeting(text: str, s: int, ts: int, te: int) -> int | None:
     return ts
 
 
-def _meeting_referred(ms: list[Cand], starts: list[int], meeting_at: list[int], spans: tuple[tuple[int, int], ...],
+def _meeting_referred(meetings: list[Cand], meeting_at: list[int], spans: tuple[tuple[int, int], ...],
                       n_sent: int, pos: int) -> list[str]:
     """The meetings named before ``pos`` in sentence ``n_sent``, else :func:`_last_meetings`."""
-    s = spans[n_sent][0]
-    k = bisect_left(meeting_at, s)
+    k = bisect_left(meeting_at, spans[n_sent][0])
     if k < len(meeting_at) and meeting_at[k] < pos:
-        return list(dict.fromkeys(c.name for c in ms[bisect_left(starts, s) : bisect_left(starts, pos)] if c.type == "Meeting"))
-    return _last_meetings(ms, starts, meeting_at, spans, n_sent)
+        return list(dict.fromkeys(c.name for c in meetings[k : bisect_left(meeting_at, pos)]))
+    return _last_meetings(meetings, meeting_at, spans, n_sent)
+
+
+#: 贯彻…会议精神: a meeting referred to, not the one the text reports
+_PAST_MEETING = re.compile(r"(?:的)?精神")
+#: 会上, 会议上, 会议期间: at the meeting just named (not 社会上, 晚会上)
+_AT_THE_MEETING = re.compile(r"(?<![社晚舞宴])会议?上|会议期间")
+_PARTY_WORDS = ("双方", "三方")
+
+
+def _at_meeting(text: str, ms: list[Cand], meetings: list[Cand], meeting_at: list[int],
+                spans: tuple[tuple[int, int], ...], lex: Lexicon) -> dict[int, list[Rel]]:
+    """Bodies acting at a meeting take part in it, by sentence: 会上，A与B交流了…; A在会上通报…; 在X会议上，两省市河长办确定….
+
+    The agents are the bodies or places listed right after 会上， (or X会议上，) or right before
+    在会上.  会上 is the meeting named before it in its sentence, else in the last of the three
+    sentences before naming one; X会议上 is X.
+    """
+    hits: list[tuple[int, int, list[str]]] = []  # (start, end of 上 / 期间, the meetings)
+    for c in meetings:
+        if text.startswith("上", c.end):
+            hits.append((c.start, c.end + 1, [c.name]))
+    inside = [(c.start, c.end) for c in meetings]
+    for m in _AT_THE_MEETING.finditer(text):
+        k = bisect_left(inside, (m.start() + 1,)) - 1
+        if k >= 0 and inside[k][1] > m.start():
+            continue  # X大会上: the meeting X, above
+        hits.append((m.start(), m.end(), []))
+    if not hits:
+        return {}
+    by_start: dict[int, Cand] = {}
+    by_end: dict[int, Cand] = {}
+    for c in ms:
+        if c.type in _SUBJECT_TYPES:
+            by_start.setdefault(c.start, c)
+            by_end[c.end] = c
+    out: dict[int, list[Rel]] = {}
+    for start, end, names in hits:
+        n_sent = bisect_left(spans, (start + 1,)) - 1
+        if n_sent < 0 or not spans[n_sent][0] <= start < spans[n_sent][1]:
+            continue
+        agents = _listed_agents(text, end + 1, by_start, lex, forward=True) if text[end : end + 1] in "，," else []
+        if text[start - 1 : start] == "在":
+            agents += _listed_agents(text, start - 1, by_end, lex, forward=False)
+        if not agents:
+            continue
+        names = names or _meeting_referred(meetings, meeting_at, spans, n_sent, start)
+        for meeting in names:
+            for c in agents:
+                for name, typ in _expand(c):
+                    out.setdefault(n_sent, []).append(Rel(meeting, "Meeting", "participant", name, typ, spans[n_sent]))
+    return out
+
+
+def _listed_agents(text: str, pos: int, at: dict[int, Cand], lex: Lexicon, *, forward: bool) -> list[Cand]:
+    """The bodies and places listed (joined by 、和与及) from ``pos`` on (``at``: by start) or up to it (``at``: by end)."""
+    out: list[Cand] = []
+    while (c := at.get(pos)) is not None:
+        if text.startswith(_PARTY_WORDS, c.start):
+            return []  # 双方: the parties, named elsewhere
+        if c.type == "Region" and not c.members:
+            place = lex.places.get(c.name)
+            if place is None or place.level not in ("province", "prefecture", "county"):
+                break
+            if text[c.start : c.end] != c.name and _CJK_CHAR.match(text, c.end) and text[c.end] not in _LIST_JOIN:
+                break  # 自贡平原经济区: a short form opening another name
+        if forward and c.type == "Region" and (nxt := at.get(c.end)) is not None and nxt.type == "Region" and _contains(c.name, nxt.name, lex):
+            c = nxt  # 四川省泸州市: the province qualifies the city
+        out.append(c)
+        if forward:
+            pos = c.end + 1 if text[c.end : c.end + 1] in _LIST_JOIN else -1
+        else:
+            pos = c.start - 1 if text[c.start - 1 : c.start] in _LIST_JOIN else -1
+    return out
 
 
 def _own_agents(subjects: list[tuple[str, str]], objects: list[Cand], lex: Lexicon) -> dict[Cand, list[tuple[str, str]]] | None:

@@ -693,3 +693,23 @@ def test_nlp_two_places_named_before_are_the_pair(text, rel, not_rel):
 def test_nlp_shuangfang_means_the_two_places_or_bodies_named_before(text, parties):
     rels = _rels(text)
     assert {o for _s, p, o in rels if p == "signedBy"} == parties, rels
+
+
+@pytest.mark.parametrize(
+    ("text", "meeting", "bodies"),
+    [
+        ("3月15日，在广安召开的2024年川渝跨界河流联防联控工作会议上，两省市河长办共同确定了年度重点任务。",
+         "2024年川渝跨界河流联防联控工作会议", {"四川省河长制办公室", "重庆市河长办公室"}),
+        ("9月3日，渝西川南大气污染联防联控联席会议在江津召开。会上，江津区生态环境局与合江县生态环境局交流了工作经验。",
+         "渝西川南大气污染联防联控联席会议", {"江津区生态环境局", "合江县生态环境局"}),
+        ("嘉陵江流域生态环境保护推进会在南充召开。此次会议是为贯彻落实2023年嘉陵江流域联防联治工作会议精神而召开。"
+         "南充市生态环境局在会上通报了水质情况。",
+         "嘉陵江流域生态环境保护推进会", {"南充市生态环境局"}),
+        ("在2024年成渝地区生态环境联席会议上，成都市生态环境局、重庆市生态环境局分别介绍了工作进展。",
+         "2024年成渝地区生态环境联席会议", {"成都市生态环境局", "重庆市生态环境局"}),
+    ],
+)
+def test_nlp_bodies_acting_at_the_meeting_take_part_in_it(text, meeting, bodies):
+    rels = _rels(text)
+    assert {o for s, p, o in rels if p == "participant" and s == meeting} == bodies, rels
+    assert not any(p == "participant" and s != meeting for s, p, _o in rels), rels
