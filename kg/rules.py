@@ -1406,7 +1406,12 @@ def find_relations(text: str, mentions: list[Cand], lex: Lexicon, ctx: Context) 
                 objects = [Cand(te, te, "Meeting", name) for name in last]
             if not objects:
                 continue
-            subjects = _subjects(text, inside, s, first, pred, ctx, lex)
+            if pred == "participant" and objects[0].start == te and (att := _ATTENDEES.match(text, te)):
+                # 出席会议的有A、B和C: those listed after
+                at = {c.start: c for c in inside if c.type in _SUBJECT_TYPES}
+                subjects = list(dict.fromkeys(item for c in _listed_agents(text, att.end(), at, lex, forward=True) for item in _expand(c)))
+            else:
+                subjects = _subjects(text, inside, s, first, pred, ctx, lex)
             if not subjects and pred != "participant" and meeting_at and _MEETING_AGENT.match(text, s) \
                     and (last := _last_meetings(meetings, meeting_at, spans, n_sent)):
                 # 会议审议通过了《…》: those who held the meeting just named
@@ -1443,9 +1448,11 @@ _MEETING_LOOKBACK = 3  # sentences
 #: 出席|会议, 参加|了会议: the meeting itself, not a named one
 _THE_MEETING = re.compile(r"(?:了)?(?:会议|本次会议|此次会议|上述会议)(?:并|。|，|$)")
 #: 出席|发布会, 参加|了本次座谈会: attending the meeting just named (召开了新闻发布会 holds another one)
-_THE_MEETING_ATTENDED = re.compile(r"(?:了)?(?:本次|此次|上述)?(?:新闻发布会|发布会|座谈会|联席会议|视频会议|推进会|现场会|论坛|大会)(?:并|。|，|；|$)")
+_THE_MEETING_ATTENDED = re.compile(r"(?:了)?(?:本次|此次|上述)?(?:新闻发布会|发布会|座谈会|联席会议|视频会议|推进会|现场会|论坛|大会|座谈)(?:并|。|，|；|$)")
 #: words that say attending or running a meeting, which refer back to the meeting just named
-_ATTEND = frozenset({"参加", "出席", "参会", "与会", "列席", "主持", "主办", "承办"})
+_ATTEND = frozenset({"参加", "出席", "参会", "与会", "列席", "主持", "主办", "承办", "协办"})
+#: 出席|会议的有A、B…: the attendees follow
+_ATTENDEES = re.compile(r"(?:了)?(?:本次|此次)?(?:会议|座谈会|发布会|论坛|大会)?的(?:单位|部门|人员)?(?:有|包括|为)[：:]?")
 _CLAUSE_END_AFTER = re.compile(r"[，。；]|$")
 #: a sentence whose agent is the meeting: 会议审议通过了…, 会上印发了…
 _MEETING_AGENT = re.compile(r"\s*(?:\d+月\d+日，)?(?P<the>会议|会上|此次会议|本次会议|会议期间)")
@@ -1475,7 +1482,7 @@ def _to_the_meeting(text: str, s: int, ts: int, te: int) -> int | None:
     列席 / 主持 (likewise); 会议由…共同主办，…承办 (the meeting named before the words 会议由).
     """
     word = text[ts:te]
-    if _THE_MEETING.match(text, te) or word in _ATTEND and _THE_MEETING_ATTENDED.match(text, te):
+    if _THE_MEETING.match(text, te) or word in _ATTEND and (_THE_MEETING_ATTENDED.match(text, te) or _ATTENDEES.match(text, te)):
         return ts
     if word not in _ATTEND or not _CLAUSE_END_AFTER.match(text, te):
         return None
@@ -1795,15 +1802,23 @@ def _subjects(text: str, inside: list[Cand], sent_start: int, ts: int, pred: str
     return out
 
 
+_ROLE = r"[\u4e00-\u9fff]{0,6}?(?:书记|局长|厅长|主任|负责人|负责同志|市长|区长|县长|处长|巡视员|总工程师|主席)"
+#: a person's posts and name after the body: 党组书记、局长张三
+_ROLE_TAIL = re.compile(rf"{_ROLE}(?:、{_ROLE})*[\u4e00-\u9fff·]{{0,4}}")
+
+
 def _only_names(text: str, lo: int, hi: int, cands: list[Cand]) -> list[Cand]:
-    """The bodies and places of ``cands`` that ``text[lo:hi]`` consists of (joined by 、和及与), or []."""
+    """The bodies and places of ``cands`` that ``text[lo:hi]`` consists of (joined by 、和及与), or [].
+
+    A person's posts and name may follow the last (A党组书记、局长张三，B局长李四出席).
+    """
     names = [c for c in cands if lo <= c.start and c.end <= hi]
     pos = lo
     for c in names:
         if c.start < pos or text[pos : c.start].strip(" 、和及与"):
             return []
         pos = c.end
-    return names if names and pos == hi else []
+    return names if names and (pos == hi or _ROLE_TAIL.fullmatch(text, pos, hi)) else []
 
 
 def _contains(outer: str, inner: str, lex: Lexicon) -> bool:

@@ -713,3 +713,21 @@ def test_nlp_bodies_acting_at_the_meeting_take_part_in_it(text, meeting, bodies)
     rels = _rels(text)
     assert {o for s, p, o in rels if p == "participant" and s == meeting} == bodies, rels
     assert not any(p == "participant" and s != meeting for s, p, _o in rels), rels
+
+
+@pytest.mark.parametrize(
+    ("text", "meeting", "bodies"),
+    [
+        ("长江上游生态保护论坛在宜宾举行。本次论坛由宜宾市人民政府、江津区人民政府联合主办，宜宾市生态环境局协办。",
+         "长江上游生态保护论坛", {"宜宾市人民政府", "江津区人民政府", "宜宾市生态环境局"}),
+        ("10月12日，涪江流域联防联治座谈会在遂宁召开，遂宁市、绵阳市、潼南区生态环境局相关负责人参加座谈。",
+         "涪江流域联防联治座谈会", {"遂宁市生态环境局", "绵阳市生态环境局", "潼南区生态环境局"}),
+        ("塘河流域联席会议在合江召开。出席会议的有合江县人民政府、江津区人民政府和江津区水利局负责同志。",
+         "塘河流域联席会议", {"合江县人民政府", "江津区人民政府", "江津区水利局"}),
+        ("7月3日，琼江流域联防联治第五次联席会议在遂宁召开。遂宁市生态环境局党组书记、局长张三，潼南区生态环境局局长李四出席会议并讲话。",
+         "琼江流域联防联治第五次联席会议", {"遂宁市生态环境局", "潼南区生态环境局"}),
+    ],
+)
+def test_nlp_more_ways_of_attending_or_co_hosting_a_meeting(text, meeting, bodies):
+    rels = _rels(text)
+    assert {o for s, p, o in rels if p == "participant" and s == meeting} == bodies, rels
