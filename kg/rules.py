@@ -611,7 +611,8 @@ def _resolve_agency(surface: str, lex: Lexicon, city: str, jurisdiction: str, pr
 
 _MEETING_HEADS = (
     "联席会议|工作会议|新闻发布会|座谈会议|座谈会|联席会|工作会|视频会议|视频会|培训会|推进大会|推进会|"
-    "建设大会|大会|峰会|论坛|研讨会|现场会|调度会|交流会|协调会|年会|发布会|会议"
+    "建设大会|大会|峰会|论坛|研讨会|现场会|调度会|交流会|协调会|年会|发布会|会议|"
+    "启动会|对接会|会商会|部署会|观摩会|专题会|圆桌会|推介会|总结会|动员会|洽谈会|联络会|分析会|评审会|通报会|协商会|恳谈会"
 )
 #: the session of a body that follows its name: 第五次会议, 常务委员会第五次会议, 第三次全体会议
 _MEETING_SESSION = r"(?:(?:常务委员会|常委会)?第[一二三四五六七八九十\d]+次(?:全体)?会议)?"
@@ -638,7 +639,8 @@ def _meetings(text: str, lex: Lexicon, ctx: Context, cands: list[Cand]) -> None:
     for m in _near(_MEETING, text, _MEETING_ANCHOR, 60, 2, run=_MEETING_RUN, stops="，。、；：\n（）《》"):
         s, e = m.span()
         surface = m.group(0)
-        cut = _MEETING_LEFT_CUT.match(surface[:-2])
+        head = _MEETING_HEAD_END.search(surface)
+        cut = _MEETING_LEFT_CUT.match(surface, 0, head.start() if head else len(surface) - 2)  # not inside the head (对接会)
         if cut:
             surface, s = surface[cut.end():], s + cut.end()
         surface = surface.lstrip("“”·暨")  # 第五次会议暨…联席会议: two meetings

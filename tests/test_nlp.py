@@ -731,3 +731,19 @@ def test_nlp_bodies_acting_at_the_meeting_take_part_in_it(text, meeting, bodies)
 def test_nlp_more_ways_of_attending_or_co_hosting_a_meeting(text, meeting, bodies):
     rels = _rels(text)
     assert {o for s, p, o in rels if p == "participant" and s == meeting} == bodies, rels
+
+
+@pytest.mark.parametrize(
+    ("text", "meeting", "body"),
+    [
+        ("泸州市生态环境局召开赤水河流域联合执法启动会。", "赤水河流域联合执法启动会", "泸州市生态环境局"),
+        ("宜宾市与江津区召开长江生态保护工作对接会。", "长江生态保护工作对接会", "江津区"),
+        ("遂宁市生态环境局召开琼江流域水质会商会。", "琼江流域水质会商会", "遂宁市生态环境局"),
+        ("重庆市生态环境局召开2024年大气污染防治工作部署会。", "2024年大气污染防治工作部署会", "重庆市生态环境局"),
+        ("达州市生态环境局召开州河流域生态保护现场观摩会。", "州河流域生态保护现场观摩会", "达州市生态环境局"),
+        ("四川省生态环境厅组织召开川渝生态环境标准协同工作专题会。", "川渝生态环境标准协同工作专题会", "四川省生态环境厅"),
+    ],
+)
+def test_nlp_meetings_named_by_more_kinds_of_meeting(text, meeting, body):
+    assert ("Meeting", meeting) in _ents(text)
+    assert (meeting, "participant", body) in _rels(text)
