@@ -154,7 +154,7 @@ def compile_patterns(lex: Lexicon) -> Patterns:
     )
     # the bodies of a counted group of places: 三省人民政府, 三地河长办, 两市生态环境局, 三地生态环境、水利部门
     bodies = {f for f, shorts in lex.agency_suffixes for f in (f, *shorts)} | {d + h for d in depts for h in ("厅", "局")}
-    units = ("省市", "省", "市", "区县", "区", "县", "地")
+    units = ("省市", "省", "市区", "市县", "市", "区县", "区", "县", "地")
     # the look-behind after the count: a pattern opening with a character class is scanned for it fast
     counted = re.compile(
         rf"(?P<n>[{_COUNT_WORDS}])(?<![一二三四五六七八九十百第].)(?<!两(?=省|地))个?(?P<unit>{'|'.join(units)})(?![区县份场级长委])(?:的)?"
@@ -1424,8 +1424,10 @@ def find_relations(text: str, mentions: list[Cand], lex: Lexicon, ctx: Context) 
                 clause_start = max(max(text.rfind(p, s, ts) for p in "，,；") + 1, s)
                 line_start = text.rfind("\n", 0, s) + 1
                 joint_paragraph = re.match(r"\s*[一二三四五六七八九十]是共", text[line_start : line_start + 8])
-                # 在…召开的X会议上，两省市…: what follows the meeting is done at it, by others
-                until = objects[-1].end if pred == "participant" and text.startswith("上", objects[-1].end) else e
+                # 在…召开的X会议上，两省市河长办…; …会议以视频形式召开，两省市…参会: the meeting's words end
+                # where others are named, who act on their own
+                until = e if pred != "participant" else next(
+                    (c.start for c in inside if c.start >= te and c.type in _SUBJECT_TYPES and c.start >= objects[-1].end), e)
                 window = _without(text, clause_start, until, objects) + ("共同" if joint_paragraph else "")
                 subjects = _default_subjects(pred, ctx, lex, objects, window)
             vague = subjects == pair and (s, e) == headline
@@ -1486,13 +1488,13 @@ def _to_the_meeting(text: str, s: int, ts: int, te: int) -> int | None:
     word = text[ts:te]
     if _THE_MEETING.match(text, te) or word in _ATTEND and (_THE_MEETING_ATTENDED.match(text, te) or _ATTENDEES.match(text, te)):
         return ts
-    if word not in _ATTEND or not _CLAUSE_END_AFTER.match(text, te):
+    if not _CLAUSE_END_AFTER.match(text, te):
         return None
     clause = max(text.rfind("，", s, ts), text.rfind("；", s, ts)) + 1
     for start in (clause, s) if clause else (s,):
-        if (m := _MEETING_AGENT.match(text, start)) is not None:
-            return m.end() - len(m.group("the"))
-    return ts
+        if (m := _MEETING_AGENT.match(text, start)) is not None and (word in _ATTEND or text.startswith("由", m.end())):
+            return m.end() - len(m.group("the"))  # 会议由A、B联合举办 (not 此次会议是为…而召开)
+    return ts if word in _ATTEND else None
 
 
 def _meeting_referred(meetings: list[Cand], meeting_at: list[int], spans: tuple[tuple[int, int], ...],
@@ -1776,7 +1778,11 @@ def _subjects(text: str, inside: list[Cand], sent_start: int, ts: int, pred: str
         lo, hi = bounds[k], bounds[k + 1]
         near = [c for c in before if lo <= c.start < hi]
         if attributive and near:
-            near = near[-1:]  # 领导小组办公室印发的《…》: only the body right before the verb
+            # 领导小组办公室印发的《…》: only the body right before the verb, or the list it closes (由A、B联合主办的)
+            j = len(near) - 1
+            while j > 0 and near[j - 1].end + 1 == near[j].start and text[near[j - 1].end] in _LIST_JOIN:
+                j -= 1
+            near = near[j:]
         elif near:
             near = [c for c in near if not _DE_CLAUSE.match(text, c.end)] or near
         if near:
@@ -1837,16 +1843,19 @@ def _contains(outer: str, inner: str, lex: Lexicon) -> bool:
     return False
 
 
-_PLACE_PREPOSITION = re.compile(r"(在|于|围绕|针对|对|从)$")
+_PLACE_PREPOSITION = re.compile(r"(在|于|围绕|针对|对|从|赴|前往)$")
+#: 赴四川联合召开: went there to hold it together, so the place acts too
+_WENT_TO_JOIN = re.compile(r"联合|共同")
 
 
 def _is_object_place(text: str, c: Cand, ts: int, ends: dict[int, Cand] | None = None) -> bool:
-    """A place that is where or about, not who: 在嘉陵江合川段, 围绕长江, 对…, 在泸州市合江县."""
+    """A place that is where or about, not who: 在嘉陵江合川段, 围绕长江, 对…, 在泸州市合江县, 赴泸州参加."""
     if c.type != "Region" or c.kind == "collective":
         return False
+    end = c.end
     for _ in range(4):  # 在四川省泸州市合江县: the places of a chain after the preposition
-        if _PLACE_PREPOSITION.search(text, max(0, c.start - 2), c.start):
-            return True
+        if m := _PLACE_PREPOSITION.search(text, max(0, c.start - 2), c.start):
+            return m.group(1) not in ("赴", "前往") or not _WENT_TO_JOIN.match(text, end)
         prev = ends.get(c.start) if ends else None
         if prev is None or prev.type != "Region" or prev.kind == "collective":
             return False

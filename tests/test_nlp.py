@@ -747,3 +747,22 @@ def test_nlp_more_ways_of_attending_or_co_hosting_a_meeting(text, meeting, bodie
 def test_nlp_meetings_named_by_more_kinds_of_meeting(text, meeting, body):
     assert ("Meeting", meeting) in _ents(text)
     assert (meeting, "participant", body) in _rels(text)
+
+
+@pytest.mark.parametrize(
+    ("text", "meeting", "bodies"),
+    [
+        ("由四川省生态环境厅、重庆市生态环境局联合主办的2024年川渝生态环境科技论坛在成都开幕。",
+         "2024年川渝生态环境科技论坛", {"四川省生态环境厅", "重庆市生态环境局"}),
+        ("长江流域生态保护推进会在宜宾召开，会议由宜宾市人民政府和泸州市人民政府联合举办。",
+         "长江流域生态保护推进会", {"宜宾市人民政府", "泸州市人民政府"}),
+        ("近日，荣昌区生态环境局赴泸州参加濑溪河流域联防联治联席会议。", "濑溪河流域联防联治联席会议", {"荣昌区生态环境局"}),
+        ("6月1日，川渝跨界河流联防联治工作会议以视频形式召开，两省市生态环境部门负责同志在主会场参会。",
+         "川渝跨界河流联防联治工作会议", {"四川省生态环境厅", "重庆市生态环境局"}),
+        ("南充市与合川区召开嘉陵江流域联防联治联席会议，两市区生态环境局负责同志参加会议。",
+         "嘉陵江流域联防联治联席会议", {"南充市", "合川区", "南充市生态环境局", "合川区生态环境局"}),
+    ],
+)
+def test_nlp_hosts_before_the_verb_and_where_they_went(text, meeting, bodies):
+    rels = _rels(text)
+    assert {o for s, p, o in rels if p == "participant" and s == meeting} == bodies, rels
