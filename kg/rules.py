@@ -14,11 +14,12 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from bisect import bisect_left, insort
+from bisect import bisect_left, bisect_right, insort
 from collections import Counter
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from functools import lru_cache
+from itertools import accumulate
 from typing import NamedTuple
 
 from kg.lexicon import Lexicon, LiteralScanner, literal_regex
@@ -1058,6 +1059,7 @@ def _counted_collectives(text: str, chosen: list[Cand], lex: Lexicon) -> list[Ca
     by_end = {c.end: c for c in regions}
     out = list(chosen)
     groups: list[tuple[int, list[str]]] = []  # (start, places) of the groups resolved so far
+    near: _Nearby | None = None
     for k in todo:
         c = chosen[k]
         if c.kind == "counted":
@@ -1072,7 +1074,9 @@ def _counted_collectives(text: str, chosen: list[Cand], lex: Lexicon) -> list[Ca
         start = listed[0].start if len(listed) == n else c.start
         places = [p.name for p in listed] if len(listed) == n else []
         if not places:
-            places = _places_nearby(text, c.start, chosen, regions, n, lex, groups)
+            if near is None:
+                near = _Nearby(chosen, regions)
+            places = _places_nearby(text, c.start, regions, n, lex, groups, near)
             if c.kind != "counted" and m.group("pair") != "两地" and any(lex.places[p].level != "province" for p in places):
                 places = []  # 两省市: provinces (or municipalities), else the two sides
         if len(places) != n:
@@ -1153,8 +1157,25 @@ def _listed_before(text: str, pos: int, by_end: dict[int, Cand], lex: Lexicon) -
 _SEARCH_BACK = 3  # sentences
 
 
-def _places_nearby(text: str, pos: int, chosen: list[Cand], regions: list[Cand], n: int, lex: Lexicon,
-                   groups: list[tuple[int, list[str]]]) -> list[str]:
+class _Nearby:
+    """What :func:`_places_nearby` needs of a document's places and titles, worked out once."""
+
+    def __init__(self, chosen: list[Cand], regions: list[Cand]) -> None:
+        self.ends = {c.end: c for c in regions}
+        self.starts = {c.start: c for c in regions}
+        titles = sorted((t.start, t.end) for t in chosen if t.type in TITLED_TYPES)
+        self.title_starts = [t[0] for t in titles]
+        self.reach = list(accumulate((t[1] for t in titles), max))  # the furthest end of the titles up to each
+        self.names: dict[int, list[str]] = {}  # sentence → the acting places of the whole sentence
+        self.found: dict[tuple[int, int, int, int], list[str]] = {}  # the answers so far (many 两地 share one)
+
+    def in_title(self, c: Cand) -> bool:
+        k = bisect_right(self.title_starts, c.start) - 1
+        return k >= 0 and self.reach[k] >= c.end
+
+
+def _places_nearby(text: str, pos: int, regions: list[Cand], n: int, lex: Lexicon,
+                   groups: list[tuple[int, list[str]]], near: _Nearby) -> list[str]:
     """The places named before ``pos`` in its sentence, else in the nearest of the sentences before naming any.
 
     A group of as many places in that sentence (四川省、云南省、贵州省三省人民政府签订…) is taken first.
@@ -1162,31 +1183,37 @@ def _places_nearby(text: str, pos: int, chosen: list[Cand], regions: list[Cand],
     """
     spans = sentences(text)
     at = bisect_left(spans, (pos + 1,)) - 1
-    ends = starts = None
+    key = (at, bisect_left(regions, (pos,)), n, len(groups))  # the same places before pos, the same groups
+    found = near.found.get(key)
+    if found is None:
+        found = near.found[key] = _places_nearby_of(text, pos, at, spans, regions, n, lex, groups, near)
+    return found
+
+
+def _places_nearby_of(text: str, pos: int, at: int, spans: tuple[tuple[int, int], ...], regions: list[Cand], n: int,
+                      lex: Lexicon, groups: list[tuple[int, list[str]]], near: _Nearby) -> list[str]:
     for k in range(at, max(-1, at - _SEARCH_BACK - 1), -1):
         lo, hi = spans[k] if k >= 0 else (0, 0)
+        whole = hi <= pos
         hi = min(hi, pos)
         group = next((g for s, g in reversed(groups) if lo <= s < hi and len(g) == n), None)
         if group is not None:
             return group
-        inside = regions[bisect_left(regions, (lo,)) : bisect_left(regions, (hi,))]
-        if not inside:
-            continue
-        if ends is None:
-            ends = {c.end: c for c in regions}
-            starts = {c.start: c for c in regions}
-        titled = [(t.start, t.end) for t in chosen if t.type in TITLED_TYPES and t.start < hi and t.end > lo]
-        names: list[str] = []
-        for c in inside:
-            if any(s <= c.start and c.end <= e for s, e in titled):
-                continue
-            nxt = starts.get(c.end)
-            if nxt is not None and _contains(c.name, nxt.name, lex):
-                continue  # 四川省泸州市: the province qualifies the city
-            if _is_object_place(text, c, 0, ends) or c.start and text[c.start - 1] in "河江段":
-                continue  # 在永川区召开, 赤水河合江段: where, not who
-            if c.name not in names:
-                names.append(c.name)
+        names = near.names.get(k) if whole else None
+        if names is None:
+            names = []
+            for c in regions[bisect_left(regions, (lo,)) : bisect_left(regions, (hi,))]:
+                if near.in_title(c):
+                    continue
+                nxt = near.starts.get(c.end)
+                if nxt is not None and _contains(c.name, nxt.name, lex):
+                    continue  # 四川省泸州市: the province qualifies the city
+                if _is_object_place(text, c, 0, near.ends) or c.start and text[c.start - 1] in "河江段":
+                    continue  # 在永川区召开, 赤水河合江段: where, not who
+                if c.name not in names:
+                    names.append(c.name)
+            if whole:
+                near.names[k] = names
         if names:
             return names if len(names) == n else []
     return []
@@ -1454,10 +1481,10 @@ _THE_MEETING = re.compile(r"(?:了)?(?:会议|本次会议|此次会议|上述�
 #: 出席|发布会, 参加|了本次座谈会: attending the meeting just named (召开了新闻发布会 holds another one)
 _THE_MEETING_ATTENDED = re.compile(r"(?:了)?(?:本次|此次|上述)?(?:新闻发布会|发布会|座谈会|联席会议|视频会议|推进会|现场会|论坛|大会|座谈)(?:并|。|，|；|$)")
 #: words that say attending or running a meeting, which refer back to the meeting just named
-_ATTEND = frozenset({"参加", "出席", "参会", "与会", "列席", "主持", "主办", "承办", "协办"})
+_ATTEND = frozenset({"参加", "出席", "参会", "与会", "列席", "主持", "主办", "承办", "协办", "发言", "致辞"})
 #: 出席|会议的有A、B…: the attendees follow
-_ATTENDEES = re.compile(r"(?:了)?(?:本次|此次)?(?:会议|座谈会|发布会|论坛|大会)?的(?:单位|部门|人员)?(?:有|包括|为)[：:]?")
-_CLAUSE_END_AFTER = re.compile(r"[，。；]|$")
+_ATTENDEES = re.compile(r"(?:了)?(?:本次|此次)?(?:会议|座谈会|发布会|论坛|大会)?的(?:单位|部门|人员|领导|嘉宾|代表)?还?(?:有|包括|为)[：:]?")
+_CLAUSE_END_AFTER = re.compile(r"[，。；]|并(?=[\u4e00-\u9fff]{2}[，。；])|$")  # 出席并讲话
 #: a sentence whose agent is the meeting: 会议审议通过了…, 会上印发了…
 _MEETING_AGENT = re.compile(r"\s*(?:\d+月\d+日，)?(?P<the>会议|会上|此次会议|本次会议|会议期间)")
 #: each side acts for itself (协同审议通过, 分别印发), not jointly (联合印发 gives every document to every body)
@@ -1508,8 +1535,8 @@ def _meeting_referred(meetings: list[Cand], meeting_at: list[int], spans: tuple[
 
 #: 贯彻…会议精神: a meeting referred to, not the one the text reports
 _PAST_MEETING = re.compile(r"(?:的)?精神")
-#: 会上, 会议上, 会议期间: at the meeting just named (not 社会上, 晚会上)
-_AT_THE_MEETING = re.compile(r"(?<![社晚舞宴])会议?上|会议期间")
+#: 会上, 会议上, 会议期间: at the meeting just named (a literal first, for a fast scan; not 社会上, 晚会上: see below)
+_AT_THE_MEETING = re.compile(r"会(?:议?上|议期间)")
 _PARTY_WORDS = ("双方", "三方")
 
 
@@ -1527,10 +1554,13 @@ def _at_meeting(text: str, ms: list[Cand], meetings: list[Cand], meeting_at: lis
             hits.append((c.start, c.end + 1, [c.name]))
     inside = [(c.start, c.end) for c in meetings]
     for m in _AT_THE_MEETING.finditer(text):
-        k = bisect_left(inside, (m.start() + 1,)) - 1
-        if k >= 0 and inside[k][1] > m.start():
+        start, end = m.span()
+        if text[end : end + 1] not in "，," and text[start - 1 : start] != "在" or text[start - 1 : start] in "社晚舞宴":
+            continue  # no list of agents after or before it; 社会上
+        k = bisect_left(inside, (start + 1,)) - 1
+        if k >= 0 and inside[k][1] > start:
             continue  # X大会上: the meeting X, above
-        hits.append((m.start(), m.end(), []))
+        hits.append((start, end, []))
     if not hits:
         return {}
     by_start: dict[int, Cand] = {}
@@ -1573,7 +1603,8 @@ def _listed_agents(text: str, pos: int, at: dict[int, Cand], lex: Lexicon, *, fo
             c = nxt  # 四川省泸州市: the province qualifies the city
         out.append(c)
         if forward:
-            pos = c.end + 1 if text[c.end : c.end + 1] in _LIST_JOIN else -1
+            after = m.end() if (m := _ROLE_BEFORE_JOIN.match(text, c.end)) else c.end  # A副市长张三、B…
+            pos = after + 1 if text[after : after + 1] in _LIST_JOIN else -1
         else:
             pos = c.start - 1 if text[c.start - 1 : c.start] in _LIST_JOIN else -1
     return out
@@ -1795,7 +1826,8 @@ def _subjects(text: str, inside: list[Cand], sent_start: int, ts: int, pred: str
         if near:
             if letter_author and _CO_PARTY.fullmatch(text, lo, near[0].start):
                 out.append((ctx.author, "Agency"))  # a report's 与遂宁市生态环境局签订…: the author is the other party
-            while k > 0 and text[lo - 1] == "，" and near[0].start == lo and (listed := _only_names(text, bounds[k - 1], lo - 1, before)):
+            while k > 0 and text[lo - 1] == "，" and text[lo : near[0].start] in ("", "以及", "及", "和") \
+                    and (listed := _only_names(text, bounds[k - 1], lo - 1, before)):
                 near, k, lo = listed + near, k - 1, bounds[k - 1]  # A、B人民政府，C、D人民政府参加会议: one list over commas
             for c in near:
                 for item in _expand(c):
@@ -1813,6 +1845,9 @@ def _subjects(text: str, inside: list[Cand], sent_start: int, ts: int, pred: str
 _ROLE = r"[\u4e00-\u9fff]{0,6}?(?:书记|局长|厅长|主任|负责人|负责同志|市长|区长|县长|处长|巡视员|总工程师|主席)"
 #: a person's posts and name after the body: 党组书记、局长张三
 _ROLE_TAIL = re.compile(rf"{_ROLE}(?:、{_ROLE})*[\u4e00-\u9fff·]{{0,4}}")
+
+
+_ROLE_BEFORE_JOIN = re.compile(rf"{_ROLE}(?:、{_ROLE})*[\u4e00-\u9fff·]{{0,4}}?(?=[、和与及])")
 
 
 def _only_names(text: str, lo: int, hi: int, cands: list[Cand]) -> list[Cand]:

@@ -766,3 +766,23 @@ def test_nlp_meetings_named_by_more_kinds_of_meeting(text, meeting, body):
 def test_nlp_hosts_before_the_verb_and_where_they_went(text, meeting, bodies):
     rels = _rels(text)
     assert {o for s, p, o in rels if p == "participant" and s == meeting} == bodies, rels
+
+
+@pytest.mark.parametrize(
+    ("text", "meeting", "bodies"),
+    [
+        ("2024年川渝生态环境执法联席会议在成都召开。四川省生态环境厅副厅长张三主持会议，重庆市生态环境局副局长李四出席并讲话。",
+         "2024年川渝生态环境执法联席会议", {"四川省生态环境厅", "重庆市生态环境局"}),
+        ("嘉陵江流域联防联治联席会议在南充召开。出席会议的领导有南充市人民政府副市长张三、合川区人民政府副区长李四。",
+         "嘉陵江流域联防联治联席会议", {"南充市人民政府", "合川区人民政府"}),
+        ("琼江流域联防联治联席会议在潼南召开。参加会议的还有遂宁市水利局、潼南区水利局相关负责同志。",
+         "琼江流域联防联治联席会议", {"遂宁市水利局", "潼南区水利局"}),
+        ("濑溪河流域联席会议在荣昌召开。泸州市生态环境局、荣昌区生态环境局相关负责同志，以及泸县人民政府代表参加会议。",
+         "濑溪河流域联席会议", {"泸州市生态环境局", "荣昌区生态环境局", "泸县人民政府"}),
+        ("7月9日，2024年川南渝西大气污染联防联控工作调度会以视频会议形式召开。会议由自贡市生态环境局主持，内江市、荣昌区生态环境局作交流发言。",
+         "2024年川南渝西大气污染联防联控工作调度会", {"自贡市生态环境局", "内江市生态环境局", "荣昌区生态环境局"}),
+    ],
+)
+def test_nlp_attendees_with_their_posts_and_speakers(text, meeting, bodies):
+    rels = _rels(text)
+    assert {o for s, p, o in rels if p == "participant" and s == meeting} == bodies, rels
