@@ -178,7 +178,7 @@ def compile_patterns(lex: Lexicon) -> Patterns:
 # exactly those of ``pattern.finditer(text)``, in the same order.
 
 
-def _near(pattern: re.Pattern[str], text: str, anchor: re.Pattern[str], before: int, after: int,
+def _near(pattern: re.Pattern[str], text: str, anchor: re.Pattern[str] | LiteralScanner, before: int, after: int,
           *, run: re.Pattern[str] | None = None, stops: str = "") -> Iterator[re.Match[str]]:
     """``pattern.finditer(text)``, for a pattern each of whose matches holds an ``anchor`` match.
 
@@ -618,7 +618,7 @@ _MEETING_HEADS = (
 #: the session of a body that follows its name: 第五次会议, 常务委员会第五次会议, 第三次全体会议
 _MEETING_SESSION = r"(?:(?:常务委员会|常委会)?第[一二三四五六七八九十\d]+次(?:全体)?会议)?"
 _MEETING = re.compile(rf"[{CJK}\d“”·]{{4,50}}?(?:{_MEETING_HEADS}){_MEETING_SESSION}(?:座谈会)?")
-_MEETING_ANCHOR = _anchor(*_MEETING_HEADS.split("|"))
+_MEETING_ANCHOR = LiteralScanner(_MEETING_HEADS.split("|"))  # the heads, found fast (a plain alternation tries each)
 _MEETING_RUN = re.compile(rf"[{CJK}\d“”·]*")  # every character of a meeting name is one of these
 _MEETING_HEAD_END = re.compile(f"(?:{_MEETING_HEADS}){_MEETING_SESSION}(?:座谈会)?$")
 _MEETING_LEFT_CUT = re.compile(
@@ -1103,10 +1103,13 @@ def _shared_body_word(text: str, chosen: list[Cand], lex: Lexicon) -> list[Cand]
     """泸州市、内江市、资阳市人民政府; 重庆市大足区、永川区人民政府: the places listed right before a body share its word.
 
     Each listed place becomes the body of that place (a province or municipality that only
-    qualifies the next place is part of its mention, not a place of its own).
+    qualifies the next place is part of its mention, not a place of its own).  Places followed
+    by a kind of department (泸州市、永川区生态环境部门; 遂宁市生态环境、水利部门) become those
+    departments.
     """
     listed_bodies = [c for c in chosen if c.type == "Agency" and not c.members and c.start > 1 and text[c.start - 1] in _SHARED_JOIN]
-    if not listed_bodies:
+    depts = _dept_unit(lex) if "部门" in text else None
+    if not listed_bodies and depts is None:
         return chosen
     by_end = {c.end: c for c in chosen if c.type == "Region" and not c.members}
     pats = compile_patterns(lex)
@@ -1122,22 +1125,44 @@ def _shared_body_word(text: str, chosen: list[Cand], lex: Lexicon) -> list[Cand]
         word = text[form.end() : body.end]
         if not word or place.level not in ("province", "prefecture", "county") or _resolve_agency(place.name + word, lex, "", "", "") is None:
             continue
-        while r is not None and r not in replaced:
-            p = lex.places.get(r.name)
-            if p is None or p.level not in ("province", "prefecture", "county"):
-                break
-            start = r.start
-            while (q := by_end.get(start)) is not None and _contains(q.name, r.name, lex):
-                replaced[q] = None  # 重庆市大足区: the municipality qualifies the district
-                start = q.start
-            name = _resolve_agency(r.name + word, lex, "", "", "")
-            if name is None:
-                break
-            replaced[r] = Cand(start, r.end, "Agency", name, priority=22, kind="shared-word")
-            r = by_end.get(start - 1) if start > 1 and text[start - 1] in _SHARED_JOIN else None
+        _bodies_of_listed(text, r, by_end, lex, replaced, lambda name, word=word: (_resolve_agency(name + word, lex, "", "", ""),))
+    if depts is not None:
+        for r in list(by_end.values()):
+            if (m := depts.match(text, r.end)) is not None and r not in replaced:
+                fields = m.group("dept").split("、")
+                _bodies_of_listed(text, r, by_end, lex, replaced,
+                                  lambda name, fields=fields: tuple(dict.fromkeys(_body_of(name, d, None, lex, pats) for d in fields)))
     if not replaced:
         return chosen
     return sorted(replaced.get(c, c) for c in chosen if replaced.get(c, c) is not None)
+
+
+def _bodies_of_listed(text: str, r: Cand | None, by_end: dict[int, Cand], lex: Lexicon, replaced: dict[Cand, Cand | None],
+                      bodies) -> None:
+    """Replace the place ``r`` and those listed right before it by their ``bodies(place)``."""
+    while r is not None and r not in replaced:
+        p = lex.places.get(r.name)
+        if p is None or p.level not in ("province", "prefecture", "county"):
+            break
+        start = r.start
+        while (q := by_end.get(start)) is not None and _contains(q.name, r.name, lex):
+            replaced[q] = None  # 重庆市大足区: the municipality qualifies the district
+            start = q.start
+        names = bodies(r.name)
+        if not all(names):
+            break
+        if len(names) == 1:
+            replaced[r] = Cand(start, r.end, "Agency", names[0], priority=22, kind="shared-word")
+        else:
+            replaced[r] = Cand(start, r.end, "Agency", "+".join(names), priority=22, kind="collective", members=names)
+        r = by_end.get(start - 1) if start > 1 and text[start - 1] in _SHARED_JOIN else None
+
+
+@lru_cache(maxsize=4)
+def _dept_unit(lex: Lexicon) -> re.Pattern[str]:
+    """生态环境部门, 生态环境、水利部门, 生态环境等主管部门: a kind of department after a place."""
+    alt = "|".join(map(re.escape, compile_patterns(lex).dept_words))
+    return re.compile(f"(?P<dept>(?:{alt})(?:、(?:{alt}))*)等?(?:主管部门|部门)")
 
 
 def _listed_before(text: str, pos: int, by_end: dict[int, Cand], lex: Lexicon) -> list[Cand]:

@@ -786,3 +786,19 @@ def test_nlp_hosts_before_the_verb_and_where_they_went(text, meeting, bodies):
 def test_nlp_attendees_with_their_posts_and_speakers(text, meeting, bodies):
     rels = _rels(text)
     assert {o for s, p, o in rels if p == "participant" and s == meeting} == bodies, rels
+
+
+@pytest.mark.parametrize(
+    ("text", "bodies", "not_agents"),
+    [
+        ("濑溪河流域联席会议在泸州召开。泸州市、永川区生态环境部门负责同志参加会议。",
+         {"泸州市生态环境局", "永川区生态环境局"}, {"泸州市", "永川区"}),
+        ("琼江流域联席会议在遂宁召开。遂宁市、潼南区生态环境、水利部门相关负责同志参加会议。",
+         {"遂宁市生态环境局", "潼南区生态环境局", "遂宁市水利局", "潼南区水利局"}, {"遂宁市"}),
+        ("四川省、重庆市生态环境部门联合印发《川渝危险废物跨省转移工作方案》。", {"四川省生态环境厅", "重庆市生态环境局"}, {"四川省"}),
+    ],
+)
+def test_nlp_places_with_a_kind_of_department_are_those_departments(text, bodies, not_agents):
+    rels = _rels(text)
+    agents = {o for _s, p, o in rels if p in ("participant", "issuedBy")}
+    assert bodies <= agents and not agents & not_agents, rels
