@@ -1440,8 +1440,9 @@ def find_relations(text: str, mentions: list[Cand], lex: Lexicon, ctx: Context) 
         # 通过 alone adopts only what follows it in title marks (人大常委会通过《…条例》, not 通过开展…)
         triggers = [(m.start(), m.end(), pats.trigger_pred[m.group(0)]) for m in found
                     if m.group(0) != "通过" or text.startswith("《", m.end())]
-        if any(m.group(0) == "与会" for m in found):
-            triggers = [t for t in triggers if not (text.startswith("与会", t[0]) and text[t[0] - 1 : t[0]] == "参")]  # 参与会商
+        if any(m.group(0) in ("与会", "发言") for m in found):  # not 参与会商, not 新闻发言人
+            triggers = [t for t in triggers if not (text.startswith("与会", t[0]) and text[t[0] - 1 : t[0]] == "参"
+                                                    or text.startswith("发言人", t[0]))]
         for k, (ts, te, pred) in enumerate(triggers):
             if pred not in _OBJECT_TYPES:
                 continue

@@ -802,3 +802,16 @@ def test_nlp_places_with_a_kind_of_department_are_those_departments(text, bodies
     rels = _rels(text)
     agents = {o for _s, p, o in rels if p in ("participant", "issuedBy")}
     assert bodies <= agents and not agents & not_agents, rels
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "嘉陵江流域联防联治联席会议在合川召开。广安市生态环境局今后将参与会商。",
+        "琼江流域联席会议在遂宁召开。此次会议是为落实四川省人民政府的部署而召开。",
+        "沱江流域联席会议在内江召开。对此，重庆市生态环境局召开了新闻发布会。",
+        "泸州市生态环境局新闻发言人介绍了赤水河流域联防联治联席会议情况。",
+    ],
+)
+def test_nlp_no_participant_from_words_that_only_look_like_attending(text):
+    assert not any(p == "participant" for _s, p, _o in _rels(text)), _rels(text)
