@@ -14,11 +14,12 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from bisect import bisect_left, insort
+from bisect import bisect_left, bisect_right, insort
 from collections import Counter
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from functools import lru_cache
+from itertools import accumulate
 from typing import NamedTuple
 
 from kg.lexicon import Lexicon, LiteralScanner, literal_regex
@@ -154,7 +155,7 @@ def compile_patterns(lex: Lexicon) -> Patterns:
     )
     # the bodies of a counted group of places: 三省人民政府, 三地河长办, 两市生态环境局, 三地生态环境、水利部门
     bodies = {f for f, shorts in lex.agency_suffixes for f in (f, *shorts)} | {d + h for d in depts for h in ("厅", "局")}
-    units = ("省市", "省", "市", "区县", "区", "县", "地")
+    units = ("省市", "省", "市区", "市县", "市", "区县", "区", "县", "地")
     # the look-behind after the count: a pattern opening with a character class is scanned for it fast
     counted = re.compile(
         rf"(?P<n>[{_COUNT_WORDS}])(?<![一二三四五六七八九十百第].)(?<!两(?=省|地))个?(?P<unit>{'|'.join(units)})(?![区县份场级长委])(?:的)?"
@@ -177,7 +178,7 @@ def compile_patterns(lex: Lexicon) -> Patterns:
 # exactly those of ``pattern.finditer(text)``, in the same order.
 
 
-def _near(pattern: re.Pattern[str], text: str, anchor: re.Pattern[str], before: int, after: int,
+def _near(pattern: re.Pattern[str], text: str, anchor: re.Pattern[str] | LiteralScanner, before: int, after: int,
           *, run: re.Pattern[str] | None = None, stops: str = "") -> Iterator[re.Match[str]]:
     """``pattern.finditer(text)``, for a pattern each of whose matches holds an ``anchor`` match.
 
@@ -651,16 +652,17 @@ def _resolve_agency(surface: str, lex: Lexicon, city: str, jurisdiction: str, pr
 
 _MEETING_HEADS = (
     "联席会议|工作会议|新闻发布会|座谈会议|座谈会|联席会|工作会|视频会议|视频会|培训会|推进大会|推进会|"
-    "建设大会|大会|峰会|论坛|研讨会|现场会|调度会|交流会|协调会|年会|发布会|会议"
+    "建设大会|大会|峰会|论坛|研讨会|现场会|调度会|交流会|协调会|年会|发布会|会议|"
+    "启动会|对接会|会商会|部署会|观摩会|专题会|圆桌会|推介会|总结会|动员会|洽谈会|联络会|分析会|评审会|通报会|协商会|恳谈会"
 )
 #: the session of a body that follows its name: 第五次会议, 常务委员会第五次会议, 第三次全体会议
 _MEETING_SESSION = r"(?:(?:常务委员会|常委会)?第[一二三四五六七八九十\d]+次(?:全体)?会议)?"
 _MEETING = re.compile(rf"[{CJK}\d“”·]{{4,50}}?(?:{_MEETING_HEADS}){_MEETING_SESSION}(?:座谈会)?")
-_MEETING_ANCHOR = _anchor(*_MEETING_HEADS.split("|"))
+_MEETING_ANCHOR = LiteralScanner(_MEETING_HEADS.split("|"))  # the heads, found fast (a plain alternation tries each)
 _MEETING_RUN = re.compile(rf"[{CJK}\d“”·]*")  # every character of a meeting name is one of these
 _MEETING_HEAD_END = re.compile(f"(?:{_MEETING_HEADS}){_MEETING_SESSION}(?:座谈会)?$")
 _MEETING_LEFT_CUT = re.compile(
-    r".*(?:(?<=[会议])暨|联合召开了|联合召开|组织召开了|组织召开|召开了|召开|举行了|举行|举办了|举办|办好|开好|筹备|筹办|出席|参加|主持|参会|贯彻|落实|精神|围绕|"
+    r".*(?:(?<=[会议])暨|联合召开了|联合召开|组织召开了|组织召开|召开了|召开|举行了|举行|举办了|举办|办好|开好|筹备|筹办|出席|列席|参加|主持|参会|贯彻|落实|精神|围绕|"
     r"丨|｜|开展|通过|认真|按照|根据|依托|获评|荣获|会上|多次|每两周|每周|每月|\d+场|建立|明确|在|于|赴|和|及|与|的|了|是|为|将|对|、|\d+月\d+日|\d+日)"
 )
 
@@ -678,7 +680,8 @@ def _meetings(text: str, lex: Lexicon, ctx: Context, cands: list[Cand]) -> None:
     for m in _near(_MEETING, text, _MEETING_ANCHOR, 60, 2, run=_MEETING_RUN, stops="，。、；：\n（）《》"):
         s, e = m.span()
         surface = m.group(0)
-        cut = _MEETING_LEFT_CUT.match(surface[:-2])
+        head = _MEETING_HEAD_END.search(surface)
+        cut = _MEETING_LEFT_CUT.match(surface, 0, head.start() if head else len(surface) - 2)  # not inside the head (对接会)
         if cut:
             surface, s = surface[cut.end():], s + cut.end()
         surface = surface.lstrip("“”·暨")  # 第五次会议暨…联席会议: two meetings
@@ -1115,29 +1118,26 @@ def _counted_collectives(text: str, chosen: list[Cand], lex: Lexicon) -> list[Ca
     A counted group (三地河长办, 三省生态环境厅) stands for the places listed right before it
     (四川省、云南省、贵州省三省人民政府) or, failing that, for the places of its sentence or of
     the nearest of the three sentences before that names any, when there are as many.  The pair
-    forms (两地, 两省市) are resolved only from a list right before them (遂宁、潼南两地); else they
-    are the two sides.  An unresolved count names nobody.  A group that takes its places from a
+    forms (两地, 两省市) likewise (大足、安岳两地…。两地生态环境局…), 两省市 and 两省 only from
+    provinces; else they are the two sides.  An unresolved count names nobody.  A group that takes its places from a
     list right before it spans the list, so that the listed places are not agents of their own.
     """
     todo = [k for k, c in enumerate(chosen) if c.kind == "counted" or c.kind == "collective" and text.startswith(_PAIR_OF_TWO, c.start)]
     if not todo:
         return chosen
     by_end = {c.end: c for c in chosen if c.type == "Region" and not c.members}
-    if not any(chosen[k].kind == "counted" or chosen[k].start in by_end for k in todo):
-        return chosen  # only 两地 with no place right before: the two sides
     pats = compile_patterns(lex)
     regions = sorted(c for c in by_end.values() if (p := lex.places.get(c.name)) is not None and p.level in ("province", "prefecture", "county"))
     by_end = {c.end: c for c in regions}
     out = list(chosen)
     groups: list[tuple[int, list[str]]] = []  # (start, places) of the groups resolved so far
+    near: _Nearby | None = None
     for k in todo:
         c = chosen[k]
         if c.kind == "counted":
             m = pats.counted.match(text, c.start)
             n = _COUNT[m.group("n")]
         else:
-            if c.start not in by_end:
-                continue  # 两地: the two sides
             m = pats.collective.match(text, c.start)
             n = 2
             if m.group("pair") not in _PAIR_OF_TWO:
@@ -1147,8 +1147,12 @@ def _counted_collectives(text: str, chosen: list[Cand], lex: Lexicon) -> list[Ca
         places = [p.name for p in listed] if len(listed) == n else []
         if not places and c.kind == "counted" and (places := _abbreviated_provinces(text, c.start, n)):
             start = c.start - n  # 川黔渝三省市: the provinces by their abbreviations
-        if not places and c.kind == "counted":
-            places = _places_nearby(text, c.start, chosen, regions, n, lex, groups)
+        if not places:
+            if near is None:
+                near = _Nearby(chosen, regions)
+            places = _places_nearby(text, c.start, regions, n, lex, groups, near)
+            if c.kind != "counted" and m.group("pair") != "两地" and any(lex.places[p].level != "province" for p in places):
+                places = []  # 两省市: provinces (or municipalities), else the two sides
         if len(places) != n:
             if c.kind == "counted":
                 out[k] = None  # an unresolved count names nobody
@@ -1164,6 +1168,75 @@ def _counted_collectives(text: str, chosen: list[Cand], lex: Lexicon) -> list[Ca
     if all(out[k] is chosen[k] for k in todo):
         return chosen
     return sorted(c for c in out if c is not None)
+
+
+_SHARED_JOIN = frozenset("、和及")
+
+
+def _shared_body_word(text: str, chosen: list[Cand], lex: Lexicon) -> list[Cand]:
+    """泸州市、内江市、资阳市人民政府; 重庆市大足区、永川区人民政府: the places listed right before a body share its word.
+
+    Each listed place becomes the body of that place (a province or municipality that only
+    qualifies the next place is part of its mention, not a place of its own).  Places followed
+    by a kind of department (泸州市、永川区生态环境部门; 遂宁市生态环境、水利部门) become those
+    departments.
+    """
+    listed_bodies = [c for c in chosen if c.type == "Agency" and not c.members and c.start > 1 and text[c.start - 1] in _SHARED_JOIN]
+    depts = _dept_unit(lex) if "部门" in text else None
+    if not listed_bodies and depts is None:
+        return chosen
+    by_end = {c.end: c for c in chosen if c.type == "Region" and not c.members}
+    pats = compile_patterns(lex)
+    replaced: dict[Cand, Cand | None] = {}
+    for body in listed_bodies:
+        r = by_end.get(body.start - 1)
+        form = pats.place.match(text, body.start) if r is not None else None
+        if form is None or (place := lex.place(form.group(0))) is None or place.type != "Region":
+            continue
+        while (inner := pats.place.match(text, form.end(), body.end)) and (p := lex.place(inner.group(0))) and p.type == "Region" \
+                and _within(p.name, place.name, lex):
+            form, place = inner, p  # 重庆市永川区人民政府: the district's body
+        word = text[form.end() : body.end]
+        if not word or place.level not in ("province", "prefecture", "county") or _resolve_agency(place.name + word, lex, "", "", "") is None:
+            continue
+        _bodies_of_listed(text, r, by_end, lex, replaced, lambda name, word=word: (_resolve_agency(name + word, lex, "", "", ""),))
+    if depts is not None:
+        for r in list(by_end.values()):
+            if (m := depts.match(text, r.end)) is not None and r not in replaced:
+                fields = m.group("dept").split("、")
+                _bodies_of_listed(text, r, by_end, lex, replaced,
+                                  lambda name, fields=fields: tuple(dict.fromkeys(_body_of(name, d, None, lex, pats) for d in fields)))
+    if not replaced:
+        return chosen
+    return sorted(replaced.get(c, c) for c in chosen if replaced.get(c, c) is not None)
+
+
+def _bodies_of_listed(text: str, r: Cand | None, by_end: dict[int, Cand], lex: Lexicon, replaced: dict[Cand, Cand | None],
+                      bodies) -> None:
+    """Replace the place ``r`` and those listed right before it by their ``bodies(place)``."""
+    while r is not None and r not in replaced:
+        p = lex.places.get(r.name)
+        if p is None or p.level not in ("province", "prefecture", "county"):
+            break
+        start = r.start
+        while (q := by_end.get(start)) is not None and _contains(q.name, r.name, lex):
+            replaced[q] = None  # 重庆市大足区: the municipality qualifies the district
+            start = q.start
+        names = bodies(r.name)
+        if not all(names):
+            break
+        if len(names) == 1:
+            replaced[r] = Cand(start, r.end, "Agency", names[0], priority=22, kind="shared-word")
+        else:
+            replaced[r] = Cand(start, r.end, "Agency", "+".join(names), priority=22, kind="collective", members=names)
+        r = by_end.get(start - 1) if start > 1 and text[start - 1] in _SHARED_JOIN else None
+
+
+@lru_cache(maxsize=4)
+def _dept_unit(lex: Lexicon) -> re.Pattern[str]:
+    """生态环境部门, 生态环境、水利部门, 生态环境等主管部门: a kind of department after a place."""
+    alt = "|".join(map(re.escape, compile_patterns(lex).dept_words))
+    return re.compile(f"(?P<dept>(?:{alt})(?:、(?:{alt}))*)等?(?:主管部门|部门)")
 
 
 def _listed_before(text: str, pos: int, by_end: dict[int, Cand], lex: Lexicon) -> list[Cand]:
@@ -1183,8 +1256,25 @@ def _listed_before(text: str, pos: int, by_end: dict[int, Cand], lex: Lexicon) -
 _SEARCH_BACK = 3  # sentences
 
 
-def _places_nearby(text: str, pos: int, chosen: list[Cand], regions: list[Cand], n: int, lex: Lexicon,
-                   groups: list[tuple[int, list[str]]]) -> list[str]:
+class _Nearby:
+    """What :func:`_places_nearby` needs of a document's places and titles, worked out once."""
+
+    def __init__(self, chosen: list[Cand], regions: list[Cand]) -> None:
+        self.ends = {c.end: c for c in regions}
+        self.starts = {c.start: c for c in regions}
+        titles = sorted((t.start, t.end) for t in chosen if t.type in TITLED_TYPES)
+        self.title_starts = [t[0] for t in titles]
+        self.reach = list(accumulate((t[1] for t in titles), max))  # the furthest end of the titles up to each
+        self.names: dict[int, list[str]] = {}  # sentence → the acting places of the whole sentence
+        self.found: dict[tuple[int, int, int, int], list[str]] = {}  # the answers so far (many 两地 share one)
+
+    def in_title(self, c: Cand) -> bool:
+        k = bisect_right(self.title_starts, c.start) - 1
+        return k >= 0 and self.reach[k] >= c.end
+
+
+def _places_nearby(text: str, pos: int, regions: list[Cand], n: int, lex: Lexicon,
+                   groups: list[tuple[int, list[str]]], near: _Nearby) -> list[str]:
     """The places named before ``pos`` in its sentence, else in the nearest of the sentences before naming any.
 
     A group of as many places in that sentence (四川省、云南省、贵州省三省人民政府签订…) is taken first.
@@ -1192,31 +1282,38 @@ def _places_nearby(text: str, pos: int, chosen: list[Cand], regions: list[Cand],
     """
     spans = sentences(text)
     at = bisect_left(spans, (pos + 1,)) - 1
-    ends = starts = None
+    key = (at, bisect_left(regions, (pos,)), n, len(groups))  # the same places before pos, the same groups
+    found = near.found.get(key)
+    if found is None:
+        found = near.found[key] = _places_nearby_of(text, pos, at, spans, regions, n, lex, groups, near)
+    return found
+
+
+def _places_nearby_of(text: str, pos: int, at: int, spans: tuple[tuple[int, int], ...], regions: list[Cand], n: int,
+                      lex: Lexicon, groups: list[tuple[int, list[str]]], near: _Nearby) -> list[str]:
     for k in range(at, max(-1, at - _SEARCH_BACK - 1), -1):
         lo, hi = spans[k] if k >= 0 else (0, 0)
+        whole = hi <= pos
         hi = min(hi, pos)
         group = next((g for s, g in reversed(groups) if lo <= s < hi and len(g) == n), None)
         if group is not None:
             return group
-        inside = regions[bisect_left(regions, (lo,)) : bisect_left(regions, (hi,))]
-        if not inside:
-            continue
-        if ends is None:
-            ends = {c.end: c for c in regions}
-            starts = {c.start: c for c in regions}
-        titled = [(t.start, t.end) for t in chosen if t.type in TITLED_TYPES and t.start < hi and t.end > lo]
-        names: list[str] = []
-        for c in inside:
-            if any(s <= c.start and c.end <= e for s, e in titled):
-                continue
-            nxt = starts.get(c.end)
-            if nxt is not None and _contains(c.name, nxt.name, lex):
-                continue  # 四川省泸州市: the province qualifies the city
-            if _is_object_place(text, c, 0, ends) or c.start and text[c.start - 1] in "河江段" or text[c.end : c.end + 1] == "段":
-                continue  # 在永川区召开, 赤水河合江段, 乌江流域（重庆段）: where, not who
-            if c.name not in names:
-                names.append(c.name)
+        names = near.names.get(k) if whole else None
+        if names is None:
+            names = []
+            for c in regions[bisect_left(regions, (lo,)) : bisect_left(regions, (hi,))]:
+                if near.in_title(c):
+                    continue
+                nxt = near.starts.get(c.end)
+                if nxt is not None and _contains(c.name, nxt.name, lex):
+                    continue  # 四川省泸州市: the province qualifies the city
+                if _is_object_place(text, c, 0, near.ends) or c.start and text[c.start - 1] in "河江段" \
+                        or text[c.end : c.end + 1] == "段":
+                    continue  # 在永川区召开, 赤水河合江段, 乌江流域（重庆段）: where, not who
+                if c.name not in names:
+                    names.append(c.name)
+            if whole:
+                near.names[k] = names
         if names:
             return names if len(names) == n else []
     return []
@@ -1232,7 +1329,10 @@ def _body_of(place: str, dept: str, body: str | None, lex: Lexicon, pats: Patter
             for pat, mem in lex.departments:
                 if dept in pat.split("|") and len(mem) > side:
                     return mem[side]
-        body = dept + ("厅" if province else "局")
+        if any(dept == f or dept in shorts for f, shorts in lex.agency_suffixes):
+            body = dept  # 两地河长办, 两地政府: the department word is the body's
+        else:
+            body = dept + ("厅" if province else "局")
     full = next((f for f, shorts in lex.agency_suffixes if body == f or body in shorts), body)
     if full.endswith("厅") and not province:
         full = full[:-1] + "局"  # 三地生态环境厅: a city's or district's department is a bureau
@@ -1263,7 +1363,8 @@ def find_mentions(text: str, lex: Lexicon, ctx: Context) -> list[Cand]:
     _triggered_titles(text, lex, cands)
     _standards_and_actions(text, lex, cands)
     _mechanisms(text, lex, cands)
-    return _short_titles(_shared_department(text, _counted_collectives(text, _select(cands), lex), lex), _headline_end(text), text)
+    chosen = _shared_body_word(text, _select(cands), lex)
+    return _short_titles(_shared_department(text, _counted_collectives(text, chosen, lex), lex), _headline_end(text), text)
 
 
 def _shared_department(text: str, chosen: list[Cand], lex: Lexicon) -> list[Cand]:
@@ -1478,12 +1579,19 @@ def find_relations(text: str, mentions: list[Cand], lex: Lexicon, ctx: Context) 
     headline = next((sp for sp in spans[:2] if sp[1] == end), None)  # the headline's sentence, if any (after 重磅！)
     vague_rels: set[Rel] = set()  # relations whose agents are just the two sides in the headline
     acts: list[Rel] = []  # signedBy, issuedBy, participant (rels: concerns)
-    meeting_at = [c.start for c in ms if c.type == "Meeting"]
+    # the meetings held in the text, not those whose spirit is carried out (贯彻…会议精神)
+    meetings = [c for c in ms if c.type == "Meeting" and not _PAST_MEETING.match(text, c.end)]
+    meeting_at = [c.start for c in meetings]
+    at_meeting = _at_meeting(text, ms, meetings, meeting_at, spans, lex) if meetings else {}
     for n_sent, (((s, e), inside), found) in enumerate(zip(by_sentence, _triggers_by_sentence(text, spans, pats), strict=True)):
         _concerns(inside, (s, e), rels, lex)
+        acts.extend(at_meeting.get(n_sent, ()))
         # 通过 alone adopts only what follows it in title marks (人大常委会通过《…条例》, not 通过开展…)
         triggers = [(m.start(), m.end(), pats.trigger_pred[m.group(0)]) for m in found
                     if m.group(0) != "通过" or text[m.end() : m.end() + 1] in _OPENING_MARKS]
+        if any(m.group(0) in ("与会", "发言") for m in found):  # not 参与会商, not 新闻发言人
+            triggers = [t for t in triggers if not (text.startswith("与会", t[0]) and text[t[0] - 1 : t[0]] == "参"
+                                                    or text.startswith("发言人", t[0]))]
         titled = [(c.start, c.end) for c in inside if c.type in TITLED_TYPES and text[c.start - 1 : c.start] in _OPENING_MARKS] if triggers else ()
         for k, (ts, te, pred) in enumerate(triggers):
             if pred not in _OBJECT_TYPES:
@@ -1502,17 +1610,20 @@ def find_relations(text: str, mentions: list[Cand], lex: Lexicon, ctx: Context) 
                 first = min((o.start for o in objects), default=ts)
                 if objects and (by := _PASSIVE_BY.search(text, max(o.end for o in objects), ts)):
                     first, agents_from = ts, by.end()  # 《…》由四川省生态环境厅、重庆市生态环境局联合印发
-            if not objects and pred == "participant" and meeting_at \
-                    and (_THE_MEETING.match(text, te) or text[ts:te] in _ATTEND and _THE_ATTENDED.match(text, te)
-                         or text[ts:te] == "参会" and text[te : te + 1] in "，。；") \
-                    and (last := _last_meetings(ms, starts, meeting_at, spans, n_sent, text, ts)):
-                # …人民政府有关负责同志出席会议: the meeting just named
+            if not objects and pred == "participant" and meeting_at and (ref := _to_the_meeting(text, s, ts, te)) is not None \
+                    and (last := _meeting_referred(meetings, meeting_at, spans, n_sent, ref, text)):
+                # …人民政府有关负责同志出席会议, …参会。, 会议由…主办: the meeting just named
                 objects = [Cand(te, te, "Meeting", name) for name in last]
             if not objects:
                 continue
-            subjects = _subjects(text, inside, agents_from, first, pred, ctx, lex)
+            if pred == "participant" and objects[0].start == te and (att := _ATTENDEES.match(text, te)):
+                # 出席会议的有A、B和C: those listed after
+                at = {c.start: c for c in inside if c.type in _SUBJECT_TYPES}
+                subjects = list(dict.fromkeys(item for c in _listed_agents(text, att.end(), at, lex, forward=True) for item in _expand(c)))
+            else:
+                subjects = _subjects(text, inside, agents_from, first, pred, ctx, lex)
             if not subjects and pred != "participant" and meeting_at and _MEETING_AGENT.match(text, s) \
-                    and (last := _last_meetings(ms, starts, meeting_at, spans, n_sent, text)):
+                    and (last := _last_meetings(meetings, meeting_at, spans, n_sent, text)):
                 # 会议审议通过了《…》: those who held the meeting just named
                 subjects = [(r.object, r.object_type) for r in acts if r.predicate == "participant" and r.subject in last]
                 subjects = list(dict.fromkeys(subjects))
@@ -1521,7 +1632,11 @@ def find_relations(text: str, mentions: list[Cand], lex: Lexicon, ctx: Context) 
                 clause_start = max(max(text.rfind(p, s, ts) for p in "，,；") + 1, s)
                 line_start = text.rfind("\n", 0, s) + 1
                 joint_paragraph = re.match(r"\s*[一二三四五六七八九十]是共", text[line_start : line_start + 8])
-                window = _without(text, clause_start, e, objects) + ("共同" if joint_paragraph else "")
+                # 在…召开的X会议上，两省市河长办…; …会议以视频形式召开，两省市…参会: the meeting's words end
+                # where others are named, who act on their own
+                until = e if pred != "participant" else next(
+                    (c.start for c in inside if c.start >= te and c.type in _SUBJECT_TYPES and c.start >= objects[-1].end), e)
+                window = _without(text, clause_start, until, objects) + ("共同" if joint_paragraph else "")
                 subjects = _default_subjects(pred, ctx, lex, objects, window)
             vague = subjects == pair and (s, e) == headline
             own = _own_agents(subjects, objects, lex) if len(subjects) > 1 and len(objects) > 1 and _EACH.search(text, s, te) else None
@@ -1552,23 +1667,28 @@ _MEETING_LOOKBACK = 3  # sentences
 _ONLY_MEETING_LOOKBACK = 12  # sentences, when the text has named one meeting only
 #: 出席|会议, 参加|了会议: the meeting itself, not a named one
 _THE_MEETING = re.compile(r"(?:了)?(?:会议|本次会议|此次会议|上述会议)(?:并|。|，|$)")
-#: 出席|发布会, 参加|了推进会: attending names the meeting by its kind (召开|新闻发布会 is another one)
-_THE_ATTENDED = re.compile(r"(?:了)?(?:本次|此次|上述)?(?:新闻发布会|发布会|推进会|座谈会|联席会议|现场会)(?:并|。|，|$)")
-_ATTEND = frozenset({"出席", "参加", "参会"})
+#: 出席|发布会, 参加|了本次座谈会: attending the meeting just named (召开了新闻发布会 holds another one)
+_THE_MEETING_ATTENDED = re.compile(r"(?:了)?(?:本次|此次|上述)?(?:新闻发布会|发布会|座谈会|联席会议|视频会议|推进会|现场会|论坛|大会|座谈)(?:并|。|，|；|$)")
+#: words that say attending or running a meeting, which refer back to the meeting just named
+_ATTEND = frozenset({"参加", "出席", "参会", "与会", "列席", "主持", "主办", "承办", "协办", "发言", "致辞"})
+#: 出席|会议的有A、B…: the attendees follow
+_ATTENDEES = re.compile(r"(?:了)?(?:本次|此次)?(?:会议|座谈会|发布会|论坛|大会)?的(?:单位|部门|人员|领导|嘉宾|代表)?还?(?:有|包括|为)[：:]?")
+_CLAUSE_END_AFTER = re.compile(r"[，。；]|并(?=[\u4e00-\u9fff]{2}[，。；])|$")  # 出席并讲话
 #: a sentence whose agent is the meeting: 会议审议通过了…, 会上印发了…
-_MEETING_AGENT = re.compile(r"\s*(?:\d+月\d+日，)?(?:会议|会上|此次会议|本次会议|会议期间)")
+_MEETING_AGENT = re.compile(r"\s*(?:\d+月\d+日，)?(?P<the>会议|会上|此次会议|本次会议|会议期间)")
 #: each side acts for itself (协同审议通过, 分别印发), not jointly (联合印发 gives every document to every body)
 _EACH = re.compile(r"分别|协同|同步|各自")
 
 
-def _last_meetings(ms: list[Cand], starts: list[int], meeting_at: list[int], spans: tuple[tuple[int, int], ...],
-                   n_sent: int, text: str, before: int | None = None) -> list[str]:
-    """The meetings of the last sentence before sentence ``n_sent`` (or before ``before`` in it) that names any.
+def _last_meetings(meetings: list[Cand], meeting_at: list[int], spans: tuple[tuple[int, int], ...], n_sent: int,
+                   text: str) -> list[str]:
+    """The meetings of the last sentence before sentence ``n_sent`` that names any.
 
     That sentence is one of the three before, not counting those about the meeting (会议指出…, 会上…);
     or, when it is the only meeting the text has named so far, one of the twelve before.
+    ``meetings`` are the meetings held in the text, sorted, and ``meeting_at`` their starts.
     """
-    k = bisect_left(meeting_at, spans[n_sent][0] if before is None else before) - 1
+    k = bisect_left(meeting_at, spans[n_sent][0]) - 1
     if k < 0:
         return []
     at = bisect_left(spans, (meeting_at[k] + 1,)) - 1  # the sentence of that meeting
@@ -1576,11 +1696,115 @@ def _last_meetings(ms: list[Cand], starts: list[int], meeting_at: list[int], spa
         about = sum(1 for j in range(at + 1, n_sent) if _MEETING_AGENT.match(text, spans[j][0]))
         if n_sent - at - about > _MEETING_LOOKBACK and (
             n_sent - at > _ONLY_MEETING_LOOKBACK
-            or len({c.name for c in ms[: bisect_left(starts, meeting_at[k] + 1)] if c.type == "Meeting"}) > 1
+            or len({c.name for c in meetings[: k + 1]}) > 1
         ):
             return []
     lo, hi = spans[at]
-    return [c.name for c in ms[bisect_left(starts, lo) : bisect_left(starts, hi)] if c.type == "Meeting"]
+    return list(dict.fromkeys(c.name for c in meetings[bisect_left(meeting_at, lo) : bisect_left(meeting_at, hi)]))
+
+
+def _to_the_meeting(text: str, s: int, ts: int, te: int) -> int | None:
+    """Where the participant trigger at ``ts``–``te`` refers to a meeting named before, which it does not name; else None.
+
+    出席会议 / 参加了本次座谈会 (the meeting named before the trigger); a clause-final 参会 / 与会 /
+    列席 / 主持 (likewise); 会议由…共同主办，…承办 (the meeting named before the words 会议由).
+    """
+    word = text[ts:te]
+    if _THE_MEETING.match(text, te) or word in _ATTEND and (_THE_MEETING_ATTENDED.match(text, te) or _ATTENDEES.match(text, te)):
+        return ts
+    if not _CLAUSE_END_AFTER.match(text, te):
+        return None
+    clause = max(text.rfind("，", s, ts), text.rfind("；", s, ts)) + 1
+    for start in (clause, s) if clause else (s,):
+        if (m := _MEETING_AGENT.match(text, start)) is not None and (word in _ATTEND or text.startswith("由", m.end())):
+            return m.end() - len(m.group("the"))  # 会议由A、B联合举办 (not 此次会议是为…而召开)
+    return ts if word in _ATTEND else None
+
+
+def _meeting_referred(meetings: list[Cand], meeting_at: list[int], spans: tuple[tuple[int, int], ...],
+                      n_sent: int, pos: int, text: str) -> list[str]:
+    """The meetings named before ``pos`` in sentence ``n_sent``, else :func:`_last_meetings`."""
+    k = bisect_left(meeting_at, spans[n_sent][0])
+    if k < len(meeting_at) and meeting_at[k] < pos:
+        return list(dict.fromkeys(c.name for c in meetings[k : bisect_left(meeting_at, pos)]))
+    return _last_meetings(meetings, meeting_at, spans, n_sent, text)
+
+
+#: 贯彻…会议精神: a meeting referred to, not the one the text reports
+_PAST_MEETING = re.compile(r"(?:的)?精神")
+#: 会上, 会议上, 会议期间: at the meeting just named (a literal first, for a fast scan; not 社会上, 晚会上: see below)
+_AT_THE_MEETING = re.compile(r"会(?:议?上|议期间)")
+_PARTY_WORDS = ("双方", "三方")
+
+
+def _at_meeting(text: str, ms: list[Cand], meetings: list[Cand], meeting_at: list[int],
+                spans: tuple[tuple[int, int], ...], lex: Lexicon) -> dict[int, list[Rel]]:
+    """Bodies acting at a meeting take part in it, by sentence: 会上，A与B交流了…; A在会上通报…; 在X会议上，两省市河长办确定….
+
+    The agents are the bodies or places listed right after 会上， (or X会议上，) or right before
+    在会上.  会上 is the meeting named before it in its sentence, else in the last of the three
+    sentences before naming one; X会议上 is X.
+    """
+    hits: list[tuple[int, int, list[str]]] = []  # (start, end of 上 / 期间, the meetings)
+    for c in meetings:
+        if text.startswith("上", c.end):
+            hits.append((c.start, c.end + 1, [c.name]))
+    inside = [(c.start, c.end) for c in meetings]
+    for m in _AT_THE_MEETING.finditer(text):
+        start, end = m.span()
+        if text[end : end + 1] not in "，," and text[start - 1 : start] != "在" or text[start - 1 : start] in "社晚舞宴":
+            continue  # no list of agents after or before it; 社会上
+        k = bisect_left(inside, (start + 1,)) - 1
+        if k >= 0 and inside[k][1] > start:
+            continue  # X大会上: the meeting X, above
+        hits.append((start, end, []))
+    if not hits:
+        return {}
+    by_start: dict[int, Cand] = {}
+    by_end: dict[int, Cand] = {}
+    for c in ms:
+        if c.type in _SUBJECT_TYPES:
+            by_start.setdefault(c.start, c)
+            by_end[c.end] = c
+    out: dict[int, list[Rel]] = {}
+    for start, end, names in hits:
+        n_sent = bisect_left(spans, (start + 1,)) - 1
+        if n_sent < 0 or not spans[n_sent][0] <= start < spans[n_sent][1]:
+            continue
+        agents = _listed_agents(text, end + 1, by_start, lex, forward=True) if text[end : end + 1] in "，," else []
+        if text[start - 1 : start] == "在":
+            agents += _listed_agents(text, start - 1, by_end, lex, forward=False)
+        if not agents:
+            continue
+        names = names or _meeting_referred(meetings, meeting_at, spans, n_sent, start, text)
+        for meeting in names:
+            for c in agents:
+                for name, typ in _expand(c):
+                    out.setdefault(n_sent, []).append(Rel(meeting, "Meeting", "participant", name, typ, spans[n_sent]))
+    return out
+
+
+def _listed_agents(text: str, pos: int, at: dict[int, Cand], lex: Lexicon, *, forward: bool) -> list[Cand]:
+    """The bodies and places listed (joined by 、和与及) from ``pos`` on (``at``: by start) or up to it (``at``: by end)."""
+    out: list[Cand] = []
+    while (c := at.get(pos)) is not None:
+        if text.startswith(_PARTY_WORDS, c.start):
+            return []  # 双方: the parties, named elsewhere
+        if c.type == "Region" and not c.members:
+            place = lex.places.get(c.name)
+            if place is None or place.level not in ("province", "prefecture", "county"):
+                break
+            if text[c.start : c.end] != c.name and _CJK_CHAR.match(text, c.end) and text[c.end] not in _LIST_JOIN:
+                break  # 自贡平原经济区: a short form opening another name
+        if forward and c.type == "Region" and (nxt := at.get(c.end)) is not None and nxt.type == "Region" and _contains(c.name, nxt.name, lex):
+            c = nxt  # 四川省泸州市: the province qualifies the city
+        out.append(c)
+        if forward:
+            after = m.end() if (m := _ROLE_BEFORE_JOIN.match(text, c.end)) else c.end  # A副市长张三、B…
+            pos = after + 1 if text[after : after + 1] in _LIST_JOIN else -1
+        else:
+            pos = c.start - 1 if text[c.start - 1 : c.start] in _LIST_JOIN else -1
+    return out
 
 
 def _own_agents(subjects: list[tuple[str, str]], objects: list[Cand], lex: Lexicon) -> dict[Cand, list[tuple[str, str]]] | None:
@@ -1784,7 +2008,11 @@ def _subjects(text: str, inside: list[Cand], sent_start: int, ts: int, pred: str
         lo, hi = bounds[k], bounds[k + 1]
         near = [c for c in before if lo <= c.start < hi]
         if attributive and near:
-            near = near[-1:]  # 领导小组办公室印发的《…》: only the body right before the verb
+            # 领导小组办公室印发的《…》: only the body right before the verb, or the list it closes (由A、B联合主办的)
+            j = len(near) - 1
+            while j > 0 and near[j - 1].end + 1 == near[j].start and text[near[j - 1].end] in _LIST_JOIN:
+                j -= 1
+            near = near[j:]
         elif near:
             near = [c for c in near if not _DE_CLAUSE.match(text, c.end)] or near
         if near:
@@ -1797,6 +2025,9 @@ def _subjects(text: str, inside: list[Cand], sent_start: int, ts: int, pred: str
         if near:
             if letter_author and _CO_PARTY.fullmatch(text, lo, near[0].start):
                 out.append((ctx.author, "Agency"))  # a report's 与遂宁市生态环境局签订…: the author is the other party
+            while k > 0 and text[lo - 1] == "，" and text[lo : near[0].start] in ("", "以及", "及", "和") \
+                    and (listed := _only_names(text, bounds[k - 1], lo - 1, before)):
+                near, k, lo = listed + near, k - 1, bounds[k - 1]  # A、B人民政府，C、D人民政府参加会议: one list over commas
             for c in near:
                 for item in _expand(c):
                     if item not in out:
@@ -1817,6 +2048,28 @@ _PAIR_AS_AGENT = re.compile(
 )
 
 
+_ROLE = r"[\u4e00-\u9fff]{0,6}?(?:书记|局长|厅长|主任|负责人|负责同志|市长|区长|县长|处长|巡视员|总工程师|主席)"
+#: a person's posts and name after the body: 党组书记、局长张三
+_ROLE_TAIL = re.compile(rf"{_ROLE}(?:、{_ROLE})*[\u4e00-\u9fff·]{{0,4}}")
+
+
+_ROLE_BEFORE_JOIN = re.compile(rf"{_ROLE}(?:、{_ROLE})*[\u4e00-\u9fff·]{{0,4}}?(?=[、和与及])")
+
+
+def _only_names(text: str, lo: int, hi: int, cands: list[Cand]) -> list[Cand]:
+    """The bodies and places of ``cands`` that ``text[lo:hi]`` consists of (joined by 、和及与), or [].
+
+    A person's posts and name may follow the last (A党组书记、局长张三，B局长李四出席).
+    """
+    names = [c for c in cands if lo <= c.start and c.end <= hi]
+    pos = lo
+    for c in names:
+        if c.start < pos or text[pos : c.start].strip(" 、和及与"):
+            return []
+        pos = c.end
+    return names if names and (pos == hi or _ROLE_TAIL.fullmatch(text, pos, hi)) else []
+
+
 def _contains(outer: str, inner: str, lex: Lexicon) -> bool:
     """``inner`` lies in the region ``outer`` (a zone or unknown name counts as inside)."""
     place = lex.places.get(inner)
@@ -1831,16 +2084,19 @@ def _contains(outer: str, inner: str, lex: Lexicon) -> bool:
     return False
 
 
-_PLACE_PREPOSITION = re.compile(r"(在|于|围绕|针对|对|从)$")
+_PLACE_PREPOSITION = re.compile(r"(在|于|围绕|针对|对|从|赴|前往)$")
+#: 赴四川联合召开: went there to hold it together, so the place acts too
+_WENT_TO_JOIN = re.compile(r"联合|共同")
 
 
 def _is_object_place(text: str, c: Cand, ts: int, ends: dict[int, Cand] | None = None) -> bool:
-    """A place that is where or about, not who: 在嘉陵江合川段, 围绕长江, 对…, 在泸州市合江县."""
+    """A place that is where or about, not who: 在嘉陵江合川段, 围绕长江, 对…, 在泸州市合江县, 赴泸州参加."""
     if c.type != "Region" or c.kind == "collective":
         return False
+    end = c.end
     for _ in range(4):  # 在四川省泸州市合江县: the places of a chain after the preposition
-        if _PLACE_PREPOSITION.search(text, max(0, c.start - 2), c.start):
-            return True
+        if m := _PLACE_PREPOSITION.search(text, max(0, c.start - 2), c.start):
+            return m.group(1) not in ("赴", "前往") or not _WENT_TO_JOIN.match(text, end)
         prev = ends.get(c.start) if ends else None
         if prev is None or prev.type != "Region" or prev.kind == "collective":
             return False
@@ -1860,7 +2116,8 @@ def _named_parties(text: str, inside: list[Cand], sent_start: int, ts: int, subj
     """双方 / 三方 after two / three named bodies means those bodies: 四川省生态环境厅与重庆市生态环境局…，双方签署…
 
     The bodies are looked for before 双方 in the sentence, else in the nearest of the three
-    sentences before it that names any (遂宁市生态环境局与潼南区生态环境局召开…。会上，双方签订…).
+    sentences before it that names any (遂宁市生态环境局与潼南区生态环境局召开…。会上，双方签订…);
+    where no body is named, the places acting there (泸州市与永川区召开…，双方签署…).
     """
     pair = [(m, "Region") for m in lex.pair_members]
     if subjects and subjects != pair:
@@ -1869,7 +2126,7 @@ def _named_parties(text: str, inside: list[Cand], sent_start: int, ts: int, subj
     if found is None:
         return subjects
     n = 3 if found.group(0) == "三方" else 2
-    named = _agencies_named([c for c in inside if c.end <= found.start()])
+    named = _parties_named(text, [c for c in inside if c.end <= found.start()], lex)
     if found.group(0) == "两地":
         # only two local governments' bodies named before it in the sentence (梁平区…与…达川区…召开…，会上两地…)
         local = all((p := lex.places.get(_own_place(a, lex))) is not None and p.level in ("prefecture", "county") for a, _t in named)
@@ -1879,17 +2136,37 @@ def _named_parties(text: str, inside: list[Cand], sent_start: int, ts: int, subj
         spans = sentences(text)
         at = bisect_left(spans, (sent_start,))  # this sentence
         for lo, hi in spans[max(0, at - _PARTIES_LOOKBACK) : at][::-1]:
-            named = _agencies_named(ms[bisect_left(starts, lo) : bisect_left(starts, hi)])
+            named = _parties_named(text, ms[bisect_left(starts, lo) : bisect_left(starts, hi)], lex)
             if named:
                 break
     return named if len(named) == n else subjects
 
 
-def _agencies_named(cands: list[Cand]) -> list[tuple[str, str]]:
+def _parties_named(text: str, cands: list[Cand], lex: Lexicon) -> list[tuple[str, str]]:
+    """The bodies named among ``cands`` (those of a group resolved to its places too), else the places that act."""
+    sides = tuple(lex.pair_members)
     named: list[tuple[str, str]] = []
     for c in cands:
-        if c.type == "Agency" and not c.members and (c.name, "Agency") not in named:
-            named.append((c.name, "Agency"))
+        # 两地生态环境局 of two places named before, not of the two sides (those are only a default)
+        if c.type == "Agency" and (not c.members or c.kind == "collective" and not all(m.startswith(sides) for m in c.members)):
+            for item in _expand(c):
+                if item not in named:
+                    named.append(item)
+    if named:
+        return named
+    titles = [(t.start, t.end) for t in cands if t.type in TITLED_TYPES]
+    ends = {c.end: c for c in cands}
+    starts = {c.start: c for c in cands}
+    for c in cands:
+        if c.type != "Region" or any(s <= c.start and c.end <= e for s, e in titles) or _is_object_place(text, c, 0, ends):
+            continue
+        if not c.members and ((p := lex.places.get(c.name)) is None or p.level not in ("province", "prefecture", "county")):
+            continue
+        if (nxt := starts.get(c.end)) is not None and nxt.type == "Region" and _contains(c.name, nxt.name, lex):
+            continue  # 四川省泸州市: the province qualifies the city
+        for item in _expand(c):
+            if item not in named:
+                named.append(item)
     return named
 
 
@@ -1915,7 +2192,9 @@ def _own_region(name: str, lex: Lexicon) -> bool:
 
 def _default_subjects(pred: str, ctx: Context, lex: Lexicon, objects: list[Cand], sentence: str) -> list[tuple[str, str]]:
     """Who acts when the sentence names nobody: both sides for joint work, else the author."""
-    joint = _JOINT.search(sentence) or any("川渝" in o.name and not _own_region(o.name, lex) for o in objects)
+    # 川渝 in a document's name makes it joint work of the two sides; in a meeting's name it says what the
+    # meeting is about (concerns), not who held it
+    joint = _JOINT.search(sentence) or pred != "participant" and any("川渝" in o.name and not _own_region(o.name, lex) for o in objects)
     both_sides = ctx.both_sides
     if both_sides and (pred == "signedBy" or joint):
         return [(m, "Region") for m in lex.pair_members]

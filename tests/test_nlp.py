@@ -723,6 +723,64 @@ def test_nlp_a_committee_of_the_peoples_congress(text, agency):
 
 
 @pytest.mark.parametrize(
+    "text",
+    [
+        "7月2日，川渝大气污染联防联控专题会议以视频方式召开。",
+        "2024年川渝生态环境保护合作第一次联席会议在重庆举行。",
+        "川渝跨界河流联防联治工作会议在广安召开，会议通报了水质情况。",
+    ],
+)
+def test_nlp_a_meeting_named_after_both_sides_is_not_held_by_them(text):
+    rels = _rels(text)
+    assert not {o for _s, p, o in rels if p == "participant"} & {"四川省", "重庆市"}, rels
+    meeting = next(m.name for m in _extract(text).mentions if m.type == "Meeting")
+    assert (meeting, "concerns", "四川省") in rels and (meeting, "concerns", "重庆市") in rels, rels
+
+
+@pytest.mark.parametrize(
+    ("text", "meeting", "bodies"),
+    [
+        ("9月8日，2024年琼江流域联防联治推进会在潼南召开。会议由遂宁市生态环境局、潼南区生态环境局共同主办，安居区生态环境局承办。",
+         "2024年琼江流域联防联治推进会", {"遂宁市生态环境局", "潼南区生态环境局", "安居区生态环境局"}),
+        ("嘉陵江流域联防联治座谈会在合川召开，会议由合川区生态环境局主持。", "嘉陵江流域联防联治座谈会", {"合川区生态环境局"}),
+        ("7月2日，渝西川东大气污染联防联控视频会议召开。广安市生态环境局、合川区生态环境局有关负责同志参会。",
+         "渝西川东大气污染联防联控视频会议", {"广安市生态环境局", "合川区生态环境局"}),
+        ("10月9日，达州、开州两地召开明月江流域联防联治联席会议。达州市水务局、开州区水利局有关负责同志与会。",
+         "明月江流域联防联治联席会议", {"达州市", "开州区", "达州市水务局", "开州区水利局"}),
+        ("铜钵河流域水污染联防联控第二次联席会议在梁平召开。四川省生态环境厅、重庆市生态环境局列席会议。",
+         "铜钵河流域水污染联防联控第二次联席会议", {"四川省生态环境厅", "重庆市生态环境局"}),
+        ("11月5日，长江生态保护新闻发布会在宜宾举行。宜宾市生态环境局、宜宾市水利局负责人作为发布人出席发布会。",
+         "长江生态保护新闻发布会", {"宜宾市生态环境局", "宜宾市水利局"}),
+        ("8月18日，濑溪河流域生态环境联防联治视频会议召开，泸州市生态环境局、荣昌区生态环境局参加。",
+         "濑溪河流域生态环境联防联治视频会议", {"泸州市生态环境局", "荣昌区生态环境局"}),
+    ],
+)
+def test_nlp_bodies_attending_or_hosting_the_meeting_just_named(text, meeting, bodies):
+    rels = _rels(text)
+    assert {o for s, p, o in rels if p == "participant" and s == meeting} == bodies, rels
+    assert not any(t == "Meeting" and n != meeting for t, n in _ents(text))
+
+
+@pytest.mark.parametrize(
+    ("text", "bodies", "not_bodies"),
+    [
+        ("沱江流域横向生态保护补偿工作推进会在内江召开。泸州市、内江市、资阳市人民政府，重庆市大足区、永川区人民政府参加会议。",
+         {"泸州市人民政府", "内江市人民政府", "资阳市人民政府", "大足区人民政府", "永川区人民政府"}, {"重庆市", "大足区", "泸州市"}),
+        ("9月2日，达州、广安市生态环境局和开州区生态环境局召开大气污染联防联控联席会议。",
+         {"达州市生态环境局", "广安市生态环境局", "开州区生态环境局"}, {"达州市"}),
+        ("遂宁市、潼南区生态环境局签订《琼江流域跨界水污染联防联控协议》。", {"遂宁市生态环境局", "潼南区生态环境局"}, {"遂宁市"}),
+        ("宜宾、泸州和重庆市江津区人民政府共同签署《长江干流川南渝西段联防联治协议》。",
+         {"宜宾市人民政府", "泸州市人民政府"}, {"宜宾市", "泸州市", "重庆市"}),
+    ],
+)
+def test_nlp_listed_places_share_the_body_word_after_them(text, bodies, not_bodies):
+    rels = _rels(text)
+    agents = {o for _s, p, o in rels if p in ("participant", "signedBy")}
+    assert bodies <= agents and not agents & not_bodies, rels
+    assert {("Agency", b) for b in bodies} <= _ents(text)
+
+
+@pytest.mark.parametrize(
     ("text", "rel", "not_rel"),
     [
         ("3月2日，四川省生态环境厅与重庆市生态环境局召开川渝危险废物联防联控工作会议。会议总结了2024年川渝固体废物协同治理成效，"
@@ -877,3 +935,158 @@ def test_nlp_titles_in_corner_brackets(text, rel):
 
 def test_nlp_a_quotation_in_corner_brackets_is_no_title():
     assert not {t for t, _n in _ents("兩地堅持「共抓大保護、不搞大開發」。")} - {"Region"}
+
+
+@pytest.mark.parametrize(
+    ("text", "rel", "not_rel"),
+    [
+        ("4月20日，大足、安岳两地在安岳召开濑溪河上游联防联控工作会议。两地生态环境局负责人出席会议。",
+         ("濑溪河上游联防联控工作会议", "participant", "安岳县生态环境局"),
+         ("濑溪河上游联防联控工作会议", "participant", "四川省生态环境厅")),
+        ("6月5日，泸州市与永川区召开濑溪河流域联席会议。会上，两地共同签署了《濑溪河流域联合执法协议》。",
+         ("濑溪河流域联合执法协议", "signedBy", "永川区"), ("濑溪河流域联合执法协议", "signedBy", "重庆市")),
+        ("遂宁市与潼南区在遂宁召开琼江流域联席会议。两地河长办负责同志参加会议。",
+         ("琼江流域联席会议", "participant", "潼南区河长制办公室"), ("琼江流域联席会议", "participant", "重庆市河长办公室")),
+        ("川渝两地共同召开2024年长江流域联防联治工作会议。", ("2024年长江流域联防联治工作会议", "participant", "重庆市"), None),
+        ("四川省与贵州省签订《赤水河流域横向补偿协议》。同日，两省还召开了赤水河流域联席会议。",
+         ("赤水河流域联席会议", "participant", "贵州省"), ("赤水河流域联席会议", "participant", "重庆市")),
+    ],
+)
+def test_nlp_two_places_named_before_are_the_pair(text, rel, not_rel):
+    rels = _rels(text)
+    assert rel in rels and not_rel not in rels, rels
+
+
+@pytest.mark.parametrize(
+    ("text", "parties"),
+    [
+        ("6月5日，泸州市与永川区在泸州召开濑溪河流域联席会议，双方签署了《濑溪河流域联合执法协议》。", {"泸州市", "永川区"}),
+        ("4月20日，大足、安岳两地召开濑溪河上游联防联控工作会议。两地生态环境局负责人出席会议。会上，双方签订了《濑溪河上游联合巡河协议》。",
+         {"大足区生态环境局", "安岳县生态环境局"}),
+    ],
+)
+def test_nlp_shuangfang_means_the_two_places_or_bodies_named_before(text, parties):
+    rels = _rels(text)
+    assert {o for _s, p, o in rels if p == "signedBy"} == parties, rels
+
+
+@pytest.mark.parametrize(
+    ("text", "meeting", "bodies"),
+    [
+        ("3月15日，在广安召开的2024年川渝跨界河流联防联控工作会议上，两省市河长办共同确定了年度重点任务。",
+         "2024年川渝跨界河流联防联控工作会议", {"四川省河长制办公室", "重庆市河长办公室"}),
+        ("9月3日，渝西川南大气污染联防联控联席会议在江津召开。会上，江津区生态环境局与合江县生态环境局交流了工作经验。",
+         "渝西川南大气污染联防联控联席会议", {"江津区生态环境局", "合江县生态环境局"}),
+        ("嘉陵江流域生态环境保护推进会在南充召开。此次会议是为贯彻落实2023年嘉陵江流域联防联治工作会议精神而召开。"
+         "南充市生态环境局在会上通报了水质情况。",
+         "嘉陵江流域生态环境保护推进会", {"南充市生态环境局"}),
+        ("在2024年成渝地区生态环境联席会议上，成都市生态环境局、重庆市生态环境局分别介绍了工作进展。",
+         "2024年成渝地区生态环境联席会议", {"成都市生态环境局", "重庆市生态环境局"}),
+    ],
+)
+def test_nlp_bodies_acting_at_the_meeting_take_part_in_it(text, meeting, bodies):
+    rels = _rels(text)
+    assert {o for s, p, o in rels if p == "participant" and s == meeting} == bodies, rels
+    assert not any(p == "participant" and s != meeting for s, p, _o in rels), rels
+
+
+@pytest.mark.parametrize(
+    ("text", "meeting", "bodies"),
+    [
+        ("长江上游生态保护论坛在宜宾举行。本次论坛由宜宾市人民政府、江津区人民政府联合主办，宜宾市生态环境局协办。",
+         "长江上游生态保护论坛", {"宜宾市人民政府", "江津区人民政府", "宜宾市生态环境局"}),
+        ("10月12日，涪江流域联防联治座谈会在遂宁召开，遂宁市、绵阳市、潼南区生态环境局相关负责人参加座谈。",
+         "涪江流域联防联治座谈会", {"遂宁市生态环境局", "绵阳市生态环境局", "潼南区生态环境局"}),
+        ("塘河流域联席会议在合江召开。出席会议的有合江县人民政府、江津区人民政府和江津区水利局负责同志。",
+         "塘河流域联席会议", {"合江县人民政府", "江津区人民政府", "江津区水利局"}),
+        ("7月3日，琼江流域联防联治第五次联席会议在遂宁召开。遂宁市生态环境局党组书记、局长张三，潼南区生态环境局局长李四出席会议并讲话。",
+         "琼江流域联防联治第五次联席会议", {"遂宁市生态环境局", "潼南区生态环境局"}),
+    ],
+)
+def test_nlp_more_ways_of_attending_or_co_hosting_a_meeting(text, meeting, bodies):
+    rels = _rels(text)
+    assert {o for s, p, o in rels if p == "participant" and s == meeting} == bodies, rels
+
+
+@pytest.mark.parametrize(
+    ("text", "meeting", "body"),
+    [
+        ("泸州市生态环境局召开赤水河流域联合执法启动会。", "赤水河流域联合执法启动会", "泸州市生态环境局"),
+        ("宜宾市与江津区召开长江生态保护工作对接会。", "长江生态保护工作对接会", "江津区"),
+        ("遂宁市生态环境局召开琼江流域水质会商会。", "琼江流域水质会商会", "遂宁市生态环境局"),
+        ("重庆市生态环境局召开2024年大气污染防治工作部署会。", "2024年大气污染防治工作部署会", "重庆市生态环境局"),
+        ("达州市生态环境局召开州河流域生态保护现场观摩会。", "州河流域生态保护现场观摩会", "达州市生态环境局"),
+        ("四川省生态环境厅组织召开川渝生态环境标准协同工作专题会。", "川渝生态环境标准协同工作专题会", "四川省生态环境厅"),
+    ],
+)
+def test_nlp_meetings_named_by_more_kinds_of_meeting(text, meeting, body):
+    assert ("Meeting", meeting) in _ents(text)
+    assert (meeting, "participant", body) in _rels(text)
+
+
+@pytest.mark.parametrize(
+    ("text", "meeting", "bodies"),
+    [
+        ("由四川省生态环境厅、重庆市生态环境局联合主办的2024年川渝生态环境科技论坛在成都开幕。",
+         "2024年川渝生态环境科技论坛", {"四川省生态环境厅", "重庆市生态环境局"}),
+        ("长江流域生态保护推进会在宜宾召开，会议由宜宾市人民政府和泸州市人民政府联合举办。",
+         "长江流域生态保护推进会", {"宜宾市人民政府", "泸州市人民政府"}),
+        ("近日，荣昌区生态环境局赴泸州参加濑溪河流域联防联治联席会议。", "濑溪河流域联防联治联席会议", {"荣昌区生态环境局"}),
+        ("6月1日，川渝跨界河流联防联治工作会议以视频形式召开，两省市生态环境部门负责同志在主会场参会。",
+         "川渝跨界河流联防联治工作会议", {"四川省生态环境厅", "重庆市生态环境局"}),
+        ("南充市与合川区召开嘉陵江流域联防联治联席会议，两市区生态环境局负责同志参加会议。",
+         "嘉陵江流域联防联治联席会议", {"南充市", "合川区", "南充市生态环境局", "合川区生态环境局"}),
+    ],
+)
+def test_nlp_hosts_before_the_verb_and_where_they_went(text, meeting, bodies):
+    rels = _rels(text)
+    assert {o for s, p, o in rels if p == "participant" and s == meeting} == bodies, rels
+
+
+@pytest.mark.parametrize(
+    ("text", "meeting", "bodies"),
+    [
+        ("2024年川渝生态环境执法联席会议在成都召开。四川省生态环境厅副厅长张三主持会议，重庆市生态环境局副局长李四出席并讲话。",
+         "2024年川渝生态环境执法联席会议", {"四川省生态环境厅", "重庆市生态环境局"}),
+        ("嘉陵江流域联防联治联席会议在南充召开。出席会议的领导有南充市人民政府副市长张三、合川区人民政府副区长李四。",
+         "嘉陵江流域联防联治联席会议", {"南充市人民政府", "合川区人民政府"}),
+        ("琼江流域联防联治联席会议在潼南召开。参加会议的还有遂宁市水利局、潼南区水利局相关负责同志。",
+         "琼江流域联防联治联席会议", {"遂宁市水利局", "潼南区水利局"}),
+        ("濑溪河流域联席会议在荣昌召开。泸州市生态环境局、荣昌区生态环境局相关负责同志，以及泸县人民政府代表参加会议。",
+         "濑溪河流域联席会议", {"泸州市生态环境局", "荣昌区生态环境局", "泸县人民政府"}),
+        ("7月9日，2024年川南渝西大气污染联防联控工作调度会以视频会议形式召开。会议由自贡市生态环境局主持，内江市、荣昌区生态环境局作交流发言。",
+         "2024年川南渝西大气污染联防联控工作调度会", {"自贡市生态环境局", "内江市生态环境局", "荣昌区生态环境局"}),
+    ],
+)
+def test_nlp_attendees_with_their_posts_and_speakers(text, meeting, bodies):
+    rels = _rels(text)
+    assert {o for s, p, o in rels if p == "participant" and s == meeting} == bodies, rels
+
+
+@pytest.mark.parametrize(
+    ("text", "bodies", "not_agents"),
+    [
+        ("濑溪河流域联席会议在泸州召开。泸州市、永川区生态环境部门负责同志参加会议。",
+         {"泸州市生态环境局", "永川区生态环境局"}, {"泸州市", "永川区"}),
+        ("琼江流域联席会议在遂宁召开。遂宁市、潼南区生态环境、水利部门相关负责同志参加会议。",
+         {"遂宁市生态环境局", "潼南区生态环境局", "遂宁市水利局", "潼南区水利局"}, {"遂宁市"}),
+        ("四川省、重庆市生态环境部门联合印发《川渝危险废物跨省转移工作方案》。", {"四川省生态环境厅", "重庆市生态环境局"}, {"四川省"}),
+    ],
+)
+def test_nlp_places_with_a_kind_of_department_are_those_departments(text, bodies, not_agents):
+    rels = _rels(text)
+    agents = {o for _s, p, o in rels if p in ("participant", "issuedBy")}
+    assert bodies <= agents and not agents & not_agents, rels
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "嘉陵江流域联防联治联席会议在合川召开。广安市生态环境局今后将参与会商。",
+        "琼江流域联席会议在遂宁召开。此次会议是为落实四川省人民政府的部署而召开。",
+        "沱江流域联席会议在内江召开。对此，重庆市生态环境局召开了新闻发布会。",
+        "泸州市生态环境局新闻发言人介绍了赤水河流域联防联治联席会议情况。",
+    ],
+)
+def test_nlp_no_participant_from_words_that_only_look_like_attending(text):
+    assert not any(p == "participant" for _s, p, _o in _rels(text)), _rels(text)
