@@ -1256,21 +1256,44 @@ def _listed_before(text: str, pos: int, by_end: dict[int, Cand], lex: Lexicon) -
 _SEARCH_BACK = 3  # sentences
 
 
+class _Boxes:
+    """Spans (titles, groups) of a sentence, asked which of them lie around a candidate.
+
+    A sentence or a document may hold hundreds of clauses, each with a title and a trigger, so the question
+    is answered from the spans' starts and their running furthest end, not by trying each.
+    """
+
+    def __init__(self, boxes: list[Cand]) -> None:
+        self.boxes = sorted(boxes)
+        self.starts = [b.start for b in self.boxes]
+        self.reach = list(accumulate((b.end for b in self.boxes), max))
+
+    def covers(self, c: Cand) -> bool:
+        """Whether some span lies around ``c``."""
+        k = bisect_right(self.starts, c.start)
+        return k > 0 and self.reach[k - 1] >= c.end
+
+    def around(self, c: Cand) -> Iterator[Cand]:
+        """The spans with ``start <= c.start`` and ``c.end <= end``."""
+        k = bisect_right(self.starts, c.start)
+        while k and self.reach[k - 1] >= c.end:
+            k -= 1
+            if self.boxes[k].end >= c.end:
+                yield self.boxes[k]
+
+
 class _Nearby:
     """What :func:`_places_nearby` needs of a document's places and titles, worked out once."""
 
     def __init__(self, chosen: list[Cand], regions: list[Cand]) -> None:
         self.ends = {c.end: c for c in regions}
         self.starts = {c.start: c for c in regions}
-        titles = sorted((t.start, t.end) for t in chosen if t.type in TITLED_TYPES)
-        self.title_starts = [t[0] for t in titles]
-        self.reach = list(accumulate((t[1] for t in titles), max))  # the furthest end of the titles up to each
+        self.titles = _Boxes([t for t in chosen if t.type in TITLED_TYPES])
         self.names: dict[int, list[str]] = {}  # sentence → the acting places of the whole sentence
         self.found: dict[tuple[int, int, int, int], list[str]] = {}  # the answers so far (many 两地 share one)
 
     def in_title(self, c: Cand) -> bool:
-        k = bisect_right(self.title_starts, c.start) - 1
-        return k >= 0 and self.reach[k] >= c.end
+        return self.titles.covers(c)
 
 
 def _places_nearby(text: str, pos: int, regions: list[Cand], n: int, lex: Lexicon,
@@ -1972,19 +1995,19 @@ _ITEM_START = re.compile(r"\s*(?:[一二三四五六七八九十]+是|[一二三
 def _subjects(text: str, inside: list[Cand], sent_start: int, ts: int, pred: str, ctx: Context | None = None,
               lex: Lexicon | None = None) -> list[tuple[str, str]]:
     """Agents of the clause holding the trigger, else of the nearest earlier clause that names one."""
-    titles = [c for c in inside if c.type in TITLED_TYPES]
+    titles = _Boxes([c for c in inside if c.type in TITLED_TYPES])
     starts = {c.start: c for c in inside}
     ends = {c.end: c for c in inside}
     before = []
-    groups = [(c.start, c.end) for c in inside if c.kind == "collective"]
+    groups = _Boxes([c for c in inside if c.kind == "collective"])
     for c in inside:
         if c.end > ts or c.type not in _SUBJECT_TYPES or _is_object_place(text, c, ts, ends):
             continue
-        if groups and c.kind != "collective" and any(s <= c.start and c.end <= e for s, e in groups):
+        if c.kind != "collective" and groups.covers(c):
             continue  # 泸州市、永川区两地生态环境局: the places stand for their bureaus
         if c.kind == "collective" and c.type == "Region" and c.end - c.start == 2 and not _PAIR_AS_AGENT.match(text, c.end):
             continue  # 总结了2023年川渝大气污染联防联控工作成效: 川渝 qualifies a noun
-        if any(t.start <= c.start and c.end <= t.end and t is not c and not (t.type == "Meeting" and t.start == c.start and c.type == "Agency") for t in titles):
+        if any(t is not c and not (t.type == "Meeting" and t.start == c.start and c.type == "Agency") for t in titles.around(c)):
             continue  # a body named inside a title is no agent, unless it opens a meeting's name (X常务委员会第五次会议审议通过)
         if c.type == "Region" and lex is not None and not c.members:
             place = lex.places.get(c.name)
