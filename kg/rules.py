@@ -1386,8 +1386,22 @@ def find_mentions(text: str, lex: Lexicon, ctx: Context) -> list[Cand]:
     _triggered_titles(text, lex, cands)
     _standards_and_actions(text, lex, cands)
     _mechanisms(text, lex, cands)
-    chosen = _shared_body_word(text, _select(cands), lex)
+    chosen = _shared_body_word(text, _select(_outside_document_numbers(text, cands)), lex)
     return _short_titles(_shared_department(text, _counted_collectives(text, chosen, lex), lex), _headline_end(text), text)
+
+
+#: a document number: the issuer's code, the year in brackets, the serial (川长江办发〔2022〕8号, 渝府办发（2024）12号)
+_DOCUMENT_NUMBER = re.compile(rf"[{CJK}]{{1,6}}[发函办字文令复告][〔［\[（(]\s*(?:19|20)\d\d\s*[〕］\]）)]\s*第?\d+\s*号")
+
+
+def _outside_document_numbers(text: str, cands: list[Cand]) -> list[Cand]:
+    """``cands`` without those inside a document number (长江 in 川长江办发〔2022〕8号 is no river)."""
+    if "号" not in text:
+        return cands
+    numbers = [(m.start(), m.end()) for m in _DOCUMENT_NUMBER.finditer(text)]
+    if not numbers:
+        return cands
+    return [c for c in cands if not any(a <= c.start and c.end <= b for a, b in numbers)]
 
 
 def _shared_department(text: str, chosen: list[Cand], lex: Lexicon) -> list[Cand]:

@@ -1090,3 +1090,19 @@ def test_nlp_places_with_a_kind_of_department_are_those_departments(text, bodies
 )
 def test_nlp_no_participant_from_words_that_only_look_like_attending(text):
     assert not any(p == "participant" for _s, p, _o in _rels(text)), _rels(text)
+
+
+@pytest.mark.parametrize(
+    ("text", "absent", "present"),
+    [
+        ("现将《推动长江经济带发展工作要点》（川长江办发〔2023〕5号）印发给你们。", ("River", "长江"), None),
+        ("根据渝府办发（2024）12号文件要求，重庆市生态环境局牵头落实。", ("Region", "重庆市"), ("Agency", "重庆市生态环境局")),
+        ("嘉陵江流域水质持续改善（见川环函〔2022〕118号）。", None, ("River", "嘉陵江")),
+    ],
+)
+def test_nlp_nothing_inside_a_document_number(text, absent, present):
+    ents = _ents(text)
+    if absent:
+        assert absent not in ents
+    if present:
+        assert present in ents
