@@ -1671,7 +1671,8 @@ def find_relations(text: str, mentions: list[Cand], lex: Lexicon, ctx: Context) 
                 joint_paragraph = re.match(r"\s*[一二三四五六七八九十]是共", text[line_start : line_start + 8])
                 # 在…召开的X会议上，两省市河长办…; …会议以视频形式召开，两省市…参会: the meeting's words end
                 # where others are named, who act on their own
-                until = e if pred != "participant" else next(
+                # a joint cue after the objects' clause is about other work (组织编制《重庆市…规划》，…建设川渝…中心)
+                until = _clause_end(text, objects[-1].end, e) if pred != "participant" else next(
                     (c.start for c in inside if c.start >= te and c.type in _SUBJECT_TYPES and c.start >= objects[-1].end), e)
                 window = _without(text, clause_start, until, objects) + ("共同" if joint_paragraph else "")
                 subjects = _default_subjects(pred, ctx, lex, objects, window)
@@ -2225,6 +2226,15 @@ def _own_region(name: str, lex: Lexicon) -> bool:
     """The name opens with one province, city or county: 重庆市川渝跨界河流联防联治工作方案 is Chongqing's own."""
     place = lex.places.get(_region_prefix(name, lex))
     return place is not None and place.level in ("province", "prefecture", "county")
+
+
+_CLAUSE_STOP = re.compile(r"[，,；;。！？]")
+
+
+def _clause_end(text: str, pos: int, end: int) -> int:
+    """Where the clause holding ``pos`` ends (before ``end``)."""
+    m = _CLAUSE_STOP.search(text, pos, end)
+    return m.start() if m else end
 
 
 def _default_subjects(pred: str, ctx: Context, lex: Lexicon, objects: list[Cand], sentence: str) -> list[tuple[str, str]]:
