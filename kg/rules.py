@@ -411,6 +411,10 @@ def _places(text: str, lex: Lexicon, cands: list[Cand]) -> None:
             cands.append(Cand(s, e2, "River", place.name, priority=10, kind="lexicon"))
         else:
             cands.append(Cand(s, e, "Region", place.name, priority=10 if form == place.name else 8, kind="lexicon"))
+            if place.level == "zone" and (body := _ZONE_BODY.match(text, e)):
+                # 遂潼川渝毗邻地区一体化发展先行区管理委员会: the zone's own administration
+                full = _ZONE_BODIES.get(body.group(0), body.group(0))
+                cands.append(Cand(s, body.end(), "Agency", place.name + full, priority=26, kind="zone-body"))
             if place.level == "county" and (town := _TOWN.match(text, e)) and not _NOT_TOWN.search(town.group(1)):
                 cands.append(Cand(e, town.end(), "Region", town.group(0), priority=10, kind="town"))  # 泸县|毗卢镇
     # compound river abbreviations: 岷沱江 → 岷江, 沱江
@@ -423,6 +427,9 @@ def _places(text: str, lex: Lexicon, cands: list[Cand]) -> None:
 
 
 _COMPOUND_RIVER = re.compile(rf"([{CJK}])([{CJK}])(江|河)")
+#: the administration of a zone or new area named right after it, and their short forms
+_ZONE_BODY = re.compile(r"党工委管委会|党工委|管理委员会|管委会|管理局|建设领导小组办公室")
+_ZONE_BODIES = {"管委会": "管理委员会", "党工委管委会": "党工委管委会"}
 #: a town or township named right after its county: 荣昌区清升镇, 泸县毗卢镇, 城口县高观镇
 _TOWN = re.compile(rf"([{CJK}]{{2,3}}?)(?:镇|乡|街道)(?!长|政府|党委|人大|干部|级|村)")
 _NOT_TOWN = re.compile(r"^(?:各|全|所|辖|该|本|部分|重点|沿线|沿岸|相关|有关|其他|多个|城|乡|农村)|乡镇|城镇|镇街|街镇|城乡|[的和与及在等]")

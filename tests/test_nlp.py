@@ -877,3 +877,18 @@ def test_nlp_titles_in_corner_brackets(text, rel):
 
 def test_nlp_a_quotation_in_corner_brackets_is_no_title():
     assert not {t for t, _n in _ents("兩地堅持「共抓大保護、不搞大開發」。")} - {"Region"}
+
+
+@pytest.mark.parametrize(
+    ("text", "agency"),
+    [
+        ("遂潼川渝毗邻地区一体化发展先行区管理委员会印发《先行区生态环境保护规划》。", "遂潼川渝毗邻地区一体化发展先行区管理委员会"),
+        ("泸永江融合发展示范区管委会牵头编制方案。", "泸永江融合发展示范区管理委员会"),
+    ],
+)
+def test_nlp_the_administration_of_a_zone(text, agency):
+    assert ("Agency", agency) in _ents(text)
+
+
+def test_nlp_the_financial_court_of_the_two_sides():
+    assert ("Agency", "成渝金融法院") in _ents("成渝金融法院与重庆市人民检察院签署协作意见。")
