@@ -1284,7 +1284,42 @@ def find_mentions(text: str, lex: Lexicon, ctx: Context) -> list[Cand]:
     _triggered_titles(text, lex, cands)
     _standards_and_actions(text, lex, cands)
     _mechanisms(text, lex, cands)
-    return _short_titles(_shared_department(text, _counted_collectives(text, _select(cands), lex), lex), _headline_end(text), text)
+    chosen = _group_abbreviations(text, _shared_department(text, _counted_collectives(text, _select(cands), lex), lex))
+    return _short_titles(chosen, _headline_end(text), text)
+
+
+#: （以下简称“两厅局”）, （以下简称“双方”）: a short name for the bodies just named together
+_GROUP_ALIAS = re.compile(r"[（(]以下简称[:：]?[“\"]?([两双三][^”\"）)\s]{1,6})[”\"]?[)）]")
+
+
+def _group_abbreviations(text: str, chosen: list[Cand]) -> list[Cand]:
+    """四川省生态环境厅与重庆市生态环境局（以下简称“两厅局”）: every later 两厅局 is both bodies."""
+    if "以下简称" not in text:
+        return chosen
+    found = list(_GROUP_ALIAS.finditer(text))
+    if not found:
+        return chosen
+    by_end = {c.end: c for c in chosen if c.type == "Agency" and not c.members}
+    extra: list[Cand] = []
+    for m in found:
+        n = 3 if m.group(1).startswith("三") else 2
+        members: list[str] = []
+        c = by_end.get(m.start())
+        while c is not None and len(members) < n:
+            members.insert(0, c.name)
+            c = by_end.get(c.start - 1) if c.start > 0 and text[c.start - 1] in "与和及、" else None
+        if len(members) != n or len(set(members)) != n:
+            continue
+        alias = m.group(1)
+        pos = m.end()
+        while (k := text.find(alias, pos)) >= 0:
+            extra.append(Cand(k, k + len(alias), "Agency", "+".join(members), priority=24, kind="collective", members=tuple(members)))
+            pos = k + len(alias)
+    if not extra:
+        return chosen
+    spans = [(c.start, c.end) for c in chosen]
+    extra = [x for x in extra if not any(a < x.end and x.start < b for a, b in spans)]
+    return sorted(chosen + extra)
 
 
 def _shared_department(text: str, chosen: list[Cand], lex: Lexicon) -> list[Cand]:

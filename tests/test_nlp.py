@@ -892,3 +892,9 @@ def test_nlp_the_administration_of_a_zone(text, agency):
 
 def test_nlp_the_financial_court_of_the_two_sides():
     assert ("Agency", "成渝金融法院") in _ents("成渝金融法院与重庆市人民检察院签署协作意见。")
+
+
+def test_nlp_a_short_name_for_two_bodies_named_together():
+    rels = _rels("四川省生态环境厅与重庆市生态环境局（以下简称“两厅局”）深化合作。"
+                 "两厅局共同签署了《川渝环境应急联动协议》。")
+    assert {o for _s, p, o in rels if p == "signedBy"} == {"四川省生态环境厅", "重庆市生态环境局"}
