@@ -1793,6 +1793,8 @@ def pats_trigger_de(ts: int, text: str) -> bool:
 
 
 _JOINTLY = re.compile(r"会同|协同|配合|联合")
+#: …，并与X召开: X and the bodies of the clause before (not the places they went to)
+_CO_WITH = re.compile(r"\s*(?:并|还|也|同时)?(?:与|同)(?!会)")
 #: a body that makes others act: 生态环境部指导川渝两地编制…, 市生态环境局督促区县签订…
 _GUIDES = re.compile(r"支持|指导|督促|帮助|鼓励|引导|要求|推动")
 #: a body under whose guidance others act: 在生态环境部指导下签订
@@ -1836,9 +1838,10 @@ def _subjects(text: str, inside: list[Cand], sent_start: int, ts: int, pred: str
     attributive = pats_trigger_de(ts, text)
     out: list[tuple[str, str]] = []
     letter_author = ctx is not None and ctx.letter and ctx.author
+    bodies_only = False  # after …，并与X: only the bodies of the clauses before
     for k in range(len(bounds) - 2, -1, -1):
         lo, hi = bounds[k], bounds[k + 1]
-        near = [c for c in before if lo <= c.start < hi]
+        near = [c for c in before if lo <= c.start < hi and (not bodies_only or c.type == "Agency")]
         if attributive and near:
             near = near[-1:]  # 领导小组办公室印发的《…》: only the body right before the verb
         elif near:
@@ -1858,6 +1861,10 @@ def _subjects(text: str, inside: list[Cand], sent_start: int, ts: int, pred: str
                     if item not in out:
                         out.append(item)
             if not _JOINTLY.search(text[lo : near[0].start]):
+                if out and k > 0 and not bodies_only and _CO_WITH.fullmatch(text, lo, near[0].start) \
+                        and all(t == "Agency" for _n, t in out):
+                    bodies_only = True
+                    continue
                 return out
         if _ITEM_START.match(text, lo):
             break  # 一是…；二是…: the items of a list do not share their agents

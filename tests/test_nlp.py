@@ -898,3 +898,9 @@ def test_nlp_a_short_name_for_two_bodies_named_together():
     rels = _rels("四川省生态环境厅与重庆市生态环境局（以下简称“两厅局”）深化合作。"
                  "两厅局共同签署了《川渝环境应急联动协议》。")
     assert {o for _s, p, o in rels if p == "signedBy"} == {"四川省生态环境厅", "重庆市生态环境局"}
+
+
+def test_nlp_and_with_a_body_joins_the_bodies_of_the_clause_before():
+    rels = _rels("重庆市人大常委会法制工作委员会赴江津区开展调研，并与四川省人大常委会法制工作委员会召开赤水河立法协作座谈会。")
+    assert ("赤水河立法协作座谈会", "participant", "重庆市人民代表大会常务委员会法制工作委员会") in rels
+    assert ("赤水河立法协作座谈会", "participant", "江津区") not in rels
