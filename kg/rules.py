@@ -1904,7 +1904,8 @@ def _is_object_place(text: str, c: Cand, ts: int, ends: dict[int, Cand] | None =
     for _ in range(4):  # 在四川省泸州市合江县: the places of a chain after the preposition
         if _PLACE_PREPOSITION.search(text, max(0, c.start - 2), c.start):
             return True
-        prev = ends.get(c.start) if ends else None
+        # 在四川省泸州市合江县, 赴江津区、綦江区和古蔺县: the places of a chain or list after the preposition
+        prev = (ends.get(c.start) or (ends.get(c.start - 1) if text[c.start - 1 : c.start] in "、和及" else None)) if ends else None
         if prev is None or prev.type != "Region" or prev.kind == "collective":
             return False
         c = prev

@@ -904,3 +904,9 @@ def test_nlp_and_with_a_body_joins_the_bodies_of_the_clause_before():
     rels = _rels("重庆市人大常委会法制工作委员会赴江津区开展调研，并与四川省人大常委会法制工作委员会召开赤水河立法协作座谈会。")
     assert ("赤水河立法协作座谈会", "participant", "重庆市人民代表大会常务委员会法制工作委员会") in rels
     assert ("赤水河立法协作座谈会", "participant", "江津区") not in rels
+
+
+def test_nlp_every_place_listed_after_in_is_where_not_who():
+    rels = _rels("四川省生态环境厅、重庆市生态环境局在永川区、荣昌区联合召开濑溪河流域联防联治工作会议。")
+    assert ("濑溪河流域联防联治工作会议", "participant", "荣昌区") not in rels
+    assert ("濑溪河流域联防联治工作会议", "participant", "重庆市生态环境局") in rels
