@@ -299,8 +299,8 @@ def _title_cand(inner: str, start: int, lex: Lexicon, cands: list[Cand], *, oute
         clause = re.split(r"[。；！？]", before)[-1]
         if re.search(r"签订|签署", clause):
             typ = "Agreement"  # 签订了《…协议》《…联防联控机制》
-    if typ is None:
-        return
+    if typ is None or name in _BARE_HEADS:
+        return  # 《协议》, 《方案》 alone: a reference to a document named elsewhere (or by 以下简称), not a name
     # titles with a document number in their parenthetical are kept whole; the number is not a name
     cands.append(Cand(start, start + len(inner), typ, name, priority=30, kind="title"))
 

@@ -910,3 +910,8 @@ def test_nlp_every_place_listed_after_in_is_where_not_who():
     rels = _rels("四川省生态环境厅、重庆市生态环境局在永川区、荣昌区联合召开濑溪河流域联防联治工作会议。")
     assert ("濑溪河流域联防联治工作会议", "participant", "荣昌区") not in rels
     assert ("濑溪河流域联防联治工作会议", "participant", "重庆市生态环境局") in rels
+
+
+@pytest.mark.parametrize("text", ["重庆市生态环境局与四川省生态环境厅签署《协议》。", "会议审议通过了《方案》和《办法》。"])
+def test_nlp_a_bare_head_in_title_marks_is_no_name(text):
+    assert not {t for t, _n in _ents(text)} - {"Agency", "Region"}
