@@ -1560,7 +1560,7 @@ def find_relations(text: str, mentions: list[Cand], lex: Lexicon, ctx: Context) 
                     first, agents_from = ts, by.end()  # 《…》由四川省生态环境厅、重庆市生态环境局联合印发
             if not objects and pred == "participant" and meeting_at \
                     and (_THE_MEETING.match(text, te) or text[ts:te] in _ATTEND and _THE_ATTENDED.match(text, te)
-                         or text[ts:te] == "参会" and text[te : te + 1] in "，。；") \
+                         or text[ts:te] in _ATTEND and text[te : te + 1] in "，。；") \
                     and (last := _last_meetings(ms, starts, meeting_at, spans, n_sent, text, ts)):
                 # …人民政府有关负责同志出席会议: the meeting just named
                 objects = [Cand(te, te, "Meeting", name) for name in last]

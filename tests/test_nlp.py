@@ -915,3 +915,8 @@ def test_nlp_every_place_listed_after_in_is_where_not_who():
 @pytest.mark.parametrize("text", ["重庆市生态环境局与四川省生态环境厅签署《协议》。", "会议审议通过了《方案》和《办法》。"])
 def test_nlp_a_bare_head_in_title_marks_is_no_name(text):
     assert not {t for t, _n in _ents(text)} - {"Agency", "Region"}
+
+
+def test_nlp_taking_part_ending_a_clause_attends_the_meeting_just_named():
+    rels = _rels("8月，两地在德阳市举办了第二届川渝大气污染防治技术交流会，成都、德阳、绵阳等市参加。")
+    assert ("第二届川渝大气污染防治技术交流会", "participant", "绵阳市") in rels
