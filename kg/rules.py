@@ -1427,7 +1427,7 @@ def _short_titles(chosen: list[Cand], headline_end: int = 0, text: str = "") -> 
             c = c._replace(name=whole, kind="short-title")
         elif c.type == "Meeting" and c.kind == "meeting-pattern" and len(dated.get(c.name, ())) == 1:
             c = c._replace(name=next(iter(dated[c.name])), kind="short-title")  # not when two years hold it
-        elif c.type == "Meeting" and c.end <= headline_end and (whole := _spelled_out(c, meetings)):
+        elif c.type == "Meeting" and c.end <= headline_end and (whole := _spelled_out(c, meetings) or _reordered(c, meetings)):
             c = c._replace(name=whole, kind="short-title")  # 2024年大气污染联防联控工作会议 in a headline: the text's 2024年川渝…
         out.append(c)
     return out
@@ -1447,6 +1447,14 @@ def _spelled_out(c: Cand, titles: dict[tuple[str, str], set[str]]) -> str:
     if not same:
         return ""
     found = [name for name in same if len(name) > len(c.name) and _is_subsequence(c.name, name)]
+    return found[0] if len(found) == 1 else ""
+
+
+def _reordered(c: Cand, titles: dict[tuple[str, str], set[str]]) -> str:
+    """The one name of the same type and head with the same characters in another order, or "":
+    2024年第三季度四川省生态环境厅例行新闻发布会 in a headline, 四川省生态环境厅2024年第三季度例行新闻发布会 in the text."""
+    key = sorted(c.name)
+    found = [name for name in titles.get((c.type, c.name[-2:]), ()) if name != c.name and sorted(name) == key]
     return found[0] if len(found) == 1 else ""
 
 

@@ -920,3 +920,8 @@ def test_nlp_a_bare_head_in_title_marks_is_no_name(text):
 def test_nlp_taking_part_ending_a_clause_attends_the_meeting_just_named():
     rels = _rels("8月，两地在德阳市举办了第二届川渝大气污染防治技术交流会，成都、德阳、绵阳等市参加。")
     assert ("第二届川渝大气污染防治技术交流会", "participant", "绵阳市") in rels
+
+
+def test_nlp_a_headline_meeting_with_its_words_in_another_order():
+    ents = _ents("2025年第一季度重庆市生态环境局例行新闻发布会实录\n欢迎参加重庆市生态环境局2025年第一季度例行新闻发布会。")
+    assert {n for t, n in ents if t == "Meeting"} == {"重庆市生态环境局2025年第一季度例行新闻发布会"}
