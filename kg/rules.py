@@ -1580,6 +1580,8 @@ def find_relations(text: str, mentions: list[Cand], lex: Lexicon, ctx: Context) 
                 # 会议审议通过了《…》: those who held the meeting just named
                 subjects = [(r.object, r.object_type) for r in acts if r.predicate == "participant" and r.subject in last]
                 subjects = list(dict.fromkeys(subjects))
+            if not subjects and text.startswith("关于", s) and n_sent:
+                subjects = _header_bodies(text, by_sentence[n_sent - 1])  # XX厅办公室 XX局办公室 / 关于印发《…》的通知
             subjects = _named_parties(text, inside, s, first, subjects, lex, (ms, starts))
             if not subjects:
                 clause_start = max(max(text.rfind(p, s, ts) for p in "，,；") + 1, s)
@@ -1623,6 +1625,20 @@ _ATTEND = frozenset({"出席", "参加", "参会"})
 _MEETING_AGENT = re.compile(r"\s*(?:\d+月\d+日，)?(?:会议|会上|此次会议|本次会议|会议期间)")
 #: each side acts for itself (协同审议通过, 分别印发), not jointly (联合印发 gives every document to every body)
 _EACH = re.compile(r"分别|协同|同步|各自")
+
+
+def _header_bodies(text: str, sentence: tuple[tuple[int, int], list[Cand]]) -> list[tuple[str, str]]:
+    """The bodies of a line that names nothing else (a document's issuers above its 关于… title), or []."""
+    (lo, hi), inside = sentence
+    bodies = [c for c in inside if c.type == "Agency"]
+    if not bodies or any(c.type != "Agency" and not any(b.start <= c.start and c.end <= b.end for b in bodies) for c in inside):
+        return []
+    rest = text[lo:hi]
+    for c in sorted(bodies, key=lambda c: c.start, reverse=True):
+        rest = rest[: c.start - lo] + rest[c.end - lo :]
+    if rest.strip(" \u3000、和与及"):
+        return []
+    return [item for c in bodies for item in _expand(c)]
 
 
 def _last_meetings(ms: list[Cand], starts: list[int], meeting_at: list[int], spans: tuple[tuple[int, int], ...],

@@ -925,3 +925,9 @@ def test_nlp_taking_part_ending_a_clause_attends_the_meeting_just_named():
 def test_nlp_a_headline_meeting_with_its_words_in_another_order():
     ents = _ents("2025年第一季度重庆市生态环境局例行新闻发布会实录\n欢迎参加重庆市生态环境局2025年第一季度例行新闻发布会。")
     assert {n for t, n in ents if t == "Meeting"} == {"重庆市生态环境局2025年第一季度例行新闻发布会"}
+
+
+def test_nlp_a_notice_title_is_issued_by_the_bodies_on_the_line_above():
+    rels = _rels("四川省生态环境厅办公室 重庆市生态环境局办公室\n关于联合印发《川渝地区噪声污染联防联治工作方案》的通知\n各市（州）生态环境局：")
+    assert ("川渝地区噪声污染联防联治工作方案", "issuedBy", "重庆市生态环境局办公室") in rels
+    assert ("川渝地区噪声污染联防联治工作方案", "issuedBy", "重庆市") not in rels
