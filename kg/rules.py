@@ -1364,16 +1364,24 @@ _HEADLINE = re.compile(r"\s*([^\n]{4,80})(?:\n|$)")
 _HEADLINE_DOCUMENT = re.compile(r"(?:[^\n《》“”，。：]{2,40}?)关于[^\n《》“”，。：]{2,60}的(?:决定|实施意见|指导意见|意见|规定|办法)")
 
 
+_BODY_END = re.compile(r"(?:厅|局|委员会|政府|常委会|办公室|办公厅|委|部|院|署|中心)$")
+
+
 def _headline_document(text: str, lex: Lexicon, cands: list[Cand]) -> None:
     """The title of a decision, rules or opinions that is the document's first line (no title marks)."""
     m = _HEADLINE.match(text)
     if not m or not _HEADLINE_DOCUMENT.fullmatch(m.group(1).strip()):
         return
+    line = m.group(1).strip()
     s = m.start(1) + len(m.group(1)) - len(m.group(1).lstrip())
-    name = clean_name(m.group(1))
+    e = s + len(line)
+    about = line.index("关于")
+    if about and not _BODY_END.search(line, 0, about):
+        s += about  # 四川出台关于…的意见: the title starts at 关于 when no body opens it
+    name = clean_name(text[s:e])
     typ = classify_title(name, lex)
     if typ in ("Regulation", "Programme"):
-        cands.append(Cand(s, s + len(m.group(1).strip()), typ, name, priority=30, kind="title"))
+        cands.append(Cand(s, e, typ, name, priority=30, kind="title"))
 
 
 def _headline_end(text: str) -> int:

@@ -934,3 +934,9 @@ def test_nlp_a_notice_title_is_issued_by_the_bodies_on_the_line_above():
     rels = _rels("四川省生态环境厅办公室 重庆市生态环境局办公室\n关于联合印发《川渝地区噪声污染联防联治工作方案》的通知\n各市（州）生态环境局：")
     assert ("川渝地区噪声污染联防联治工作方案", "issuedBy", "重庆市生态环境局办公室") in rels
     assert ("川渝地区噪声污染联防联治工作方案", "issuedBy", "重庆市") not in rels
+
+
+def test_nlp_a_headline_about_a_decision_names_it_from_about():
+    ents = _ents("四川出台关于加强沱江流域保护的意见\n近日，四川省人民政府印发意见。")
+    assert ("Programme", "关于加强沱江流域保护的意见") in ents
+    assert not any(n.startswith("四川出台") for _t, n in ents)
