@@ -247,6 +247,10 @@ _NOISE_ATTR = re.compile(
 )
 
 
+#: an element the page hides (style display:none / visibility:hidden, the hidden attribute): injected spam, not article text
+_HIDDEN_ATTR = re.compile(r"""\bstyle\s*=\s*["']?[^"'>]*?(?:display\s*:\s*none|visibility\s*:\s*hidden)|\shidden(?=[\s>/=])""", re.I)
+
+
 def _html_text(original: str, builder: _Builder) -> None:
     """Article text: scripts, styles, navigation (tags, or class/id/role naming it) dropped."""
     skip: list[str] = []
@@ -268,7 +272,7 @@ def _html_text(original: str, builder: _Builder) -> None:
             if name in _BLOCK_TAGS and not skip:
                 builder.add_at("\n", m.start())
             continue
-        if name in skip or name in _SKIP_TAGS or _NOISE_ATTR.search(m.group(0)):
+        if name in skip or name in _SKIP_TAGS or _NOISE_ATTR.search(m.group(0)) or _HIDDEN_ATTR.search(m.group(0)):
             skip.append(name)
         elif name in _BLOCK_TAGS and not skip:
             builder.add_at("\n", m.start())

@@ -121,6 +121,20 @@ _AGENCY_GENERIC_SUFFIX = (
 )
 
 
+def _tail_suffixes(full: set[str], generic: set[str]) -> set[str]:
+    """The suffixes the open agency pattern needs: a department name that ends in a generic suffix
+    (生态环境局 in 局, 水利厅 in 厅) and holds no suffix ending earlier is left out, since the lazy
+    pattern then ends at the same place with the generic one (fewer branches to compile and try)."""
+    every = full | generic
+    out = set(generic)
+    for f in full:
+        ends_generic = any(f.endswith(g) and f != g for g in generic)
+        inner = f[:-1]
+        if not (ends_generic and not any(w in inner for w in every if w != f)):
+            out.add(f)
+    return out
+
+
 @lru_cache(maxsize=4)
 def compile_patterns(lex: Lexicon) -> Patterns:
     place_scan = LiteralScanner(set(lex.place_forms))
@@ -140,7 +154,7 @@ def compile_patterns(lex: Lexicon) -> Patterns:
         raise ValueError("a trigger word holds whitespace or a sentence end")  # _triggers_by_sentence relies on it
     trigger_scan = LiteralScanner(set(trigger_pred))
     trigger = trigger_scan.regex
-    suffixes = sorted({f for f, _ in lex.agency_suffixes} | set(_AGENCY_GENERIC_SUFFIX.split("|")), key=len, reverse=True)
+    suffixes = sorted(_tail_suffixes({f for f, _ in lex.agency_suffixes}, set(_AGENCY_GENERIC_SUFFIX.split("|"))), key=len, reverse=True)
     region_forms = sorted((f for f, n in lex.place_forms.items() if lex.places[n].type == "Region" and lex.places[n].level in ("province", "prefecture", "county") and f == n), key=len, reverse=True)
     # the suffixes as a trie, which tries them in the same order as their longest-first alternation
     agency_open_scan = LiteralScanner(region_forms, tail=f"(?:[{CJK}]{{0,14}}?)(?:{literal_regex(suffixes)})")
@@ -286,8 +300,8 @@ def _title_cand(inner: str, start: int, lex: Lexicon, cands: list[Cand], *, oute
         clause = re.split(r"[。；！？]", before)[-1]
         if re.search(r"签订|签署", clause):
             typ = "Agreement"  # 签订了《…协议》《…联防联控机制》
-    if typ is None:
-        return
+    if typ is None or name in _BARE_HEADS:
+        return  # 《协议》, 《方案》 alone: a reference to a document named elsewhere (or by 以下简称), not a name
     # titles with a document number in their parenthetical are kept whole; the number is not a name
     cands.append(Cand(start, start + len(inner), typ, name, priority=30, kind="title"))
 
@@ -398,6 +412,10 @@ def _places(text: str, lex: Lexicon, cands: list[Cand]) -> None:
             cands.append(Cand(s, e2, "River", place.name, priority=10, kind="lexicon"))
         else:
             cands.append(Cand(s, e, "Region", place.name, priority=10 if form == place.name else 8, kind="lexicon"))
+            if place.level == "zone" and (body := _ZONE_BODY.match(text, e)):
+                # 遂潼川渝毗邻地区一体化发展先行区管理委员会: the zone's own administration
+                full = _ZONE_BODIES.get(body.group(0), body.group(0))
+                cands.append(Cand(s, body.end(), "Agency", place.name + full, priority=26, kind="zone-body"))
             if place.level == "county" and (town := _TOWN.match(text, e)) and not _NOT_TOWN.search(town.group(1)):
                 cands.append(Cand(e, town.end(), "Region", town.group(0), priority=10, kind="town"))  # 泸县|毗卢镇
     # compound river abbreviations: 岷沱江 → 岷江, 沱江
@@ -410,9 +428,12 @@ def _places(text: str, lex: Lexicon, cands: list[Cand]) -> None:
 
 
 _COMPOUND_RIVER = re.compile(rf"([{CJK}])([{CJK}])(江|河)")
+#: the administration of a zone or new area named right after it, and their short forms
+_ZONE_BODY = re.compile(r"党工委管委会|党工委|管理委员会|管委会|管理局|建设领导小组办公室")
+_ZONE_BODIES = {"管委会": "管理委员会", "党工委管委会": "党工委管委会"}
 #: a town or township named right after its county: 荣昌区清升镇, 泸县毗卢镇, 城口县高观镇
-_TOWN = re.compile(rf"([{CJK}]{{2,3}}?)(?:镇|乡|街道)(?!长|政府|党委|人大|干部|级|村)")
-_NOT_TOWN = re.compile(r"^(?:各|全|所|辖|该|本|部分|重点|沿线|沿岸|相关|有关|其他|多个|城|乡|农村)|乡镇|城镇|镇街|街镇|城乡|[的和与及在等]")
+_TOWN = re.compile(rf"([{CJK}]{{2,3}}?)(?:镇(?![街乡])|乡(?![镇村])|街道)(?!长|政府|党委|人大|干部|级|村)")
+_NOT_TOWN = re.compile(r"^(?:各|全|所|辖|该|本|部分|重点|沿线|沿岸|相关|有关|其他|多个|城|乡|农村|加快|推进|推动|实现|开展|完成|持续|深化)|乡镇|城镇|镇街|街镇|城乡|[的和与及在等将对把]")
 _RIVER_HEAD = _anchor("江", "河", "溪")
 _RIVER_LIST = re.compile(rf"([{CJK}]{{2,3}}(?:江|河|溪))(?=流域|干流|上游|下游|（|\()|([{CJK}]{{2,3}}(?:江|河|溪))(?=、)")
 _RIVER_OPEN = re.compile(rf"(?<![{CJK}])([{CJK}]{{1,3}}(?:江|河|溪))(?=流域|干流|上游|下游|[、（(）)]|和[{CJK}]{{1,3}}(?:江|河|溪))")
@@ -1387,7 +1408,8 @@ def find_mentions(text: str, lex: Lexicon, ctx: Context) -> list[Cand]:
     _standards_and_actions(text, lex, cands)
     _mechanisms(text, lex, cands)
     chosen = _shared_body_word(text, _select(_outside_document_numbers(text, cands)), lex)
-    return _short_titles(_shared_department(text, _counted_collectives(text, chosen, lex), lex), _headline_end(text), text)
+    chosen = _group_abbreviations(text, _shared_department(text, _counted_collectives(text, chosen, lex), lex))
+    return _short_titles(chosen, _headline_end(text), text)
 
 
 #: a document number: the issuer's code, the year in brackets, the serial (川长江办发〔2022〕8号, 渝府办发（2024）12号)
@@ -1402,6 +1424,40 @@ def _outside_document_numbers(text: str, cands: list[Cand]) -> list[Cand]:
     if not numbers:
         return cands
     return [c for c in cands if not any(a <= c.start and c.end <= b for a, b in numbers)]
+
+
+#: （以下简称“两厅局”）, （以下简称“双方”）: a short name for the bodies just named together
+_GROUP_ALIAS = re.compile(r"[（(]以下简称[:：]?[“\"]?([两双三][^”\"）)\s]{1,6})[”\"]?[)）]")
+
+
+def _group_abbreviations(text: str, chosen: list[Cand]) -> list[Cand]:
+    """四川省生态环境厅与重庆市生态环境局（以下简称“两厅局”）: every later 两厅局 is both bodies."""
+    if "以下简称" not in text:
+        return chosen
+    found = list(_GROUP_ALIAS.finditer(text))
+    if not found:
+        return chosen
+    by_end = {c.end: c for c in chosen if c.type == "Agency" and not c.members}
+    extra: list[Cand] = []
+    for m in found:
+        n = 3 if m.group(1).startswith("三") else 2
+        members: list[str] = []
+        c = by_end.get(m.start())
+        while c is not None and len(members) < n:
+            members.insert(0, c.name)
+            c = by_end.get(c.start - 1) if c.start > 0 and text[c.start - 1] in "与和及、" else None
+        if len(members) != n or len(set(members)) != n:
+            continue
+        alias = m.group(1)
+        pos = m.end()
+        while (k := text.find(alias, pos)) >= 0:
+            extra.append(Cand(k, k + len(alias), "Agency", "+".join(members), priority=24, kind="collective", members=tuple(members)))
+            pos = k + len(alias)
+    if not extra:
+        return chosen
+    spans = [(c.start, c.end) for c in chosen]
+    extra = [x for x in extra if not any(a < x.end and x.start < b for a, b in spans)]
+    return sorted(chosen + extra)
 
 
 def _shared_department(text: str, chosen: list[Cand], lex: Lexicon) -> list[Cand]:
@@ -1446,16 +1502,24 @@ _HEADLINE = re.compile(r"\s*([^\n]{4,80})(?:\n|$)")
 _HEADLINE_DOCUMENT = re.compile(r"(?:[^\n《》“”，。：]{2,40}?)关于[^\n《》“”，。：]{2,60}的(?:决定|实施意见|指导意见|意见|规定|办法)")
 
 
+_BODY_END = re.compile(r"(?:厅|局|委员会|政府|常委会|办公室|办公厅|委|部|院|署|中心)$")
+
+
 def _headline_document(text: str, lex: Lexicon, cands: list[Cand]) -> None:
     """The title of a decision, rules or opinions that is the document's first line (no title marks)."""
     m = _HEADLINE.match(text)
     if not m or not _HEADLINE_DOCUMENT.fullmatch(m.group(1).strip()):
         return
+    line = m.group(1).strip()
     s = m.start(1) + len(m.group(1)) - len(m.group(1).lstrip())
-    name = clean_name(m.group(1))
+    e = s + len(line)
+    about = line.index("关于")
+    if about and not _BODY_END.search(line, 0, about):
+        s += about  # 四川出台关于…的意见: the title starts at 关于 when no body opens it
+    name = clean_name(text[s:e])
     typ = classify_title(name, lex)
     if typ in ("Regulation", "Programme"):
-        cands.append(Cand(s, s + len(m.group(1).strip()), typ, name, priority=30, kind="title"))
+        cands.append(Cand(s, e, typ, name, priority=30, kind="title"))
 
 
 def _headline_end(text: str) -> int:
@@ -1509,7 +1573,7 @@ def _short_titles(chosen: list[Cand], headline_end: int = 0, text: str = "") -> 
             c = c._replace(name=whole, kind="short-title")
         elif c.type == "Meeting" and c.kind == "meeting-pattern" and len(dated.get(c.name, ())) == 1:
             c = c._replace(name=next(iter(dated[c.name])), kind="short-title")  # not when two years hold it
-        elif c.type == "Meeting" and c.end <= headline_end and (whole := _spelled_out(c, meetings)):
+        elif c.type == "Meeting" and c.end <= headline_end and (whole := _spelled_out(c, meetings) or _reordered(c, meetings)):
             c = c._replace(name=whole, kind="short-title")  # 2024年大气污染联防联控工作会议 in a headline: the text's 2024年川渝…
         out.append(c)
     return out
@@ -1529,6 +1593,14 @@ def _spelled_out(c: Cand, titles: dict[tuple[str, str], set[str]]) -> str:
     if not same:
         return ""
     found = [name for name in same if len(name) > len(c.name) and _is_subsequence(c.name, name)]
+    return found[0] if len(found) == 1 else ""
+
+
+def _reordered(c: Cand, titles: dict[tuple[str, str], set[str]]) -> str:
+    """The one name of the same type and head with the same characters in another order, or "":
+    2024年第三季度四川省生态环境厅例行新闻发布会 in a headline, 四川省生态环境厅2024年第三季度例行新闻发布会 in the text."""
+    key = sorted(c.name)
+    found = [name for name in titles.get((c.type, c.name[-2:]), ()) if name != c.name and sorted(name) == key]
     return found[0] if len(found) == 1 else ""
 
 
@@ -1664,6 +1736,8 @@ def find_relations(text: str, mentions: list[Cand], lex: Lexicon, ctx: Context) 
                 # 会议审议通过了《…》: those who held the meeting just named
                 subjects = [(r.object, r.object_type) for r in acts if r.predicate == "participant" and r.subject in last]
                 subjects = list(dict.fromkeys(subjects))
+            if not subjects and text.startswith("关于", s) and n_sent:
+                subjects = _header_bodies(text, by_sentence[n_sent - 1])  # XX厅办公室 XX局办公室 / 关于印发《…》的通知
             subjects = _named_parties(text, inside, s, first, subjects, lex, (ms, starts))
             if not subjects:
                 clause_start = max(max(text.rfind(p, s, ts) for p in "，,；") + 1, s)
@@ -1716,6 +1790,20 @@ _CLAUSE_END_AFTER = re.compile(r"[，。；]|并(?=[\u4e00-\u9fff]{2}[，。；]
 _MEETING_AGENT = re.compile(r"\s*(?:\d+月\d+日，)?(?P<the>会议|会上|此次会议|本次会议|会议期间)")
 #: each side acts for itself (协同审议通过, 分别印发), not jointly (联合印发 gives every document to every body)
 _EACH = re.compile(r"分别|协同|同步|各自")
+
+
+def _header_bodies(text: str, sentence: tuple[tuple[int, int], list[Cand]]) -> list[tuple[str, str]]:
+    """The bodies of a line that names nothing else (a document's issuers above its 关于… title), or []."""
+    (lo, hi), inside = sentence
+    bodies = [c for c in inside if c.type == "Agency"]
+    if not bodies or any(c.type != "Agency" and not any(b.start <= c.start and c.end <= b.end for b in bodies) for c in inside):
+        return []
+    rest = text[lo:hi]
+    for c in sorted(bodies, key=lambda c: c.start, reverse=True):
+        rest = rest[: c.start - lo] + rest[c.end - lo :]
+    if rest.strip(" \u3000、和与及"):
+        return []
+    return [item for c in bodies for item in _expand(c)]
 
 
 def _last_meetings(meetings: list[Cand], meeting_at: list[int], spans: tuple[tuple[int, int], ...], n_sent: int,
@@ -1999,6 +2087,8 @@ def pats_trigger_de(ts: int, text: str) -> bool:
 
 
 _JOINTLY = re.compile(r"会同|协同|配合|联合")
+#: …，并与X召开: X and the bodies of the clause before (not the places they went to)
+_CO_WITH = re.compile(r"\s*(?:并|还|也|同时)?(?:与|同)(?!会)")
 #: a body that makes others act: 生态环境部指导川渝两地编制…, 市生态环境局督促区县签订…
 _GUIDES = re.compile(r"支持|指导|督促|帮助|鼓励|引导|要求|推动")
 #: a body under whose guidance others act: 在生态环境部指导下签订
@@ -2042,9 +2132,10 @@ def _subjects(text: str, inside: list[Cand], sent_start: int, ts: int, pred: str
     attributive = pats_trigger_de(ts, text)
     out: list[tuple[str, str]] = []
     letter_author = ctx is not None and ctx.letter and ctx.author
+    bodies_only = False  # after …，并与X: only the bodies of the clauses before
     for k in range(len(bounds) - 2, -1, -1):
         lo, hi = bounds[k], bounds[k + 1]
-        near = [c for c in before if lo <= c.start < hi]
+        near = [c for c in before if lo <= c.start < hi and (not bodies_only or c.type == "Agency")]
         if attributive and near:
             # 领导小组办公室印发的《…》: only the body right before the verb, or the list it closes (由A、B联合主办的)
             j = len(near) - 1
@@ -2071,6 +2162,10 @@ def _subjects(text: str, inside: list[Cand], sent_start: int, ts: int, pred: str
                     if item not in out:
                         out.append(item)
             if not _JOINTLY.search(text[lo : near[0].start]):
+                if out and k > 0 and not bodies_only and _CO_WITH.fullmatch(text, lo, near[0].start) \
+                        and all(t == "Agency" for _n, t in out):
+                    bodies_only = True
+                    continue
                 return out
         if _ITEM_START.match(text, lo):
             break  # 一是…；二是…: the items of a list do not share their agents
@@ -2135,7 +2230,8 @@ def _is_object_place(text: str, c: Cand, ts: int, ends: dict[int, Cand] | None =
     for _ in range(4):  # 在四川省泸州市合江县: the places of a chain after the preposition
         if m := _PLACE_PREPOSITION.search(text, max(0, c.start - 2), c.start):
             return m.group(1) not in ("赴", "前往") or not _WENT_TO_JOIN.match(text, end)
-        prev = ends.get(c.start) if ends else None
+        # 在四川省泸州市合江县, 赴江津区、綦江区和古蔺县: the places of a chain or list after the preposition
+        prev = (ends.get(c.start) or (ends.get(c.start - 1) if text[c.start - 1 : c.start] in "、和及" else None)) if ends else None
         if prev is None or prev.type != "Region" or prev.kind == "collective":
             return False
         c = prev

@@ -211,3 +211,15 @@ def test_ingest_variant_characters_are_simplified_too(variant, simplified):
     from kg.ingest import to_simplified
 
     assert to_simplified(variant) == simplified
+
+
+@pytest.mark.parametrize(
+    "hidden",
+    ['<span style="display:none">某某小说最新章节免费阅读</span>', "<div hidden>隐藏的推广文字</div>",
+     '<div style="visibility: hidden">隐藏的推广文字</div>'],
+)
+def test_ingest_hidden_elements_are_not_article_text(hidden):
+    page = f"<html><body><p>两地签订协议。{hidden}水质持续改善。</p><p>结束。</p></body></html>"
+    text = document_from_bytes(page.encode(), path="p.html").text
+    assert "两地签订协议。" in text and "水质持续改善" in text
+    assert "小说" not in text and "推广" not in text

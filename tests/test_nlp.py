@@ -877,9 +877,12 @@ def test_nlp_a_town_named_after_its_county(text, town):
     assert ("Region", town) in _ents(text)
 
 
-@pytest.mark.parametrize("text", ["大足区各乡镇开展排查。", "永川区农村乡镇污水处理率提高。", "荣昌区镇长会议召开。"])
+@pytest.mark.parametrize(
+    "text", ["大足区各乡镇开展排查。", "永川区农村乡镇污水处理率提高。", "荣昌区镇长会议召开。", "大足区加快乡镇污水处理设施建设。",
+             "永川区推进乡村振兴。", "江津区实现镇街全覆盖。"]
+)
 def test_nlp_towns_in_general_are_no_town(text):
-    assert {n for t, n in _ents(text) if t == "Region"} <= {"大足区", "永川区", "荣昌区"}
+    assert {n for t, n in _ents(text) if t == "Region"} <= {"大足区", "永川区", "荣昌区", "江津区"}
 
 
 def test_nlp_a_river_section_is_no_member_of_a_counted_group():
@@ -1109,3 +1112,63 @@ def test_nlp_nothing_inside_a_document_number(text, absent, present):
         assert absent not in ents
     if present:
         assert present in ents
+
+
+@pytest.mark.parametrize(
+    ("text", "agency"),
+    [
+        ("遂潼川渝毗邻地区一体化发展先行区管理委员会印发《先行区生态环境保护规划》。", "遂潼川渝毗邻地区一体化发展先行区管理委员会"),
+        ("泸永江融合发展示范区管委会牵头编制方案。", "泸永江融合发展示范区管理委员会"),
+    ],
+)
+def test_nlp_the_administration_of_a_zone(text, agency):
+    assert ("Agency", agency) in _ents(text)
+
+
+def test_nlp_the_financial_court_of_the_two_sides():
+    assert ("Agency", "成渝金融法院") in _ents("成渝金融法院与重庆市人民检察院签署协作意见。")
+
+
+def test_nlp_a_short_name_for_two_bodies_named_together():
+    rels = _rels("四川省生态环境厅与重庆市生态环境局（以下简称“两厅局”）深化合作。"
+                 "两厅局共同签署了《川渝环境应急联动协议》。")
+    assert {o for _s, p, o in rels if p == "signedBy"} == {"四川省生态环境厅", "重庆市生态环境局"}
+
+
+def test_nlp_and_with_a_body_joins_the_bodies_of_the_clause_before():
+    rels = _rels("重庆市人大常委会法制工作委员会赴江津区开展调研，并与四川省人大常委会法制工作委员会召开赤水河立法协作座谈会。")
+    assert ("赤水河立法协作座谈会", "participant", "重庆市人民代表大会常务委员会法制工作委员会") in rels
+    assert ("赤水河立法协作座谈会", "participant", "江津区") not in rels
+
+
+def test_nlp_every_place_listed_after_in_is_where_not_who():
+    rels = _rels("四川省生态环境厅、重庆市生态环境局在永川区、荣昌区联合召开濑溪河流域联防联治工作会议。")
+    assert ("濑溪河流域联防联治工作会议", "participant", "荣昌区") not in rels
+    assert ("濑溪河流域联防联治工作会议", "participant", "重庆市生态环境局") in rels
+
+
+@pytest.mark.parametrize("text", ["重庆市生态环境局与四川省生态环境厅签署《协议》。", "会议审议通过了《方案》和《办法》。"])
+def test_nlp_a_bare_head_in_title_marks_is_no_name(text):
+    assert not {t for t, _n in _ents(text)} - {"Agency", "Region"}
+
+
+def test_nlp_taking_part_ending_a_clause_attends_the_meeting_just_named():
+    rels = _rels("8月，两地在德阳市举办了第二届川渝大气污染防治技术交流会，成都、德阳、绵阳等市参加。")
+    assert ("第二届川渝大气污染防治技术交流会", "participant", "绵阳市") in rels
+
+
+def test_nlp_a_headline_meeting_with_its_words_in_another_order():
+    ents = _ents("2025年第一季度重庆市生态环境局例行新闻发布会实录\n欢迎参加重庆市生态环境局2025年第一季度例行新闻发布会。")
+    assert {n for t, n in ents if t == "Meeting"} == {"重庆市生态环境局2025年第一季度例行新闻发布会"}
+
+
+def test_nlp_a_notice_title_is_issued_by_the_bodies_on_the_line_above():
+    rels = _rels("四川省生态环境厅办公室 重庆市生态环境局办公室\n关于联合印发《川渝地区噪声污染联防联治工作方案》的通知\n各市（州）生态环境局：")
+    assert ("川渝地区噪声污染联防联治工作方案", "issuedBy", "重庆市生态环境局办公室") in rels
+    assert ("川渝地区噪声污染联防联治工作方案", "issuedBy", "重庆市") not in rels
+
+
+def test_nlp_a_headline_about_a_decision_names_it_from_about():
+    ents = _ents("四川出台关于加强沱江流域保护的意见\n近日，四川省人民政府印发意见。")
+    assert ("Programme", "关于加强沱江流域保护的意见") in ents
+    assert not any(n.startswith("四川出台") for _t, n in ents)
