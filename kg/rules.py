@@ -1512,7 +1512,8 @@ _ATTEND = frozenset({"参加", "出席", "参会", "与会", "列席", "主持",
 _ATTENDEES = re.compile(r"(?:了)?(?:本次|此次)?(?:会议|座谈会|发布会|论坛|大会)?的(?:单位|部门|人员|领导|嘉宾|代表)?还?(?:有|包括|为)[：:]?")
 _CLAUSE_END_AFTER = re.compile(r"[，。；]|并(?=[\u4e00-\u9fff]{2}[，。；])|$")  # 出席并讲话
 #: a sentence whose agent is the meeting: 会议审议通过了…, 会上印发了…
-_MEETING_AGENT = re.compile(r"\s*(?:\d+月\d+日，)?(?P<the>会议|会上|此次会议|本次会议|会议期间)")
+_MEETING_AGENT = re.compile(
+    r"\s*(?:\d+月\d+日，)?(?P<the>会议|会上|此次会议|本次会议|会议期间|(?:本次|此次)(?:联席会议|联席会|座谈会|论坛|大会|发布会|推进会))")
 #: each side acts for itself (协同审议通过, 分别印发), not jointly (联合印发 gives every document to every body)
 _EACH = re.compile(r"分别|协同|同步|各自")
 

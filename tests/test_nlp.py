@@ -815,3 +815,17 @@ def test_nlp_places_with_a_kind_of_department_are_those_departments(text, bodies
 )
 def test_nlp_no_participant_from_words_that_only_look_like_attending(text):
     assert not any(p == "participant" for _s, p, _o in _rels(text)), _rels(text)
+
+
+@pytest.mark.parametrize(
+    ("text", "meeting", "bodies"),
+    [
+        ("嘉陵江流域联防联治联席会议在南充召开。本次联席会议由南充市生态环境局和合川区生态环境局联合举办。",
+         "嘉陵江流域联防联治联席会议", {"南充市生态环境局", "合川区生态环境局"}),
+        ("2024年川渝环保产业论坛在重庆开幕。本次论坛由重庆市生态环境局、四川省生态环境厅共同举办。",
+         "2024年川渝环保产业论坛", {"重庆市生态环境局", "四川省生态环境厅"}),
+    ],
+)
+def test_nlp_this_meeting_held_by(text, meeting, bodies):
+    rels = _rels(text)
+    assert {o for s, p, o in rels if p == "participant" and s == meeting} == bodies, rels
