@@ -1050,7 +1050,8 @@ def _counted_collectives(text: str, chosen: list[Cand], lex: Lexicon) -> list[Ca
     provinces; else they are the two sides.  An unresolved count names nobody.  A group that takes its places from a
     list right before it spans the list, so that the listed places are not agents of their own.
     """
-    todo = [k for k, c in enumerate(chosen) if c.kind == "counted" or c.kind == "collective" and text.startswith(_PAIR_OF_TWO, c.start)]
+    todo = [k for k, c in enumerate(chosen) if c.kind == "counted" or c.kind == "collective"
+            and (text.startswith(_PAIR_OF_TWO, c.start) or _CITY_BODIES.match(text, c.start))]
     if not todo:
         return chosen
     by_end = {c.end: c for c in chosen if c.type == "Region" and not c.members}
@@ -1062,6 +1063,12 @@ def _counted_collectives(text: str, chosen: list[Cand], lex: Lexicon) -> list[Ca
     near: _Nearby | None = None
     for k in todo:
         c = chosen[k]
+        if c.kind == "collective" and c.members and _CITY_BODIES.match(text, c.start):
+            # 成都、德阳、眉山、资阳四市生态环境局: the bureaus of the cities listed, which it spans
+            listed = _listed_before(text, c.start, by_end, lex)
+            if len(listed) == len(c.members) and all(any(m.startswith(p.name) for m in c.members) for p in listed):
+                out[k] = c._replace(start=listed[0].start)
+            continue
         if c.kind == "counted":
             m = pats.counted.match(text, c.start)
             n = _COUNT[m.group("n")]

@@ -829,3 +829,9 @@ def test_nlp_no_participant_from_words_that_only_look_like_attending(text):
 def test_nlp_this_meeting_held_by(text, meeting, bodies):
     rels = _rels(text)
     assert {o for s, p, o in rels if p == "participant" and s == meeting} == bodies, rels
+
+
+def test_nlp_cities_listed_before_their_counted_bureaus_are_not_agents_of_their_own():
+    text = "9月5日，成德眉资生态环境保护联席会议在德阳召开。成都、德阳、眉山、资阳四市生态环境局负责同志参加会议。"
+    parts = {o for s, p, o in _rels(text) if p == "participant"}
+    assert parts == {"成都市生态环境局", "德阳市生态环境局", "眉山市生态环境局", "资阳市生态环境局"}, parts
