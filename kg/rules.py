@@ -1630,6 +1630,9 @@ def _listed_agents(text: str, pos: int, at: dict[int, Cand], lex: Lexicon, *, fo
         if c.type == "Region" and not c.members:
             place = lex.places.get(c.name)
             if place is None or place.level not in ("province", "prefecture", "county"):
+                if forward and not out and (body := at.get(c.end)) is not None and body.type == "Agency":
+                    pos = c.end  # 会上，川南经济区自贡市生态环境局…: the zone only qualifies the body
+                    continue
                 break
             if text[c.start : c.end] != c.name and _CJK_CHAR.match(text, c.end) and text[c.end] not in _LIST_JOIN:
                 break  # 自贡平原经济区: a short form opening another name

@@ -835,3 +835,9 @@ def test_nlp_cities_listed_before_their_counted_bureaus_are_not_agents_of_their_
     text = "9月5日，成德眉资生态环境保护联席会议在德阳召开。成都、德阳、眉山、资阳四市生态环境局负责同志参加会议。"
     parts = {o for s, p, o in _rels(text) if p == "participant"}
     assert parts == {"成都市生态环境局", "德阳市生态环境局", "眉山市生态环境局", "资阳市生态环境局"}, parts
+
+
+def test_nlp_a_zone_before_a_body_acting_at_the_meeting_only_qualifies_it():
+    text = "川南经济区大气污染联防联控联席会议在自贡召开。会上，川南经济区自贡市生态环境局介绍了工作经验。"
+    parts = {o for s, p, o in _rels(text) if p == "participant"}
+    assert parts == {"自贡市生态环境局"}, parts
