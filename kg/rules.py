@@ -1143,7 +1143,8 @@ def _counted_collectives(text: str, chosen: list[Cand], lex: Lexicon) -> list[Ca
     provinces; else they are the two sides.  An unresolved count names nobody.  A group that takes its places from a
     list right before it spans the list, so that the listed places are not agents of their own.
     """
-    todo = [k for k, c in enumerate(chosen) if c.kind == "counted" or c.kind == "collective" and text.startswith(_PAIR_OF_TWO, c.start)]
+    todo = [k for k, c in enumerate(chosen) if c.kind == "counted" or c.kind == "collective"
+            and (text.startswith(_PAIR_OF_TWO, c.start) or _CITY_BODIES.match(text, c.start))]
     if not todo:
         return chosen
     by_end = {c.end: c for c in chosen if c.type == "Region" and not c.members}
@@ -1155,6 +1156,12 @@ def _counted_collectives(text: str, chosen: list[Cand], lex: Lexicon) -> list[Ca
     near: _Nearby | None = None
     for k in todo:
         c = chosen[k]
+        if c.kind == "collective" and c.members and _CITY_BODIES.match(text, c.start):
+            # 成都、德阳、眉山、资阳四市生态环境局: the bureaus of the cities listed, which it spans
+            listed = _listed_before(text, c.start, by_end, lex)
+            if len(listed) == len(c.members) and all(any(m.startswith(p.name) for m in c.members) for p in listed):
+                out[k] = c._replace(start=listed[0].start)
+            continue
         if c.kind == "counted":
             m = pats.counted.match(text, c.start)
             n = _COUNT[m.group("n")]
@@ -1787,7 +1794,8 @@ _ATTEND = frozenset({"参加", "出席", "参会", "与会", "列席", "主持",
 _ATTENDEES = re.compile(r"(?:了)?(?:本次|此次)?(?:会议|座谈会|发布会|论坛|大会)?的(?:单位|部门|人员|领导|嘉宾|代表)?还?(?:有|包括|为)[：:]?")
 _CLAUSE_END_AFTER = re.compile(r"[，。；]|并(?=[\u4e00-\u9fff]{2}[，。；])|$")  # 出席并讲话
 #: a sentence whose agent is the meeting: 会议审议通过了…, 会上印发了…
-_MEETING_AGENT = re.compile(r"\s*(?:\d+月\d+日，)?(?P<the>会议|会上|此次会议|本次会议|会议期间)")
+_MEETING_AGENT = re.compile(
+    r"\s*(?:\d+月\d+日，)?(?P<the>会议|会上|此次会议|本次会议|会议期间|(?:本次|此次)(?:联席会议|联席会|座谈会|论坛|大会|发布会|推进会))")
 #: each side acts for itself (协同审议通过, 分别印发), not jointly (联合印发 gives every document to every body)
 _EACH = re.compile(r"分别|协同|同步|各自")
 
@@ -1919,6 +1927,9 @@ def _listed_agents(text: str, pos: int, at: dict[int, Cand], lex: Lexicon, *, fo
         if c.type == "Region" and not c.members:
             place = lex.places.get(c.name)
             if place is None or place.level not in ("province", "prefecture", "county"):
+                if forward and not out and (body := at.get(c.end)) is not None and body.type == "Agency":
+                    pos = c.end  # 会上，川南经济区自贡市生态环境局…: the zone only qualifies the body
+                    continue
                 break
             if text[c.start : c.end] != c.name and _CJK_CHAR.match(text, c.end) and text[c.end] not in _LIST_JOIN:
                 break  # 自贡平原经济区: a short form opening another name

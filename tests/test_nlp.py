@@ -1172,3 +1172,29 @@ def test_nlp_a_headline_about_a_decision_names_it_from_about():
     ents = _ents("四川出台关于加强沱江流域保护的意见\n近日，四川省人民政府印发意见。")
     assert ("Programme", "关于加强沱江流域保护的意见") in ents
     assert not any(n.startswith("四川出台") for _t, n in ents)
+
+
+@pytest.mark.parametrize(
+    ("text", "meeting", "bodies"),
+    [
+        ("嘉陵江流域联防联治联席会议在南充召开。本次联席会议由南充市生态环境局和合川区生态环境局联合举办。",
+         "嘉陵江流域联防联治联席会议", {"南充市生态环境局", "合川区生态环境局"}),
+        ("2024年川渝环保产业论坛在重庆开幕。本次论坛由重庆市生态环境局、四川省生态环境厅共同举办。",
+         "2024年川渝环保产业论坛", {"重庆市生态环境局", "四川省生态环境厅"}),
+    ],
+)
+def test_nlp_this_meeting_held_by(text, meeting, bodies):
+    rels = _rels(text)
+    assert {o for s, p, o in rels if p == "participant" and s == meeting} == bodies, rels
+
+
+def test_nlp_cities_listed_before_their_counted_bureaus_are_not_agents_of_their_own():
+    text = "9月5日，成德眉资生态环境保护联席会议在德阳召开。成都、德阳、眉山、资阳四市生态环境局负责同志参加会议。"
+    parts = {o for s, p, o in _rels(text) if p == "participant"}
+    assert parts == {"成都市生态环境局", "德阳市生态环境局", "眉山市生态环境局", "资阳市生态环境局"}, parts
+
+
+def test_nlp_a_zone_before_a_body_acting_at_the_meeting_only_qualifies_it():
+    text = "川南经济区大气污染联防联控联席会议在自贡召开。会上，川南经济区自贡市生态环境局介绍了工作经验。"
+    parts = {o for s, p, o in _rels(text) if p == "participant"}
+    assert parts == {"自贡市生态环境局"}, parts
