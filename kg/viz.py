@@ -339,6 +339,24 @@ def layout(g: nx.Graph) -> dict[str, tuple[int, int]]:
 # ---- page data ---------------------------------------------------------------------------
 
 
+_MARKUP = re.compile(r"<[^<>]*>")
+
+
+@lru_cache(maxsize=1 << 14)
+def readable_quote(doc: str, exact: str) -> str:
+    """A quote as the page shows it: from a web page, its text without the markup inside the
+    sentence (the graph's ``oa:exact`` keeps the characters of the file, so its offsets hold).
+
+    >>> readable_quote("a.html", '<a href="x">四川省生态环境厅</a>与重庆市生态环境局签订协议&amp;备忘录')
+    '四川省生态环境厅与重庆市生态环境局签订协议&备忘录'
+    >>> readable_quote("a.txt", "a<b")
+    'a<b'
+    """
+    if not doc.lower().endswith((".html", ".htm")) or ("<" not in exact and "&" not in exact):
+        return exact
+    return html_lib.unescape(_MARKUP.sub("", exact))
+
+
 def graph_data(entities: list[Entity], relations: list[Relation], *, max_nodes: int = MAX_NODES,
                max_edges: int = MAX_EDGES) -> dict:
     """The page's data: nodes with layout, size, names and quotes; edges with their evidence.
@@ -395,7 +413,7 @@ def graph_data(entities: list[Entity], relations: list[Relation], *, max_nodes: 
         return [texts.setdefault(q, len(texts)) for q in quotes]
 
     def as_tuples(evs) -> set[tuple[str, int, int, str]]:
-        return {(ev.doc, ev.start, ev.end, ev.exact) for ev in evs}
+        return {(ev.doc, ev.start, ev.end, readable_quote(ev.doc, ev.exact)) for ev in evs}
 
     edges = []
     edge_quotes: dict[int, list[tuple[str, int, int, str]]] = {}

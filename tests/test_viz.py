@@ -346,3 +346,19 @@ def test_viz_page_carries_only_the_characters_its_names_need():
     used = {c for e in es for n in (e.label, *e.aliases) for c in n}
     assert d["t2s"] and set(d["t2s"].values()) <= used
     assert d["t2s"]["慶"] == "庆" and d["t2s"]["環"] == "环"
+
+
+def test_viz_quotes_from_web_pages_show_text_not_markup(tmp_path):
+    from kg.pipeline import build
+
+    docs = tmp_path / "docs"
+    docs.mkdir()
+    (docs / "p.html").write_text(
+        '<html><body><p><a href="https://example.org/a">四川省生态环境厅</a>与<strong>重庆市生态环境局</strong>'
+        "签订《琼江流域联合执法协议》&amp;备忘录。</p></body></html>", encoding="utf-8")
+    build([docs], out=tmp_path / "out", quiet=True, queries=False)
+    texts = [t[3] for t in _page_data((tmp_path / "out" / "graph.html").read_text(encoding="utf-8"))["texts"]]
+    assert any("四川省生态环境厅与重庆市生态环境局签订《琼江流域联合执法协议》&备忘录" in t for t in texts), texts
+    assert not any("<" in t or "&amp;" in t for t in texts), texts
+    ttl = (tmp_path / "out" / "kg.ttl").read_text(encoding="utf-8")
+    assert "</a>" in ttl  # the graph's quote keeps the file's characters, so its offsets hold
