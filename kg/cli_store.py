@@ -54,7 +54,8 @@ def serve_cmd(file: Path, port: int) -> None:
 
 @click.command(name="push")
 @click.argument("file", type=click.Path(path_type=Path))
-@click.option("--endpoint", required=True, help="Graph Store Protocol URL, e.g. http://127.0.0.1:7878/store.")
+@click.option("--endpoint", required=True, help="Graph Store Protocol URL of a writable store, e.g. http://localhost:3030/ds/data (Fuseki) "
+                   "or http://127.0.0.1:7879/store (`oxigraph serve`; `kg serve` is read-only).")
 @click.option("--graph", "graph", default=None, help="Named graph IRI (default: the default graph).")
 @click.option("--replace", is_flag=True, help="Replace the graph (HTTP PUT) instead of adding to it (POST).")
 def push_cmd(file: Path, endpoint: str, graph: str | None, replace: bool) -> None:
@@ -62,7 +63,7 @@ def push_cmd(file: Path, endpoint: str, graph: str | None, replace: bool) -> Non
 
     \b
     Example:
-      kg push exports/kg.ttl --endpoint http://127.0.0.1:7878/store
+      kg push exports/kg.ttl --endpoint http://127.0.0.1:7879/store
       kg push exports/kg.nt --endpoint http://localhost:3030/ds/data --graph https://w3id.org/chuanyu-kg/graph --replace
     """
     from kg.store import push
