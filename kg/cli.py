@@ -18,14 +18,19 @@ from kg import __version__
 from kg.errors import KGError
 
 EXIT_SKIPPED = 3
+EXIT_INTERRUPTED = 130  # 128 + SIGINT, as shells report it
 
 
 class KGGroup(click.Group):
-    """Turns :class:`KGError` and OS errors into a one-line error unless ``--debug``."""
+    """Turns :class:`KGError` and OS errors into a one-line error unless ``--debug``, and Ctrl-C
+    into exit status 130."""
 
     def invoke(self, ctx: click.Context):
         try:
             return super().invoke(ctx)
+        except KeyboardInterrupt:  # Ctrl-C: the build's staging folder is already discarded
+            click.echo("kg: interrupted; nothing was published", err=True)
+            ctx.exit(EXIT_INTERRUPTED)
         except (KGError, OSError) as exc:
             if ctx.params.get("debug"):
                 raise

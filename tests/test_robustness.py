@@ -416,3 +416,35 @@ def test_robustness_a_sentence_of_hundreds_of_clauses_is_not_cubic():
     assert time.perf_counter() - started < 20
     assert {(r.predicate, r.object) for r in x.relations if r.predicate == "signedBy"} == {
         ("signedBy", "遂宁市生态环境局"), ("signedBy", "潼南区生态环境局")}
+
+
+_INTERRUPTER = """
+import sys
+from kg import export
+from kg.cli import main
+
+real = export.atomic_writer
+
+def writer(path, *a, **k):  # Ctrl-C arrives while the graph is being written
+    if str(path).endswith("kg.ttl"):
+        raise KeyboardInterrupt
+    return real(path, *a, **k)
+
+export.atomic_writer = writer
+main(sys.argv[1:])
+"""
+
+
+def test_robustness_ctrl_c_exits_130_and_keeps_the_exports(tmp_path):
+    src, out = tmp_path / "src", tmp_path / "out"
+    src.mkdir()
+    (src / "a.txt").write_text(GOOD, encoding="utf-8")
+    build([src], out=out, quiet=True, queries=False)
+    before = {p.name: p.read_bytes() for p in out.iterdir() if p.is_file()}
+    (src / "b.txt").write_text(SENTENCE.format(x="新"), encoding="utf-8")
+    proc = subprocess.run([sys.executable, "-c", _INTERRUPTER, "build", str(src), "--out", str(out), "--quiet"],
+                          cwd=ROOT, env={**os.environ, "PYTHONPATH": str(ROOT)}, capture_output=True, text=True, timeout=300)
+    assert proc.returncode == 130, proc.stderr
+    assert "interrupted" in proc.stderr and "Traceback" not in proc.stderr
+    assert {p.name: p.read_bytes() for p in out.iterdir() if p.is_file()} == before
+    assert not [p for p in out.iterdir() if p.name.startswith(".staging")]
