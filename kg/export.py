@@ -28,6 +28,8 @@ import pyoxigraph as ox
 from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.namespace import RDF
 
+from kg.errors import KGError
+
 
 def _current_umask() -> int:
     mask = os.umask(0)
@@ -131,9 +133,12 @@ class Staging:
     def __init__(self, out: str | Path) -> None:
         self.out = Path(out)
         self._created = not self.out.exists()
-        self.out.mkdir(parents=True, exist_ok=True)
-        _remove_stale_staging(self.out)
-        self.dir = Path(tempfile.mkdtemp(prefix=f".staging-{os.getpid()}-", dir=self.out))
+        try:
+            self.out.mkdir(parents=True, exist_ok=True)
+            _remove_stale_staging(self.out)
+            self.dir = Path(tempfile.mkdtemp(prefix=f".staging-{os.getpid()}-", dir=self.out))
+        except OSError as exc:  # a read-only or full disk: name the folder the user gave, not our temporary one
+            raise KGError(f"cannot write to the output folder ({exc.strerror or exc}); nothing written", path=self.out) from exc
         self._names: list[str] = []
 
     def path(self, name: str) -> Path:

@@ -117,3 +117,11 @@ def test_cli_build_out_that_is_a_file_is_one_line_error(tmp_path):
     res = CliRunner().invoke(main, ["build", str(SEEDS), "--out", str(tmp_path / "afile"), "--quiet"])
     assert res.exit_code == 1 and "must be a folder" in res.output and "afile" in res.output
     assert (tmp_path / "afile").read_text(encoding="utf-8") == "keep me"
+
+
+def test_cli_build_out_that_cannot_be_made_names_it(tmp_path):
+    (tmp_path / "afile").write_text("keep me", encoding="utf-8")
+    out = tmp_path / "afile" / "exports"
+    res = CliRunner().invoke(main, ["build", str(SEEDS), "--out", str(out), "--quiet"])
+    assert res.exit_code == 1
+    assert f"{out}: cannot write to the output folder" in res.output and ".staging" not in res.output, res.output
