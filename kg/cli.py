@@ -111,7 +111,7 @@ def build(paths: tuple[Path, ...], out: Path, strict: bool, quiet: bool, jobs: i
 @click.option("--format", "fmt", type=click.Choice(["table", "csv", "json"]), default="table", show_default=True)
 @click.option("--list", "list_only", is_flag=True, help="List the bundled queries and what they answer.")
 def query(query: str | None, graph: Path, fmt: str, list_only: bool) -> None:
-    """Run a bundled query by NAME, or your own FILE.rq, on the graph.
+    """Run a bundled query by NAME, your own FILE.rq, or a query given as text, on the graph.
 
     Runs on an embedded Oxigraph store: no server needed.
     Use `kg query --list` to see the bundled queries.
@@ -120,6 +120,7 @@ def query(query: str | None, graph: Path, fmt: str, list_only: bool) -> None:
     Example:
       kg query agreements_signers
       kg query my_question.rq --graph exports/kg.ttl --format csv
+      kg query 'SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }'
     """
     from kg.query import bundled_queries, describe, load_query, load_store, run_query
 

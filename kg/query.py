@@ -64,11 +64,20 @@ def describe(sparql: str) -> str:
     return ""
 
 
+_SPARQL_TEXT = re.compile(r"(?is)\s*(?:#[^\n]*\n\s*)*(?:PREFIX|BASE|SELECT|ASK|CONSTRUCT|DESCRIBE)\b.*\{")
+
+
 def load_query(name_or_path: str) -> str:
-    """A bundled query by name, or a ``.rq`` file."""
+    """A bundled query by name, a ``.rq`` file, or the text of a query itself.
+
+    >>> load_query("SELECT ?s WHERE { ?s ?p ?o }")
+    'SELECT ?s WHERE { ?s ?p ?o }'
+    """
     queries = bundled_queries()
     if name_or_path in queries:
         return queries[name_or_path]
+    if _SPARQL_TEXT.match(name_or_path):
+        return name_or_path
     p = Path(name_or_path)
     if p.is_file():
         try:

@@ -125,3 +125,14 @@ def test_cli_build_out_that_cannot_be_made_names_it(tmp_path):
     res = CliRunner().invoke(main, ["build", str(SEEDS), "--out", str(out), "--quiet"])
     assert res.exit_code == 1
     assert f"{out}: cannot write to the output folder" in res.output and ".staging" not in res.output, res.output
+
+
+@pytest.mark.parametrize("text", [
+    "SELECT (COUNT(*) AS ?n) WHERE { ?s a <https://w3id.org/chuanyu-kg/ontology#Agreement> }",
+    "# agreements\nPREFIX cy: <https://w3id.org/chuanyu-kg/ontology#>\nSELECT (COUNT(*) AS ?n) WHERE { ?s a cy:Agreement }",
+])
+def test_cli_query_given_as_text(seed_build, text):
+    result, out = seed_build
+    res = CliRunner().invoke(main, ["query", text, "--graph", str(out / "kg.ttl"), "--format", "csv"])
+    assert res.exit_code == 0, res.output
+    assert res.output.splitlines() == ["n", str(result.entity_counts["Agreement"])]
