@@ -22,7 +22,7 @@ from functools import lru_cache
 from itertools import accumulate
 from typing import NamedTuple
 
-from kg.lexicon import Lexicon, LiteralScanner, literal_regex
+from kg.lexicon import Lexicon, LiteralScanner, Place, literal_regex
 from kg.model import TITLED_TYPES
 
 CJK = r"\u4e00-\u9fff"
@@ -664,10 +664,21 @@ def _resolve_agency(surface: str, lex: Lexicon, city: str, jurisdiction: str, pr
     for full, shorts in lex.agency_suffixes:
         for form in (full, *shorts):
             if surface.endswith(form) and len(surface) > len(form):
-                region = lex.region(surface[: -len(form)])
+                where = surface[: -len(form)]
+                region = lex.region(where)
                 if region and region.level in ("province", "prefecture", "county"):
                     cand = region.name + full
                     return lex.agency_forms.get(cand, cand)
+                if (region := _municipal_county(where, lex)) is not None:
+                    return region.parent + region.name + full  # 重庆市永川区政府: written with its municipality
+    return None
+
+
+def _municipal_county(where: str, lex: Lexicon) -> Place | None:
+    """重庆市永川区: a district or county written after its municipality, else None."""
+    city = where[:3]
+    if city in _MUNICIPALITIES and (p := lex.region(where[3:])) is not None and p.level == "county" and p.parent == city:
+        return p
     return None
 
 
@@ -1227,7 +1238,9 @@ def _shared_body_word(text: str, chosen: list[Cand], lex: Lexicon) -> list[Cand]
         word = text[form.end() : body.end]
         if not word or place.level not in ("province", "prefecture", "county") or _resolve_agency(place.name + word, lex, "", "", "") is None:
             continue
-        _bodies_of_listed(text, r, by_end, lex, replaced, lambda name, word=word: (_resolve_agency(name + word, lex, "", "", ""),))
+        city = _bodies_of_listed(text, r, by_end, lex, replaced, lambda name, word=word: (_resolve_agency(name + word, lex, "", "", ""),))
+        if city and place.parent == city and place.level == "county" and body.name.startswith(place.name):
+            replaced[body] = body._replace(name=city + body.name)  # 重庆市大足区、永川区人民政府: the last one too
     if depts is not None:
         for r in list(by_end.values()):
             if (m := depts.match(text, r.end)) is not None and r not in replaced:
@@ -1240,24 +1253,40 @@ def _shared_body_word(text: str, chosen: list[Cand], lex: Lexicon) -> list[Cand]
 
 
 def _bodies_of_listed(text: str, r: Cand | None, by_end: dict[int, Cand], lex: Lexicon, replaced: dict[Cand, Cand | None],
-                      bodies) -> None:
-    """Replace the place ``r`` and those listed right before it by their ``bodies(place)``."""
+                      bodies) -> str:
+    """Replace the place ``r`` and those listed right before it by their ``bodies(place)``.
+
+    A municipality that qualifies the first place of the list qualifies every district or county
+    of it listed after (重庆市大足区、永川区人民政府: 重庆市永川区人民政府 too); it is returned
+    (or "").
+    """
+    listed: list[tuple[Cand, int, tuple[str, ...]]] = []
+    city = ""
     while r is not None and r not in replaced:
         p = lex.places.get(r.name)
         if p is None or p.level not in ("province", "prefecture", "county"):
             break
         start = r.start
+        qualifier = ""
         while (q := by_end.get(start)) is not None and _contains(q.name, r.name, lex):
             replaced[q] = None  # 重庆市大足区: the municipality qualifies the district
             start = q.start
+            qualifier = q.name
         names = bodies(r.name)
         if not all(names):
             break
+        listed.append((r, start, names))
+        city = qualifier
+        r = by_end.get(start - 1) if start > 1 and text[start - 1] in _SHARED_JOIN else None
+    for r, start, names in listed:
+        p = lex.places[r.name]
+        if city in _MUNICIPALITIES and p.level == "county" and p.parent == city:
+            names = tuple(city + n if n.startswith(r.name) else n for n in names)
         if len(names) == 1:
             replaced[r] = Cand(start, r.end, "Agency", names[0], priority=22, kind="shared-word")
         else:
             replaced[r] = Cand(start, r.end, "Agency", "+".join(names), priority=22, kind="collective", members=names)
-        r = by_end.get(start - 1) if start > 1 and text[start - 1] in _SHARED_JOIN else None
+    return city if city in _MUNICIPALITIES else ""
 
 
 @lru_cache(maxsize=4)
@@ -1416,7 +1445,25 @@ def find_mentions(text: str, lex: Lexicon, ctx: Context) -> list[Cand]:
     _mechanisms(text, lex, cands)
     chosen = _shared_body_word(text, _select(_outside_document_numbers(text, cands)), lex)
     chosen = _group_abbreviations(text, _shared_department(text, _counted_collectives(text, chosen, lex), lex))
-    return _short_titles(chosen, _headline_end(text), text)
+    return _short_titles(_with_municipality(chosen, lex), _headline_end(text), text)
+
+
+def _with_municipality(chosen: list[Cand], lex: Lexicon) -> list[Cand]:
+    """A district's body the document also names with its municipality (重庆市渝北区生态环境局 …
+    渝北区生态环境局) is that full name wherever it is mentioned."""
+    full = {c.name[3:]: c.name for c in chosen if c.type == "Agency" and c.name[:3] in _MUNICIPALITIES and not c.members
+            and (p := lex.places.get(_region_prefix(c.name[3:], lex))) is not None and p.level == "county" and p.parent == c.name[:3]}
+    if not full:
+        return chosen
+    out = []
+    for c in chosen:
+        if c.type == "Agency" and c.members and any(m in full for m in c.members):
+            members = tuple(full.get(m, m) for m in c.members)
+            c = c._replace(name="+".join(members), members=members)
+        elif c.type == "Agency" and c.name in full:
+            c = c._replace(name=full[c.name])
+        out.append(c)
+    return out
 
 
 #: a document number: the issuer's code, the year in brackets, the serial (川长江办发〔2022〕8号, 渝府办发（2024）12号)
