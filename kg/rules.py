@@ -723,9 +723,17 @@ def _meetings(text: str, lex: Lexicon, ctx: Context, cands: list[Cand]) -> None:
             continue
         if text.startswith(("制度", "机制"), e):
             continue  # 建立…联席会议制度: an arrangement for meeting, not a meeting
-        if re.match(r"^(?:第[一二三四五六七八九十\d]+次|\d+次|多次|本次|此次|该|各|每|两|会上)", surface):
+        if re.match(r"^(?:第[一二三四五六七八九十\d]+次|\d+次|多次|本次|此次|该|各|每|两|会上)", surface) or _SESSION_ONLY.match(surface):
             continue
+        if text.startswith("暨", e) and (also := _ALSO_CEREMONY.match(text, e + 1)):
+            surface, e = surface + "暨" + also.group(0), also.end()  # …第一次会议暨重点项目集中签约仪式: one event
         cands.append(Cand(s, e, "Meeting", clean_name(surface), priority=15, kind="meeting-pattern"))
+
+
+#: a year's session and nothing else (2025年第一次会议): whose, the text says before it
+_SESSION_ONLY = re.compile(r"(?:\d{4}年度?)?第[一二三四五六七八九十\d]+次(?:全体)?会议$")
+#: the ceremony or activity a meeting is held together with (…会议暨集中签约仪式, …推进会暨启动仪式)
+_ALSO_CEREMONY = re.compile(rf"[{CJK}\d“”·]{{2,30}}?(?:仪式|活动)(?!中心|室|周|月)")
 
 
 _NP_STOP = r"，。；：！？\n《》"

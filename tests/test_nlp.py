@@ -1218,3 +1218,21 @@ def test_nlp_a_municipality_before_listed_districts_names_each_body(text, bodies
     agencies = {name for typ, name in _ents(text) if typ == "Agency"}
     assert bodies <= agencies
     assert not (not_bodies & agencies)
+
+
+@pytest.mark.parametrize(
+    ("text", "meeting"),
+    [
+        ("2月3日，长江上游生态保护联席会议第二次会议暨重点项目集中签约仪式在宜宾举行。",
+         "长江上游生态保护联席会议第二次会议暨重点项目集中签约仪式"),
+        ("赤水河流域保护推进会暨联合巡河活动在合江举行。", "赤水河流域保护推进会暨联合巡河活动"),
+    ],
+)
+def test_nlp_a_meeting_held_together_with_a_ceremony_is_one_event(text, meeting):
+    meetings = {name for typ, name in _ents(text) if typ == "Meeting"}
+    assert meetings == {meeting}
+
+
+@pytest.mark.parametrize("text", ["川南片区协作组召开2024年第二次会议。", "专项工作组召开2023年度第一次全体会议，部署工作。"])
+def test_nlp_a_years_session_alone_is_no_named_meeting(text):
+    assert not {name for typ, name in _ents(text) if typ == "Meeting"}
