@@ -2423,7 +2423,14 @@ def _objects_before(text: str, inside: list[Cand], sent_start: int, ts: int, pre
     """Objects named before a clause-final trigger: 加快《A》《B》研究制定."""
     clause_start = max(max(text.rfind(p, sent_start, ts) for p in "，,；") + 1, sent_start)
     wanted = _OBJECT_TYPES[pred]
-    return [c for c in inside if clause_start <= c.start and c.end <= ts and c.type in wanted]
+    found = [c for c in inside if clause_start <= c.start and c.end <= ts and c.type in wanted]
+    if not found and clause_start > sent_start and text[clause_start - 1] in "，," and _PASSIVE_BY.match(text, clause_start):
+        # 《…工作要点》，由省生态环境厅、市生态环境局共同起草: the titles that end the clause before
+        before = max(max(text.rfind(p, sent_start, clause_start - 1) for p in "，,；") + 1, sent_start)
+        found = [c for c in inside if before <= c.start and c.end < clause_start and c.type in wanted]
+        if found and text[max(c.end for c in found) : clause_start - 1].strip("》〉”\"'") != "":
+            found = []
+    return found
 
 
 __all__ = [

@@ -1236,3 +1236,20 @@ def test_nlp_a_meeting_held_together_with_a_ceremony_is_one_event(text, meeting)
 @pytest.mark.parametrize("text", ["川南片区协作组召开2024年第二次会议。", "专项工作组召开2023年度第一次全体会议，部署工作。"])
 def test_nlp_a_years_session_alone_is_no_named_meeting(text):
     assert not {name for typ, name in _ents(text) if typ == "Meeting"}
+
+
+@pytest.mark.parametrize(
+    ("text", "rel", "not_rel"),
+    [
+        ("会议原则通过两份文件。一是《沱江流域水质提升2024年工作要点》，由内江市生态环境局、荣昌区生态环境局共同起草，明确了重点任务。",
+         ("沱江流域水质提升2024年工作要点", "issuedBy", "内江市生态环境局"), None),
+        ("《赤水河流域联合巡河方案》，由泸州市河长制办公室印发实施。",
+         ("赤水河流域联合巡河方案", "issuedBy", "泸州市河长制办公室"), None),
+        ("对照《赤水河流域联合巡河方案》要求，由泸州市生态环境局负责督办。", None,
+         ("赤水河流域联合巡河方案", "issuedBy", "泸州市生态环境局")),
+    ],
+)
+def test_nlp_a_title_then_by_whom_in_the_next_clause(text, rel, not_rel):
+    rels = _rels(text)
+    assert rel is None or rel in rels
+    assert not_rel is None or not_rel not in rels
