@@ -1567,8 +1567,36 @@ _HEADLINE_DOCUMENT = re.compile(r"(?:[^\n《》“”，。：]{2,40}?)关于[^\
 _BODY_END = re.compile(r"(?:厅|局|委员会|政府|常委会|办公室|办公厅|委|部|院|署|中心)$")
 
 
+#: the issuers' line of an official notice: bodies apart by spaces (重庆市生态环境局　四川省生态环境厅)
+_ISSUER_LINE = re.compile(r"[ \t\u3000]*([^\n]{4,120}?)[ \t\u3000]*\n")
+_NOTICE_LINE = re.compile(r"\s*(关于[^\n。；]{2,120}的(?:通知|决定|实施意见|指导意见|意见|批复|通告|公告))[ \t\u3000]*(?:\n|$)")
+
+
+def _notice_under_issuers(text: str, lex: Lexicon) -> tuple[tuple[str, ...], int, int] | None:
+    """An official notice's opening: a line of its issuers only, then its title (关于印发《…》的通知).
+
+    Returns the issuers and the title's span, or None.
+    """
+    m = _ISSUER_LINE.match(text)
+    if m is None or "关于" in m.group(1):
+        return None
+    parts = m.group(1).split()
+    issuers = tuple(_resolve_agency(p, lex, "", "", "") or "" for p in parts)
+    if not all(issuers):
+        return None
+    t = _NOTICE_LINE.match(text, m.end())
+    return (tuple(dict.fromkeys(issuers)), t.start(1), t.end(1)) if t else None
+
+
 def _headline_document(text: str, lex: Lexicon, cands: list[Cand]) -> None:
-    """The title of a decision, rules or opinions that is the document's first line (no title marks)."""
+    """The title of a decision, rules or opinions that is the document's first line (no title marks),
+    or the second line under a line of its issuers (重庆市生态环境局　四川省生态环境厅\n关于印发《…》的通知)."""
+    if text[:1] != "关" and (notice := _notice_under_issuers(text, lex)) is not None:
+        _, s, e = notice
+        name = clean_name(text[s:e])
+        if (typ := classify_title(name, lex)) in ("Regulation", "Programme"):
+            cands.append(Cand(s, e, typ, name, priority=30, kind="title"))
+        return
     m = _HEADLINE.match(text)
     if not m or not _HEADLINE_DOCUMENT.fullmatch(m.group(1).strip()):
         return
@@ -1833,6 +1861,11 @@ def find_relations(text: str, mentions: list[Cand], lex: Lexicon, ctx: Context) 
             if c.kind == "title" and c.type in ("Regulation", "Programme") and "关于" in c.name:
                 acts.extend(Rel(c.name, c.type, "issuedBy", a.name, "Agency", headline) for a in inside
                             if a.type == "Agency" and a.start == c.start and text.startswith("关于", a.end))
+    if (notice := _notice_under_issuers(text, lex)) is not None:
+        # 重庆市生态环境局　四川省生态环境厅\n关于印发《…》的通知: those of the first line issued it
+        issuers, ns, ne = notice
+        acts.extend(Rel(c.name, c.type, "issuedBy", a, "Agency", (ns, ne)) for c in ms
+                    if c.start == ns and c.end == ne and c.kind == "title" for a in issuers)
     rels.extend(_bodies_for_places(acts, lex, headline))
     return sorted(set(rels))
 

@@ -1253,3 +1253,23 @@ def test_nlp_a_title_then_by_whom_in_the_next_clause(text, rel, not_rel):
     rels = _rels(text)
     assert rel is None or rel in rels
     assert not_rel is None or not_rel not in rels
+
+
+@pytest.mark.parametrize(
+    ("text", "notice", "issuers"),
+    [
+        ("四川省生态环境厅　四川省林业和草原局\n关于印发《长江上游珍稀鱼类保护行动方案》的通知\n\n川环发〔2024〕3号\n\n"
+         "各市（州）生态环境局：\n现将方案印发给你们，请认真贯彻执行。\n",
+         "关于印发长江上游珍稀鱼类保护行动方案的通知", {"四川省生态环境厅", "四川省林业和草原局"}),
+        ("重庆市水利局 重庆市生态环境局 重庆市农业农村委员会\n关于开展2024年河湖“清四乱”专项行动的通知\n\n各区县水利局：\n请按要求做好工作。\n",
+         "关于开展2024年河湖清四乱专项行动的通知", {"重庆市水利局", "重庆市生态环境局", "重庆市农业农村委员会"}),
+    ],
+)
+def test_nlp_a_notice_under_a_line_of_its_issuers_is_issued_by_them(text, notice, issuers):
+    assert ("Programme", notice) in _ents(text)
+    assert {o for s, p, o in _rels(text) if s == notice and p == "issuedBy"} == issuers
+
+
+def test_nlp_a_first_line_of_news_is_no_issuers_line():
+    text = "川渝两地召开联席会议\n关于加强琼江流域保护的通知已印发。\n"
+    assert not {s for s, p, o in _rels(text) if p == "issuedBy"}
