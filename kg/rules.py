@@ -474,7 +474,9 @@ def _rivers_open(text: str, lex: Lexicon, cands: list[Cand]) -> None:
         cands.append(Cand(s, s + len(form), "River", form, priority=5, kind="river-pattern"))
 
 
-_SUBUNIT = re.compile(rf"[{CJK}]{{0,6}}?(?:人代工委|建议提案室|办公室|分院|分局|处|室|科|工委|总队|支队)(?![{CJK}])|[{CJK}]{{0,6}}?(?:人代工委|建议提案室|分院|综合处|总量处|监测处|法规处)")
+_SUBUNIT = re.compile(rf"[{CJK}]{{0,12}}?(?:人代工委|建议提案室|办公室|分院|分局|处|室|科|工委|总队|支队)"
+                      rf"(?:(?![{CJK}])|(?=(?:主要|有关|相关)?负责(?:人|同志)|供稿|或|反馈|联系))"
+                      rf"|[{CJK}]{{0,6}}?(?:人代工委|建议提案室|分院|综合处|总量处|监测处|法规处)")
 _ONE_CHAR_SUFFIX = tuple("局厅委办署部")
 _FOUNDED = re.compile(
     rf"(?:成立|组建|设立|成立了|组建了)([{CJK}]{{4,30}}?(?:专项工作组|协调小组|领导小组|工作组|办公室|委员会|中心))(?![{CJK}])"
@@ -498,7 +500,7 @@ def _tail_place(text: str, pos: int, pats: Patterns) -> str:
     return ""
 
 
-_NOT_SUBUNIT = re.compile(r"(召开|举行|印发|发布|领导|负责|党组|局长|处长|主任|书记)")
+_NOT_SUBUNIT = re.compile(r"(召开|举行|印发|发布|领导|负责|党组|局长|处长|主任|书记|有关|相关|^各|处室|科室|^和|^与|^及|^或|[省市县厅]|局.)")
 _NOT_IN_AGENCY_NAME = re.compile(
     r"(召开|举行|签订|印发|发布|开展|推进|实施|建设|完成|加强|按照|根据|提出|要求|以及|和|与|的|在|为|对|从|向|等|、|有关|相关|各|所属|"
     r"[两三四五六七八九十]个?(?:省市|省|市|区县|地))"  # 贵州省三省人民政府: a count of places, see _counted_collectives

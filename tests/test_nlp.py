@@ -1273,3 +1273,22 @@ def test_nlp_a_notice_under_a_line_of_its_issuers_is_issued_by_them(text, notice
 def test_nlp_a_first_line_of_news_is_no_issuers_line():
     text = "川渝两地召开联席会议\n关于加强琼江流域保护的通知已印发。\n"
     assert not {s for s, p, o in _rels(text) if p == "issuedBy"}
+
+
+@pytest.mark.parametrize(
+    ("text", "unit"),
+    [
+        ("据四川省生态环境厅水生态环境处负责人介绍，监测网络已覆盖全部断面。", "四川省生态环境厅水生态环境处"),
+        ("如有疑问，请与重庆市生态环境局土壤生态环境处联系。", "重庆市生态环境局土壤生态环境处"),
+        ("（重庆市生态环境局宣传教育处供稿）", "重庆市生态环境局宣传教育处"),
+        ("执行中的问题请向四川省生态环境厅环境影响评价与排放管理处反馈。", "四川省生态环境厅环境影响评价与排放管理处"),
+    ],
+)
+def test_nlp_a_division_of_a_body_before_its_head_or_a_verb(text, unit):
+    assert ("Agency", unit) in _ents(text)
+
+
+@pytest.mark.parametrize("text", ["重庆市生态环境局有关处室负责同志参加会议。", "四川省生态环境厅相关处室负责人出席。"])
+def test_nlp_some_divisions_of_a_body_are_the_body(text):
+    agencies = {n for t, n in _ents(text) if t == "Agency"}
+    assert len(agencies) == 1 and not any(n.endswith("处室") for n in agencies)
