@@ -696,7 +696,7 @@ _MEETING_ANCHOR = LiteralScanner(_MEETING_HEADS.split("|"))  # the heads, found 
 _MEETING_RUN = re.compile(rf"[{CJK}\d“”·]*")  # every character of a meeting name is one of these
 _MEETING_HEAD_END = re.compile(f"(?:{_MEETING_HEADS}){_MEETING_SESSION}(?:座谈会)?$")
 _MEETING_LEFT_CUT = re.compile(
-    r".*(?:(?<=[会议])暨|联合召开了|联合召开|组织召开了|组织召开|召开了|召开|举行了|举行|举办了|举办|办好|开好|筹备|筹办|出席|列席|参加|主持|参会|贯彻|落实|精神|围绕|"
+    r".*(?:(?<=[会议])暨|联合召开了|联合召开|组织召开了|组织召开|召开了|召开|举行了|举行|举办了|举办|承办了|承办|主办了|主办|协办|办好|开好|筹备|筹办|出席|列席|参加|主持|参会|贯彻|落实|精神|围绕|"
     r"丨|｜|开展|通过|认真|按照|根据|依托|获评|荣获|会上|多次|每两周|每周|每月|\d+场|建立|明确|在|于|赴|和|及|与|的|了|是|为|将|对|、|\d+月\d+日|\d+日)"
 )
 
@@ -719,6 +719,10 @@ def _meetings(text: str, lex: Lexicon, ctx: Context, cands: list[Cand]) -> None:
         if cut:
             surface, s = surface[cut.end():], s + cut.end()
         surface = surface.lstrip("“”·暨")  # 第五次会议暨…联席会议: two meetings
+        if (once := _ONCE.match(surface)) is not None:
+            if once.group(1):
+                continue  # 下一次联合执法工作会议: the next one, not named
+            surface = surface[once.end() :]  # 每年召开一次…联席会议: the meeting, held once
         s = e - len(surface)
         head = _MEETING_HEAD_END.search(surface)
         if not head or is_generic(surface, head.group(0)) or len(surface) - len(head.group(0)) < 4:
@@ -732,6 +736,8 @@ def _meetings(text: str, lex: Lexicon, ctx: Context, cands: list[Cand]) -> None:
         cands.append(Cand(s, e, "Meeting", clean_name(surface), priority=15, kind="meeting-pattern"))
 
 
+#: 一次 / 下一次 before a meeting's name: how often it is held, or the next one
+_ONCE = re.compile(r"(下|上)?[一两二三四五六七八九十]次(?!会议)")
 #: a year's session and nothing else (2025年第一次会议): whose, the text says before it
 _SESSION_ONLY = re.compile(r"(?:\d{4}年度?)?第[一二三四五六七八九十\d]+次(?:全体)?会议$")
 #: the ceremony or activity a meeting is held together with (…会议暨集中签约仪式, …推进会暨启动仪式)

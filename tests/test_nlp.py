@@ -1292,3 +1292,16 @@ def test_nlp_a_division_of_a_body_before_its_head_or_a_verb(text, unit):
 def test_nlp_some_divisions_of_a_body_are_the_body(text):
     agencies = {n for t, n in _ents(text) if t == "Agency"}
     assert len(agencies) == 1 and not any(n.endswith("处室") for n in agencies)
+
+
+@pytest.mark.parametrize(
+    ("text", "meetings"),
+    [
+        ("两地约定每年轮流召开一次沱江流域水生态保护联席会议。", {"沱江流域水生态保护联席会议"}),
+        ("下一次联合巡河工作会议将于明年在泸州召开。", set()),
+        ("9月，合江县承办赤水河流域生态环境保护联席会议第二次会议。", {"赤水河流域生态环境保护联席会议第二次会议"}),
+        ("泸州市主办了长江上游生态保护论坛。", {"长江上游生态保护论坛"}),
+    ],
+)
+def test_nlp_a_meetings_name_starts_after_how_often_and_who_hosts(text, meetings):
+    assert {n for t, n in _ents(text) if t == "Meeting"} == meetings
