@@ -2116,6 +2116,9 @@ def _concerns(inside: list[Cand], sent: tuple[int, int], rels: list[Rel], lex: L
             rels.append(Rel(t.name, t.type, "concerns", name, typ, sent))
 
 
+_BOTH_SIDES = re.compile(r"川渝|成渝两地|重庆四川|四川重庆")
+
+
 @lru_cache(maxsize=65536)
 def places_in_name(name: str, lex: Lexicon) -> tuple[tuple[str, str], ...]:
     """Rivers and regions named inside a title, longest match first; 川渝 names both sides.
@@ -2132,7 +2135,9 @@ def places_in_name(name: str, lex: Lexicon) -> tuple[tuple[str, str], ...]:
         for item in (_expand(c) if c.members else [(c.name, c.type)]):
             if item not in out:
                 out.append(item)
-    if re.search(r"川渝|成渝两地|重庆四川|四川重庆", name):
+    zones = [(c.start, c.end) for c in chosen if c.type == "Region" and not c.members]
+    if any(not any(a <= m.start() and m.end() <= b for a, b in zones) for m in _BOTH_SIDES.finditer(name)):
+        # not the 川渝 of a zone's own name (川渝高竹新区生态环境保护规划: the zone only)
         for m in lex.pair_members:
             if (m, "Region") not in out:
                 out.append((m, "Region"))

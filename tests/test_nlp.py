@@ -1305,3 +1305,16 @@ def test_nlp_some_divisions_of_a_body_are_the_body(text):
 )
 def test_nlp_a_meetings_name_starts_after_how_often_and_who_hosts(text, meetings):
     assert {n for t, n in _ents(text) if t == "Meeting"} == meetings
+
+
+@pytest.mark.parametrize(
+    ("name", "places"),
+    [
+        ("川渝高竹新区水环境保护方案", {"川渝高竹新区"}),
+        ("万达开川渝统筹发展示范区大气污染防治规划", {"万达开川渝统筹发展示范区"}),
+        ("川渝高竹新区与川渝毗邻地区生态合作协议", {"川渝高竹新区", "四川省", "重庆市"}),
+        ("川渝固体废物联防联治工作方案", {"四川省", "重庆市"}),
+    ],
+)
+def test_nlp_both_sides_in_a_zones_own_name_are_not_what_a_title_concerns(name, places):
+    assert {n for n, _ in places_in_name(name, load_lexicon())} == places
