@@ -2329,7 +2329,7 @@ def _contains(outer: str, inner: str, lex: Lexicon) -> bool:
     return False
 
 
-_PLACE_PREPOSITION = re.compile(r"(在|于|围绕|针对|对|从|赴|前往)$")
+_PLACE_PREPOSITION = re.compile(r"(在|于|围绕|针对|对|从|赴|前往|流经|途经|流入|汇入|穿越)$")
 #: 赴四川联合召开: went there to hold it together, so the place acts too
 _WENT_TO_JOIN = re.compile(r"联合|共同")
 

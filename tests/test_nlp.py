@@ -1318,3 +1318,15 @@ def test_nlp_a_meetings_name_starts_after_how_often_and_who_hosts(text, meetings
 )
 def test_nlp_both_sides_in_a_zones_own_name_are_not_what_a_title_concerns(name, places):
     assert {n for n, _ in places_in_name(name, load_lexicon())} == places
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "濑溪河发源于大足区，流经荣昌区、泸县，最终汇入沱江。近年来两地生态环境局共同编制了《濑溪河流域水质提升方案》。",
+        "该河途经江津区、合江县后注入长江。两地生态环境局联合印发了《塘河流域保护方案》。",
+    ],
+)
+def test_nlp_places_a_river_flows_through_are_not_the_pair(text):
+    agents = {o for s, p, o in _rels(text) if p == "issuedBy"}
+    assert not agents & {"荣昌区生态环境局", "泸县生态环境局", "江津区生态环境局", "合江县生态环境局"}
