@@ -1461,7 +1461,30 @@ def find_mentions(text: str, lex: Lexicon, ctx: Context) -> list[Cand]:
     _mechanisms(text, lex, cands)
     chosen = _shared_body_word(text, _select(_outside_document_numbers(text, cands)), lex)
     chosen = _group_abbreviations(text, _shared_department(text, _counted_collectives(text, chosen, lex), lex))
-    return _short_titles(_with_municipality(chosen, lex), _headline_end(text), text)
+    return _anaphors(text, _short_titles(_with_municipality(chosen, lex), _headline_end(text), text))
+
+
+#: 该试点实施方案由…, 上述标准经…: a title named before, taken up again as the subject of a clause
+_ANAPHOR = re.compile(rf"(?:该|上述|此|这一|这项)([{CJK}]{{0,6}}?(?:实施方案|工作方案|方案|规划|标准|技术规范|规范|指南|协议|备忘录|条例|办法|"
+                      rf"行动计划|计划|工作要点|要点|细则))(?=由|经|已由|系由)")
+
+
+def _anaphors(text: str, chosen: list[Cand]) -> list[Cand]:
+    """该试点实施方案由A、B联合编制: the last title before it that ends so (…试点实施方案) is meant."""
+    if "由" not in text and "经" not in text:
+        return chosen
+    found = []
+    starts = [c.start for c in chosen]
+    for m in _ANAPHOR.finditer(text):
+        k = bisect_left(starts, m.start())
+        if k < len(chosen) and chosen[k].start < m.end() or k and chosen[k - 1].end > m.start():
+            continue  # part of another name
+        words = m.group(1)
+        target = next((c for c in reversed(chosen[:k]) if c.type in TITLED_TYPES and c.type != "Meeting"
+                       and base_title(c.name).endswith(words)), None)
+        if target is not None:
+            found.append(Cand(m.start(), m.end(), target.type, target.name, priority=30, kind="anaphor"))
+    return sorted(chosen + found) if found else chosen
 
 
 def _with_municipality(chosen: list[Cand], lex: Lexicon) -> list[Cand]:
