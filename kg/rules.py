@@ -1205,7 +1205,8 @@ def _counted_collectives(text: str, chosen: list[Cand], lex: Lexicon) -> list[Ca
         if not places:
             if near is None:
                 near = _Nearby(chosen, regions)
-            places = _places_nearby(text, c.start, regions, n, lex, groups, near)
+                actors = sorted(regions + _places_of_bodies(chosen, lex))
+            places = _places_nearby(text, c.start, actors, n, lex, groups, near)
             if c.kind != "counted" and m.group("pair") != "两地" and any(lex.places[p].level != "province" for p in places):
                 places = []  # 两省市: provinces (or municipalities), else the two sides
         if len(places) != n:
@@ -1369,6 +1370,23 @@ class _Nearby:
         return self.titles.covers(c)
 
 
+def _places_of_bodies(chosen: list[Cand], lex: Lexicon) -> list[Cand]:
+    """The city or district of each local body named (遂宁市生态环境局 → 遂宁市, 重庆市潼南区河长办公室 → 潼南区),
+    where it is named: the bodies that acted stand for their places when 两地 looks back."""
+    out = []
+    for c in chosen:
+        if c.type != "Agency" or c.members:
+            continue
+        where = _region_prefix(c.name, lex)
+        if where in _MUNICIPALITIES and (inner := _region_prefix(c.name[len(where) :], lex)) \
+                and lex.places[inner].parent == where:
+            where = inner  # 重庆市潼南区生态环境局: the district's
+        p = lex.places.get(where)
+        if p is not None and p.level in ("prefecture", "county"):
+            out.append(Cand(c.start, c.end, "Region", p.name, kind="body-place"))
+    return out
+
+
 def _places_nearby(text: str, pos: int, regions: list[Cand], n: int, lex: Lexicon,
                    groups: list[tuple[int, list[str]]], near: _Nearby) -> list[str]:
     """The places named before ``pos`` in its sentence, else in the nearest of the sentences before naming any.
@@ -1403,7 +1421,9 @@ def _places_nearby_of(text: str, pos: int, at: int, spans: tuple[tuple[int, int]
                 nxt = near.starts.get(c.end)
                 if nxt is not None and _contains(c.name, nxt.name, lex):
                     continue  # 四川省泸州市: the province qualifies the city
-                if _is_object_place(text, c, 0, near.ends) or c.start and text[c.start - 1] in "河江段" \
+                if c.kind == "body-place":
+                    pass  # a body that acted
+                elif _is_object_place(text, c, 0, near.ends) or c.start and text[c.start - 1] in "河江段" \
                         or text[c.end : c.end + 1] == "段":
                     continue  # 在永川区召开, 赤水河合江段, 乌江流域（重庆段）: where, not who
                 if c.name not in names:

@@ -1348,3 +1348,18 @@ def test_nlp_a_title_taken_up_again_by_gai(text, rel):
         assert rel in rels
     else:  # 上述标准 is no 技术规范: nothing named so before it
         assert not {r for r in rels if r[1] == "issuedBy"}
+
+
+@pytest.mark.parametrize(
+    ("text", "agents", "not_agents"),
+    [
+        ("6月5日，泸州市生态环境局与重庆市江津区生态环境局签订了《塘河流域联合监测协议》。\n签约后，两地召开了塘河流域联防联治座谈会。",
+         {"泸州市", "江津区"}, {"四川省", "重庆市"}),
+        ("宜宾市河长制办公室与永川区河长办公室在宜宾会商。会后，两地生态环境局联合印发了《长江宜宾永川段巡河方案》。",
+         {"宜宾市生态环境局", "永川区生态环境局"}, {"四川省生态环境厅", "重庆市生态环境局"}),
+    ],
+)
+def test_nlp_two_places_are_those_of_the_bodies_named_before(text, agents, not_agents):
+    objects = {o for s, p, o in _rels(text) if p in ("participant", "issuedBy")}
+    assert agents <= objects
+    assert not (not_agents & objects)
