@@ -1363,3 +1363,14 @@ def test_nlp_two_places_are_those_of_the_bodies_named_before(text, agents, not_a
     objects = {o for s, p, o in _rels(text) if p in ("participant", "issuedBy")}
     assert agents <= objects
     assert not (not_agents & objects)
+
+
+@pytest.mark.parametrize(
+    ("text", "bodies"),
+    [
+        ("大英县生态环境分局与潼南区生态环境局签订了《琼江支流联合巡河协议》。", {"大英县生态环境分局", "潼南区生态环境局"}),
+        ("蓬溪县、射洪市生态环境分局负责人参加会议。", {"蓬溪县生态环境分局", "射洪市生态环境分局"}),
+    ],
+)
+def test_nlp_a_county_sub_bureau_of_ecology_is_a_body(text, bodies):
+    assert bodies <= {n for t, n in _ents(text) if t == "Agency"}
