@@ -47,6 +47,7 @@ class Lexicon:
     pair: tuple[str, ...] = ()  # collective pair phrases (两地, 双方 …)
     pair_members: tuple[str, ...] = ()
     departments: list[tuple[str, tuple[str, ...]]] = field(default_factory=list)
+    place_groups: dict[str, tuple[str, ...]] = field(default_factory=dict)  # 遂潼 → (遂宁市, 潼南区)
 
     def region(self, surface: str) -> Place | None:
         name = self.place_forms.get(surface)
@@ -145,6 +146,9 @@ def load_lexicon() -> Lexicon:
         if r["kind"] == "pair":
             lex.pair = tuple(_split(r["pattern"]))
             lex.pair_members = tuple(_split(r["members"]))
+        elif r["kind"] == "group":
+            for form in _split(r["pattern"]):
+                lex.place_groups[form] = tuple(_split(r["members"]))
         else:
             lex.departments.append((r["pattern"], tuple(_split(r["members"]))))
     return lex

@@ -2160,6 +2160,7 @@ def _concerns(inside: list[Cand], sent: tuple[int, int], rels: list[Rel], lex: L
 
 
 _BOTH_SIDES = re.compile(r"川渝|成渝两地|重庆四川|四川重庆")
+_LEADING_YEAR = re.compile(r"(?:\d{4}年(?:度)?)?")
 
 
 @lru_cache(maxsize=65536)
@@ -2179,6 +2180,11 @@ def places_in_name(name: str, lex: Lexicon) -> tuple[tuple[str, str], ...]:
             if item not in out:
                 out.append(item)
     zones = [(c.start, c.end) for c in chosen if c.type == "Region" and not c.members]
+    lead = _LEADING_YEAR.match(name).end()
+    for short, members in lex.place_groups.items():
+        if name.startswith(short, lead) and not any(a <= lead < b for a, b in zones):
+            # 遂潼生态环境保护一体化发展联席会议, 成德眉资同城化…备忘录: the places the short name stands for
+            out.extend(m for m in ((p, "Region") for p in members) if m not in out)
     if any(not any(a <= m.start() and m.end() <= b for a, b in zones) for m in _BOTH_SIDES.finditer(name)):
         # not the 川渝 of a zone's own name (川渝高竹新区生态环境保护规划: the zone only)
         for m in lex.pair_members:

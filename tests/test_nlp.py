@@ -1374,3 +1374,17 @@ def test_nlp_two_places_are_those_of_the_bodies_named_before(text, agents, not_a
 )
 def test_nlp_a_county_sub_bureau_of_ecology_is_a_body(text, bodies):
     assert bodies <= {n for t, n in _ents(text) if t == "Agency"}
+
+
+@pytest.mark.parametrize(
+    ("name", "places"),
+    [
+        ("泸永江生态环境联防联治2024年工作要点", {"泸州市", "永川区", "江津区"}),
+        ("2025年合广长大气污染联防联控协议", {"合川区", "广安市", "长寿区"}),
+        ("内荣跨界河流联合巡河方案", {"内江市", "荣昌区"}),
+        ("万达开川渝统筹发展示范区生态环境保护规划", {"万达开川渝统筹发展示范区"}),
+        ("重庆市内荣工作方案", {"重庆市"}),
+    ],
+)
+def test_nlp_a_cooperation_areas_short_name_opening_a_title_names_its_places(name, places):
+    assert {n for n, _ in places_in_name(name, load_lexicon())} == places
