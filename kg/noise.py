@@ -129,6 +129,8 @@ _SPAM_LINE_SHARE = 0.4
 _BOILERPLATE_MAX_LINE = 80
 _LINK_MAX_LINE = 40  # a headline in a list of links
 _SENTENCE_END = re.compile(r"[。！？!?；;]")
+#: a line that is only a link to another page, as Markdown writes it (- [标题](https://…)): 往期推荐 without a heading
+_LINK_LINE = re.compile(r"(?:[-*+•·]\s*|\d{1,2}[.、．]\s*)?\[[^\[\]\n]{1,100}\][(（]\s*(?:https?|ftp)[:：]//[^\s)）]*\s*[)）]")
 
 
 def find_noise(text: str) -> list[tuple[int, int]]:
@@ -160,6 +162,10 @@ def find_noise(text: str) -> list[tuple[int, int]]:
                 spans.append((start, end))  # another article's headline
                 continue
             links = False
+        if "](" in body or "]（" in body:
+            if _LINK_LINE.fullmatch(body):
+                spans.append((start, end))  # another article, linked
+                continue
         if search_all or k < n_keywords and keyword_at[k] < end:
             hits = [(start + m.start(), start + m.end()) for m in phrase_re.finditer(line)]
         else:

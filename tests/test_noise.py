@@ -168,3 +168,22 @@ def test_noise_more_headings_of_lists_of_links(heading):
 def test_noise_a_sentence_after_a_links_heading_on_its_line_is_kept():
     text = "相关链接：大清流河、南溪河、渠江等川渝跨界河流也已实现联合巡河常态化。\n"
     assert find_noise(text) == []
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "- [江津区召开2023年河长制工作会议](https://mp.weixin.qq.com/s/abc123)",
+        "* [泸州市与永川区签订《濑溪河联防联治协议》]（https：//mp.weixin.qq.com/s/def456）",
+        "2. [生态环境部发布新标准](http://www.example.cn/news/1.html)",
+    ],
+)
+def test_noise_a_line_that_only_links_another_article_is_noise(line):
+    text = f"琼江水质持续向好。\n{line}\n"
+    removed = "".join(text[s:e] for s, e in find_noise(text))
+    assert line in removed and "琼江" not in removed
+
+
+def test_noise_a_link_inside_a_sentence_is_kept():
+    text = "两地联合印发了[《琼江流域巡河方案》](https://example.cn/a)，明确了任务。\n"
+    assert not find_noise(text)
