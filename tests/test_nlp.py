@@ -1388,3 +1388,8 @@ def test_nlp_a_county_sub_bureau_of_ecology_is_a_body(text, bodies):
 )
 def test_nlp_a_cooperation_areas_short_name_opening_a_title_names_its_places(name, places):
     assert {n for n, _ in places_in_name(name, load_lexicon())} == places
+
+
+def test_nlp_wansheng_development_zone_is_a_region():
+    text = "请万盛经开区生态环境主管部门做好标准宣贯。"
+    assert any(t == "Region" and "万盛" in n for t, n in _ents(text))
