@@ -1002,6 +1002,34 @@ def _abbreviation_uses(text: str, cands: list[Cand], ctx: Context) -> None:
         cands.append(Cand(s, e, typ, name, priority=33, kind="abbreviation"))
 
 
+#: what may come right before a body's abbreviation used on its own (，市局与…, 由区河长办牵头)
+_BEFORE_SHORT_BODY = frozenset("与和及同由向对经在据将是等")
+
+
+def _agency_abbreviations(text: str, cands: list[Cand], ctx: Context) -> None:
+    """广安市生态环境局（以下简称“市局”）: 市局 stands for that body wherever it is used on its own."""
+    if "以下简称" not in text:
+        return
+    by_end = {c.end: c for c in cands if c.type == "Agency" and not c.members}
+    short: dict[str, str] = {}
+    for m in _ABBREVIATION.finditer(text):
+        alias = clean_name(m.group(1))
+        target = by_end.get(m.start()) or by_end.get(m.start() - 1)
+        if target is None or alias in ctx.abbreviations or len(alias) < 2 or alias[0] in "两双三四五":
+            continue  # 两厅局: the bodies named together (_group_abbreviations)
+        short[alias] = target.name
+        cands.append(Cand(m.start(1), m.end(1), "Agency", target.name, priority=35, kind="abbreviation"))
+    if not short:
+        return
+    defined = {c.start for c in cands if c.kind == "abbreviation"}
+    for m in re.finditer(literal_regex(set(short)), text):
+        s, e = m.span()
+        if s in defined or (s and _CJK_CHAR.match(text, s - 1) and text[s - 1] not in _BEFORE_SHORT_BODY) \
+                or text.startswith("长", e):
+            continue  # part of a longer word (超市局部), or 市局长
+        cands.append(Cand(s, e, "Agency", short[m.group(0)], priority=33, kind="abbreviation"))
+
+
 # --------------------------------------------------------------------------- selection
 
 
@@ -1473,6 +1501,7 @@ def find_mentions(text: str, lex: Lexicon, ctx: Context) -> list[Cand]:
     _rivers_open(text, lex, cands)
     _parks(text, lex, cands)
     _agencies(text, lex, ctx, cands)
+    _agency_abbreviations(text, cands, ctx)
     _collectives(text, lex, cands)
     _city_bureaus(text, lex, cands)
     _meetings(text, lex, ctx, cands)

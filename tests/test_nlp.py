@@ -1393,3 +1393,21 @@ def test_nlp_a_cooperation_areas_short_name_opening_a_title_names_its_places(nam
 def test_nlp_wansheng_development_zone_is_a_region():
     text = "请万盛经开区生态环境主管部门做好标准宣贯。"
     assert any(t == "Region" and "万盛" in n for t, n in _ents(text))
+
+
+@pytest.mark.parametrize(
+    ("text", "rel"),
+    [
+        ("2024年，内江市生态环境局（以下简称“市局”）扎实推进各项工作。3月，市局与重庆市荣昌区生态环境局签订《濑溪河流域联合执法协议》。",
+         ("濑溪河流域联合执法协议", "signedBy", "内江市生态环境局")),
+        ("6月，重庆市江津区河长办公室（以下简称“区河长办”）牵头开展巡河。区河长办印发了《塘河流域巡河工作方案》。",
+         ("塘河流域巡河工作方案", "issuedBy", "重庆市江津区河长办公室")),
+    ],
+)
+def test_nlp_a_bodys_abbreviation_stands_for_it(text, rel):
+    assert rel in _rels(text)
+
+
+def test_nlp_a_bodys_abbreviation_inside_a_longer_word_is_not_it():
+    text = "泸州市生态环境局（以下简称“市局”）召开会议。超市局部区域油烟扰民问题得到整改。"
+    assert sum(1 for m in _extract(text).mentions if m.surface == "市局") == 1
