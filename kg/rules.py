@@ -1922,6 +1922,10 @@ def find_relations(text: str, mentions: list[Cand], lex: Lexicon, ctx: Context) 
                 subjects = _default_subjects(pred, ctx, lex, objects, window)
             vague = subjects == pair and (s, e) == headline
             own = _own_agents(subjects, objects, lex) if len(subjects) > 1 and len(objects) > 1 and _EACH.search(text, s, te) else None
+            if own is None and len(objects) > 1 and len(subjects) == 2 * len(objects) and "分别与" in text[s:te]:
+                # A、B分别与C、D签署《X》和《Y》: X by A and C, Y by B and D
+                n = len(objects)
+                own = {o: [subjects[i], subjects[n + i]] for i, o in enumerate(objects)}
             for o in objects:
                 for sname, stype in (own[o] if own else subjects):
                     for oname, otype in _expand(o):

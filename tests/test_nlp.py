@@ -1411,3 +1411,13 @@ def test_nlp_a_bodys_abbreviation_stands_for_it(text, rel):
 def test_nlp_a_bodys_abbreviation_inside_a_longer_word_is_not_it():
     text = "泸州市生态环境局（以下简称“市局”）召开会议。超市局部区域油烟扰民问题得到整改。"
     assert sum(1 for m in _extract(text).mentions if m.surface == "市局") == 1
+
+
+def test_nlp_respectively_pairs_each_party_with_its_document():
+    rels = _rels("泸州市人民政府、宜宾市人民政府分别与重庆市江津区人民政府、永川区人民政府签署"
+                 "《赤水河流域横向生态保护补偿协议》和《长江干流联防联治协议》。")
+    signers = {(s, o) for s, p, o in rels if p == "signedBy"}
+    assert ("赤水河流域横向生态保护补偿协议", "泸州市人民政府") in signers
+    assert ("长江干流联防联治协议", "宜宾市人民政府") in signers
+    assert ("赤水河流域横向生态保护补偿协议", "宜宾市人民政府") not in signers
+    assert ("长江干流联防联治协议", "泸州市人民政府") not in signers
