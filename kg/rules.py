@@ -711,6 +711,8 @@ def _meetings(text: str, lex: Lexicon, ctx: Context, cands: list[Cand]) -> None:
     for m in re.finditer(r"党的([一二三四五六七八九十]+)大", text):
         name = f"中国共产党第{m.group(1)}次全国代表大会"
         cands.append(Cand(m.start(), m.end(), "Meeting", name, priority=40, kind="congress"))
+    first = len(cands)
+    sessions: list[tuple[int, int, str, str]] = []  # 第三次联席会议: a session of a series named elsewhere
     for m in _near(_MEETING, text, _MEETING_ANCHOR, 60, 2, run=_MEETING_RUN, stops="，。、；：\n（）《》"):
         s, e = m.span()
         surface = m.group(0)
@@ -725,6 +727,9 @@ def _meetings(text: str, lex: Lexicon, ctx: Context, cands: list[Cand]) -> None:
             surface = surface[once.end() :]  # 每年召开一次…联席会议: the meeting, held once
         s = e - len(surface)
         head = _MEETING_HEAD_END.search(surface)
+        if (ref := _SESSION_REF.fullmatch(surface)) is not None:
+            sessions.append((s, e, ref.group(1), ref.group(2)))
+            continue
         if not head or is_generic(surface, head.group(0)) or len(surface) - len(head.group(0)) < 4:
             continue
         if text.startswith(("制度", "机制"), e):
@@ -734,8 +739,20 @@ def _meetings(text: str, lex: Lexicon, ctx: Context, cands: list[Cand]) -> None:
         if text.startswith("暨", e) and (also := _ALSO_CEREMONY.match(text, e + 1)):
             surface, e = surface + "暨" + also.group(0), also.end()  # …第一次会议暨重点项目集中签约仪式: one event
         cands.append(Cand(s, e, "Meeting", clean_name(surface), priority=15, kind="meeting-pattern"))
+    if sessions:
+        # 会议通报了第三次联席会议以来…, in a report on the 川渝…第四次联席会议: the series' third session
+        series: dict[str, set[str]] = {}
+        for c in cands[first:]:
+            if (m := _SESSION_OF.match(c.name)) is not None:
+                series.setdefault(m.group(2), set()).add(m.group(1))
+        for s, e, session, word in sessions:
+            if len(names := series.get(word, ())) == 1:
+                cands.append(Cand(s, e, "Meeting", next(iter(names)) + session + word, priority=15, kind="meeting-pattern"))
 
 
+#: 第三次联席会议 alone, and a series' numbered session (川渝…联治第四次联席会议)
+_SESSION_REF = re.compile(rf"(第[一二三四五六七八九十\d]+次)({_MEETING_HEADS})")
+_SESSION_OF = re.compile(rf"(.{{4,}}?)第[一二三四五六七八九十\d]+次({_MEETING_HEADS})$")
 #: 一次 / 下一次 before a meeting's name: how often it is held, or the next one
 _ONCE = re.compile(r"(下|上)?[一两二三四五六七八九十]次(?!会议)")
 #: a year's session and nothing else (2025年第一次会议): whose, the text says before it

@@ -1421,3 +1421,18 @@ def test_nlp_respectively_pairs_each_party_with_its_document():
     assert ("长江干流联防联治协议", "宜宾市人民政府") in signers
     assert ("赤水河流域横向生态保护补偿协议", "宜宾市人民政府") not in signers
     assert ("长江干流联防联治协议", "泸州市人民政府") not in signers
+
+
+@pytest.mark.parametrize(
+    ("text", "meeting"),
+    [
+        ("12月5日，沱江流域联防联治第四次联席会议在内江召开。会议通报了第三次联席会议以来的工作进展。", "沱江流域联防联治第三次联席会议"),
+        ("赤水河流域保护第二次工作会议在合江召开。与会代表回顾了第一次工作会议确定的任务。", "赤水河流域保护第一次工作会议"),
+    ],
+)
+def test_nlp_a_bare_session_is_one_of_the_series_named_in_the_text(text, meeting):
+    assert ("Meeting", meeting) in _ents(text)
+
+
+def test_nlp_a_bare_session_without_its_series_is_no_meeting():
+    assert not {n for t, n in _ents("会议通报了第三次联席会议以来的工作进展。") if t == "Meeting"}
