@@ -1885,6 +1885,8 @@ def find_relations(text: str, mentions: list[Cand], lex: Lexicon, ctx: Context) 
         # 通过 alone adopts only what follows it in title marks (人大常委会通过《…条例》, not 通过开展…)
         triggers = [(m.start(), m.end(), pats.trigger_pred[m.group(0)]) for m in found
                     if m.group(0) != "通过" or text[m.end() : m.end() + 1] in _OPENING_MARKS]
+        if any(m.group(0) == "发布" for m in found):  # not 新闻发布会, 发布厅: a press conference is no issuing
+            triggers = [t for t in triggers if not text.startswith(("发布会", "发布厅"), t[0])]
         if any(m.group(0) in ("与会", "发言") for m in found):  # not 参与会商, not 新闻发言人
             triggers = [t for t in triggers if not (text.startswith("与会", t[0]) and text[t[0] - 1 : t[0]] == "参"
                                                     or text.startswith("发言人", t[0]))]

@@ -1436,3 +1436,14 @@ def test_nlp_a_bare_session_is_one_of_the_series_named_in_the_text(text, meeting
 
 def test_nlp_a_bare_session_without_its_series_is_no_meeting():
     assert not {n for t, n in _ents("会议通报了第三次联席会议以来的工作进展。") if t == "Meeting"}
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "发布会还介绍了《川渝岷江流域水污染联防联治方案》的实施进展。",
+        "在新闻发布厅，记者询问了《川渝沱江流域联防联控方案》的落实情况。",
+    ],
+)
+def test_nlp_a_press_conference_is_no_issuing(text):
+    assert not {r for r in _rels(text) if r[1] == "issuedBy"}
