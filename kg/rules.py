@@ -673,7 +673,20 @@ def _resolve_agency(surface: str, lex: Lexicon, city: str, jurisdiction: str, pr
                     return lex.agency_forms.get(cand, cand)
                 if (region := _municipal_county(where, lex)) is not None:
                     return region.parent + region.name + full  # 重庆市永川区政府: written with its municipality
+                if (region := _qualified_place(where, lex)) is not None and region.level in ("prefecture", "county"):
+                    cand = region.name + full  # 四川省遂宁市生态环境局, 四川省广安市邻水县河长制办公室: the city's, the county's
+                    return lex.agency_forms.get(cand, cand)
     return None
+
+
+def _qualified_place(where: str, lex: Lexicon) -> Place | None:
+    """四川省遂宁市, 四川省广安市邻水县: the innermost place when each one names a division of the one before."""
+    outer = lex.region(head := _region_prefix(where, lex)) if where else None
+    if outer is None or head == where or outer.name in _MUNICIPALITIES:
+        return None
+    rest = where[len(head) :]
+    inner = lex.region(rest) or _qualified_place(rest, lex)
+    return inner if inner is not None and _within(inner.name, outer.name, lex) else None
 
 
 def _municipal_county(where: str, lex: Lexicon) -> Place | None:
@@ -1467,7 +1480,8 @@ def _places_nearby_of(text: str, pos: int, at: int, spans: tuple[tuple[int, int]
                 if nxt is not None and _contains(c.name, nxt.name, lex):
                     continue  # 四川省泸州市: the province qualifies the city
                 if c.kind == "body-place":
-                    pass  # a body that acted
+                    if k == at:
+                        continue  # bodies of its own sentence are the parties themselves (_named_parties)
                 elif _is_object_place(text, c, 0, near.ends) or c.start and text[c.start - 1] in "河江段" \
                         or text[c.end : c.end + 1] == "段":
                     continue  # 在永川区召开, 赤水河合江段, 乌江流域（重庆段）: where, not who

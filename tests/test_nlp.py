@@ -566,7 +566,7 @@ def test_nlp_an_abbreviation_is_not_the_end_of_another_title(text, entity):
     ("text", "body", "place"),
     [
         ("城口万源签订任河流域生态补偿协议\n重庆市城口县人民政府与四川省万源市人民政府签订《任河流域横向生态保护补偿协议》。",
-         "四川省万源市人民政府", "万源市"),
+         "万源市人民政府", "万源市"),
         ("城口万源签订任河流域生态补偿协议\n重庆市城口县人民政府与四川省万源市人民政府签订《任河流域横向生态保护补偿协议》。",
          "重庆市城口县人民政府", "城口县"),
     ],
@@ -1447,3 +1447,16 @@ def test_nlp_a_bare_session_without_its_series_is_no_meeting():
 )
 def test_nlp_a_press_conference_is_no_issuing(text):
     assert not {r for r in _rels(text) if r[1] == "issuedBy"}
+
+
+@pytest.mark.parametrize(
+    ("text", "body"),
+    [
+        ("四川省宜宾市生态环境局与重庆市江津区生态环境局签订《长江跨界断面联合监测协议》。", "宜宾市生态环境局"),
+        ("四川省泸州市合江县河长制办公室与江津区河长办公室召开联席会议。", "合江县河长制办公室"),
+        ("四川省达州市人民政府印发《州河流域水质提升方案》。", "达州市人民政府"),
+    ],
+)
+def test_nlp_a_sichuan_body_written_with_its_province_is_the_citys_or_countys(text, body):
+    agencies = {n for t, n in _ents(text) if t == "Agency"}
+    assert body in agencies and not any(n.startswith("四川省" + body[:2]) for n in agencies)
