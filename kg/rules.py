@@ -1587,13 +1587,16 @@ def _with_municipality(chosen: list[Cand], lex: Lexicon) -> list[Cand]:
 
 #: a document number: the issuer's code, the year in brackets, the serial (川长江办发〔2022〕8号, 渝府办发（2024）12号)
 _DOCUMENT_NUMBER = re.compile(rf"[{CJK}]{{1,6}}[发函办字文令复告][〔［\[（(]\s*(?:19|20)\d\d\s*[〕］\]）)]\s*第?\d+\s*号")
+_DOCUMENT_NUMBER_OPEN = re.compile(r"[〔［\[（(]")
+_DOCUMENT_NUMBER_REST = re.compile(r"[\s\d〕］\]）)第号]*")  # every character a number holds after its bracket
 
 
 def _outside_document_numbers(text: str, cands: list[Cand]) -> list[Cand]:
     """``cands`` without those inside a document number (长江 in 川长江办发〔2022〕8号 is no river)."""
     if "号" not in text:
         return cands
-    numbers = [(m.start(), m.end()) for m in _DOCUMENT_NUMBER.finditer(text)]
+    # searched only near an opening bracket: the code (at most 7 characters) before it, the rest after it
+    numbers = [(m.start(), m.end()) for m in _near(_DOCUMENT_NUMBER, text, _DOCUMENT_NUMBER_OPEN, 7, 0, run=_DOCUMENT_NUMBER_REST)]
     if not numbers:
         return cands
     return [c for c in cands if not any(a <= c.start and c.end <= b for a, b in numbers)]
