@@ -8,6 +8,7 @@
 from __future__ import annotations
 
 import re
+import sys
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -180,7 +181,7 @@ def literal_regex(words: list[str] | set[str] | tuple[str, ...]) -> str:
     return build(trie)
 
 
-_SHORT_TEXT = 256  # below this length the plain regular expression is as fast
+_SHORT_TEXT = 256  # below this length a plain loop over the characters is faster than the bulk search
 
 
 def _codepoints(text: str) -> np.ndarray:
@@ -234,6 +235,7 @@ class LiteralScanner:
         by_first: dict[str, list[str]] = {}
         for w in words:
             by_first.setdefault(w[0], []).append(w)
+        self._by_first = by_first
         self._branch = _Branches(by_first, tail)  # compiled on first use: start-up stays fast
         pairs = {(ord(w[0]) << 21) | ord(w[1]) for w in words if len(w) > 1}
         self._pairs = np.array(sorted(pairs), dtype=np.uint64)
@@ -268,16 +270,46 @@ class LiteralScanner:
             hits = np.union1d(hits, np.flatnonzero(_lookup(self._single, cps)))  # sorted, each once
         return hits.tolist()
 
+    def match(self, text: str, pos: int = 0, endpos: int = sys.maxsize) -> re.Match[str] | None:
+        """``regex.match(text, pos, endpos)``: only the branch of the character at ``pos`` can match."""
+        pos = max(pos, 0)
+        if pos < len(text) and pos < endpos and text[pos] in self._by_first:
+            return self._branch[text[pos]].match(text, pos, endpos)
+        return None
+
+    def fullmatch(self, text: str, pos: int = 0, endpos: int = sys.maxsize) -> re.Match[str] | None:
+        """``regex.fullmatch(text, pos, endpos)`` (see :meth:`match`)."""
+        pos = max(pos, 0)
+        if pos < len(text) and pos < endpos and text[pos] in self._by_first:
+            return self._branch[text[pos]].fullmatch(text, pos, endpos)
+        return None
+
+    def search(self, text: str) -> re.Match[str] | None:
+        """``regex.search(text)``."""
+        return next(self.finditer(text), None)
+
     def finditer(self, text: str) -> Iterator[re.Match[str]]:
-        """The matches of ``regex.finditer(text)``, the same, in order (the last text's are kept)."""
+        """The matches of ``regex.finditer(text)``, the same, in order (the last text's are kept).
+
+        The whole expression is never compiled for it (a large alternation takes tens of
+        milliseconds to compile): only the branches of the characters met.
+        """
         last = self._last
         if last[0] is text:
             return iter(last[1])
-        if len(text) < _SHORT_TEXT:
-            return self.regex.finditer(text)
         matches = []
-        end = 0
         branch = self._branch
+        if len(text) < _SHORT_TEXT:  # a plain loop is faster than the bulk search for so few characters
+            first = self._by_first
+            i, n = 0, len(text)
+            while i < n:
+                if text[i] in first and (m := branch[text[i]].match(text, i)):
+                    matches.append(m)
+                    i = m.end()  # every word has a character: never an empty match
+                else:
+                    i += 1
+            return iter(matches)
+        end = 0
         for i in self.starts(text):
             if i < end:
                 continue  # inside the previous match: finditer goes on after it

@@ -96,14 +96,16 @@ def base_title(name: str) -> str:
 
 @dataclass(frozen=True)
 class Patterns:
-    place: re.Pattern[str]
+    # LiteralScanners: their match / fullmatch / search / finditer are those of the expression,
+    # which is never compiled whole (only the branches of the characters met)
+    place: LiteralScanner
     agency: re.Pattern[str]
     named: re.Pattern[str]
     heads: dict[str, re.Pattern[str]]
     head_any: re.Pattern[str]
-    trigger: re.Pattern[str]
+    trigger: LiteralScanner
     trigger_pred: dict[str, str]
-    agency_open: re.Pattern[str]
+    agency_open: LiteralScanner
     collective: re.Pattern[str]
     place_scan: LiteralScanner  # ``place``, with a fast finditer
     agency_open_scan: LiteralScanner  # ``agency_open``, with a fast finditer
@@ -138,7 +140,7 @@ def _tail_suffixes(full: set[str], generic: set[str]) -> set[str]:
 @lru_cache(maxsize=4)
 def compile_patterns(lex: Lexicon) -> Patterns:
     place_scan = LiteralScanner(set(lex.place_forms))
-    place = place_scan.regex
+    place = place_scan
     agency_forms = set(lex.agency_forms) | {s for (_j, s) in lex.local_agency_forms}
     for full, shorts in lex.agency_suffixes:
         for pre in ("市", "省", "区", "县"):
@@ -153,12 +155,12 @@ def compile_patterns(lex: Lexicon) -> Patterns:
     if any(ch in w for w in trigger_pred for ch in "。！？!?") or any(not w.strip() or w != "".join(w.split()) for w in trigger_pred):
         raise ValueError("a trigger word holds whitespace or a sentence end")  # _triggers_by_sentence relies on it
     trigger_scan = LiteralScanner(set(trigger_pred))
-    trigger = trigger_scan.regex
+    trigger = trigger_scan
     suffixes = sorted(_tail_suffixes({f for f, _ in lex.agency_suffixes}, set(_AGENCY_GENERIC_SUFFIX.split("|"))), key=len, reverse=True)
     region_forms = sorted((f for f, n in lex.place_forms.items() if lex.places[n].type == "Region" and lex.places[n].level in ("province", "prefecture", "county") and f == n), key=len, reverse=True)
     # the suffixes as a trie, which tries them in the same order as their longest-first alternation
     agency_open_scan = LiteralScanner(region_forms, tail=f"(?:[{CJK}]{{0,14}}?)(?:{literal_regex(suffixes)})")
-    agency_open = agency_open_scan.regex
+    agency_open = agency_open_scan
     depts = sorted({d for pat, _ in lex.departments for d in pat.split("|")}, key=len, reverse=True)
     pair = sorted(lex.pair, key=len, reverse=True)
     dept_alt = "|".join(map(re.escape, depts))
