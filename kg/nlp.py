@@ -24,6 +24,7 @@ import spacy
 from spacy.language import Language
 from spacy.tokens import Doc, Span
 
+from kg import recache  # noqa: F401  (compiled regular expressions kept between processes)
 from kg.lexicon import Lexicon, _char_table, _codepoints, _lookup, load_lexicon
 from kg.model import (
     Document,
