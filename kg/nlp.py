@@ -20,9 +20,6 @@ from collections.abc import Iterable
 from functools import lru_cache
 
 import numpy as np
-import spacy
-from spacy.language import Language
-from spacy.tokens import Doc, Span
 
 from kg import recache  # noqa: F401  (compiled regular expressions kept between processes)
 from kg.lexicon import Lexicon, _char_table, _codepoints, _lookup, load_lexicon
@@ -36,6 +33,7 @@ from kg.model import (
     SourceDocument,
 )
 from kg.rules import Cand, Context, document_context, find_mentions, find_relations, sentences
+from kg.spacy_import import Doc, Language, Span, spacy  # spaCy without its command-line interface
 
 for _attr in ("kg_candidates", "kg_context", "kg_relations"):
     if not Doc.has_extension(_attr):
