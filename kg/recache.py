@@ -9,7 +9,7 @@ pattern (the pattern's opcodes, flags and groups: what ``re._compiler.compile`` 
 objects are the same: same opcodes (``_sre`` checks them again), same groups and flags, so
 the same matches; errors in a pattern are raised as before (it is parsed when not found).
 
-The file is ``$XDG_CACHE_HOME/chuanyu-kg/re-<python>.marshal`` (``~/.cache`` by default),
+The file is ``$XDG_CACHE_HOME/chuanyu-kg/re-<python>-<format>.marshal`` (``~/.cache`` by default),
 named after the exact Python build, written (atomically) when a process exits having
 compiled patterns the file lacks.  ``KG_REGEX_CACHE=0`` turns it off; so does a Python
 other than CPython 3.11–3.13, whose ``re`` internals it relies on.
@@ -30,6 +30,7 @@ import hashlib
 import marshal
 import os
 import sys
+from array import array
 from pathlib import Path
 
 #: Above this many patterns in the file, a process writes only those it used itself.
@@ -38,10 +39,18 @@ MAX_PATTERNS = 20_000
 _state: dict = {}
 
 
+#: The opcodes are kept as the bytes of an array of this type (loading a list of ints per
+#: pattern would cost more than a tenth of a second for the build's thousand patterns).
+_CODE = "I"
+_FORMAT = 1
+
+
 def enabled() -> bool:
     """Whether this Python and the environment allow the cache."""
+    import _sre
+
     return (sys.implementation.name == "cpython" and (3, 11) <= sys.version_info[:2] <= (3, 13)
-            and os.environ.get("KG_REGEX_CACHE", "1") != "0")
+            and array(_CODE).itemsize == _sre.CODESIZE and os.environ.get("KG_REGEX_CACHE", "1") != "0")
 
 
 def cache_file() -> Path:
@@ -51,7 +60,7 @@ def cache_file() -> Path:
     base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
     build = f"{sys.version}|{_sre.MAGIC}|{_sre.CODESIZE}|{sys.maxunicode}"
     tag = hashlib.blake2b(build.encode(), digest_size=6).hexdigest()
-    return Path(base) / "chuanyu-kg" / f"re-{sys.implementation.cache_tag}-{tag}.marshal"
+    return Path(base) / "chuanyu-kg" / f"re-{sys.implementation.cache_tag}-{tag}-{_FORMAT}.marshal"
 
 
 def install() -> None:
@@ -81,7 +90,8 @@ def install() -> None:
         entry = stored.get(key)
         if entry is not None:
             try:
-                compiled = _sre.compile(p, *entry)
+                fl, code, groups, groupindex, indexgroup = entry
+                compiled = _sre.compile(p, fl, array(_CODE, code).tolist(), groups, groupindex, indexgroup)
             except Exception:  # not what this Python generates: compile it again
                 stored.pop(key, None)
             else:
@@ -89,14 +99,14 @@ def install() -> None:
                 return compiled
         # re._compiler.compile, keeping what it hands to _sre.compile
         parsed = _parser.parse(p, flags)
-        code = [int(c) for c in _compiler._code(parsed, flags)]
+        code = _compiler._code(parsed, flags)
         groupindex = dict(parsed.state.groupdict)
         indexgroup = [None] * parsed.state.groups
         for name, i in groupindex.items():
             indexgroup[i] = name
-        entry = (flags | parsed.state.flags, code, parsed.state.groups - 1, groupindex, tuple(indexgroup))
-        compiled = _sre.compile(p, *entry)
-        stored[key] = used[key] = entry
+        fl, groups = flags | parsed.state.flags, parsed.state.groups - 1
+        compiled = _sre.compile(p, fl, code, groups, groupindex, tuple(indexgroup))
+        stored[key] = used[key] = (fl, array(_CODE, code).tobytes(), groups, groupindex, tuple(indexgroup))
         _state["new"] = True
         return compiled
 
