@@ -53,11 +53,13 @@ def enabled() -> bool:
             and array(_CODE).itemsize == _sre.CODESIZE and os.environ.get("KG_REGEX_CACHE", "1") != "0")
 
 
-def cache_file() -> Path:
-    """Where the compiled patterns of this exact Python build are kept."""
+def cache_file() -> Path | None:
+    """Where the compiled patterns of this exact Python build are kept (None: no home folder)."""
     import _sre
 
     base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
+    if not os.path.isabs(base):  # no home folder known: never a cache relative to the working folder
+        return None
     build = f"{sys.version}|{_sre.MAGIC}|{_sre.CODESIZE}|{sys.maxunicode}"
     tag = hashlib.blake2b(build.encode(), digest_size=6).hexdigest()
     return Path(base) / "chuanyu-kg" / f"re-{sys.implementation.cache_tag}-{tag}-{_FORMAT}.marshal"
@@ -71,6 +73,8 @@ def install() -> None:
     from re import _compiler, _constants, _parser
 
     path = cache_file()
+    if path is None:
+        return
     try:
         with open(path, "rb") as fh:
             stored = marshal.load(fh)
