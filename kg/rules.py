@@ -1257,6 +1257,8 @@ def _counted_collectives(text: str, chosen: list[Cand], lex: Lexicon) -> list[Ca
                 continue
         listed = _listed_before(text, c.start, by_end, lex)
         start = listed[0].start if len(listed) == n else c.start
+        while len(listed) == n and (q := by_end.get(start)) is not None and _contains(q.name, listed[0].name, lex):
+            start = q.start  # 四川省达州市、广安市…四地: the province that qualifies the list is in it
         places = [p.name for p in listed] if len(listed) == n else []
         if not places and c.kind == "counted" and (places := _abbreviated_provinces(text, c.start, n)):
             start = c.start - n  # 川黔渝三省市: the provinces by their abbreviations
@@ -2103,7 +2105,8 @@ def _at_meeting(text: str, ms: list[Cand], meetings: list[Cand], meeting_at: lis
     by_end: dict[int, Cand] = {}
     for c in ms:
         if c.type in _SUBJECT_TYPES:
-            by_start.setdefault(c.start, c)
+            if c.start not in by_start or c.end > by_start[c.start].end:
+                by_start[c.start] = c  # the group that spans a list (A、B两地生态环境部门), not its first place
             by_end[c.end] = c
     out: dict[int, list[Rel]] = {}
     for start, end, names in hits:
@@ -2449,10 +2452,16 @@ _PLACE_PREPOSITION = re.compile(r"(在|于|围绕|针对|对|从|赴|前往|流�
 _WENT_TO_JOIN = re.compile(r"联合|共同")
 
 
+#: 成都报道：, 成都3月11日电: the dateline of a news report, where the reporter writes from
+_DATELINE = re.compile(r"(?:\d{1,2}月\d{1,2}日)?(?:报道|电(?![网力视子站厂池动器话信气]))")
+
+
 def _is_object_place(text: str, c: Cand, ts: int, ends: dict[int, Cand] | None = None) -> bool:
-    """A place that is where or about, not who: 在嘉陵江合川段, 围绕长江, 对…, 在泸州市合江县, 赴泸州参加."""
+    """A place that is where or about, not who: 在嘉陵江合川段, 围绕长江, 对…, 在泸州市合江县, 赴泸州参加; 成都报道 (a dateline)."""
     if c.type != "Region" or c.kind == "collective":
         return False
+    if _DATELINE.match(text, c.end):
+        return True
     end = c.end
     for _ in range(4):  # 在四川省泸州市合江县: the places of a chain after the preposition
         if m := _PLACE_PREPOSITION.search(text, max(0, c.start - 2), c.start):

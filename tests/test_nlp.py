@@ -1460,3 +1460,30 @@ def test_nlp_a_press_conference_is_no_issuing(text):
 def test_nlp_a_sichuan_body_written_with_its_province_is_the_citys_or_countys(text, body):
     agencies = {n for t, n in _ents(text) if t == "Agency"}
     assert body in agencies and not any(n.startswith("四川省" + body[:2]) for n in agencies)
+
+
+@pytest.mark.parametrize(
+    ("text", "meeting", "bodies"),
+    [
+        ("川南渝西生态环境保护第三次联席会议近日在泸州市召开。会上，四川省泸州市、宜宾市与重庆市永川区、江津区四地生态环境部门共同签署"
+         "《长江上游跨界水污染联防联控合作协议》。", "川南渝西生态环境保护第三次联席会议",
+         {"泸州市生态环境局", "宜宾市生态环境局", "永川区生态环境局", "江津区生态环境局"}),
+        ("遂潼生态环境保护联席会议在遂宁市召开。会上，四川省遂宁市与重庆市潼南区两地生态环境部门签订《琼江流域联合执法协议》。",
+         "遂潼生态环境保护联席会议", {"遂宁市生态环境局", "潼南区生态环境局"}),
+    ],
+)
+def test_nlp_a_counted_group_of_bodies_at_a_meeting_takes_part_and_signs_as_bodies(text, meeting, bodies):
+    rels = _rels(text)
+    assert {o for s, p, o in rels if p == "participant" and s == meeting} == bodies
+    assert {o for s, p, o in rels if p == "signedBy"} == bodies  # not 四川省, which only qualifies the list
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "记者王明内江报道：2024年川渝土壤污染防治工作会议5月8日在永川区召开。",
+        "新华社成都5月8日电 2024年川渝土壤污染防治工作会议在永川区召开。",
+    ],
+)
+def test_nlp_a_dateline_place_is_no_agent(text):
+    assert not {r for r in _rels(text) if r[1] == "participant"}
