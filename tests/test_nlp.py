@@ -33,6 +33,9 @@ def _rels(text: str) -> set[tuple[str, str, str]]:
         ("长江上游生态环境研究报告", None),
         ("关于建议办理情况的答复函", None),
         ("联合执法方法", None),
+        ("摩托车和轻便摩托车排气污染物排放限值及测量方法（双怠速法）", "Standard"),
+        ("土壤和沉积物中多环芳烃的测定方法", "Standard"),
+        ("城市噪声监测方法", "Standard"),
     ],
 )
 def test_nlp_classify_title_by_head(title, expected):
