@@ -477,6 +477,8 @@ def _rivers_open(text: str, lex: Lexicon, cands: list[Cand]) -> None:
 _SUBUNIT = re.compile(rf"[{CJK}]{{0,12}}?(?:人代工委|建议提案室|办公室|分院|分局|处|室|科|工委|总队|支队)"
                       rf"(?:(?![{CJK}])|(?=(?:主要|有关|相关)?负责(?:人|同志)|供稿|或|反馈|联系))"
                       rf"|[{CJK}]{{0,6}}?(?:人代工委|建议提案室|分院|综合处|总量处|监测处|法规处)")
+#: a department (司) or bureau (局) of a ministry glued to it: 生态环境部大气环境司, 公安部交通管理局
+_MINISTRY_UNIT = re.compile(rf"(?![{CJK}]{{0,10}}?(?:会同|联合|指导|支持|委托|授权))[{CJK}]{{2,8}}?(?:司|局)(?![{CJK}])")
 _ONE_CHAR_SUFFIX = tuple("局厅委办署部")
 _FOUNDED = re.compile(
     rf"(?:成立|组建|设立|成立了|组建了)([{CJK}]{{4,30}}?(?:专项工作组|协调小组|领导小组|工作组|办公室|委员会|中心))(?![{CJK}])"
@@ -539,6 +541,8 @@ def _agencies(text: str, lex: Lexicon, ctx: Context, cands: list[Cand]) -> None:
         end = m.end()
         # a sub-unit glued to the body: 市生态环境局综合处, 市人大常委会人代工委, 中国环科院西南分院
         sub = _SUBUNIT.match(text, end)
+        if sub is None and name.endswith("部") and (sub := _MINISTRY_UNIT.match(text, end)) and _NOT_IN_AGENCY_NAME.search(sub.group(0)):
+            sub = None
         if sub and not _NOT_SUBUNIT.search(sub.group(0)):
             cands.append(Cand(m.start(), sub.end(), "Agency", name + sub.group(0), priority=27, kind="subunit"))
         cands.append(Cand(m.start(), end, "Agency", name, priority=25, kind="lexicon"))

@@ -1490,3 +1490,20 @@ def test_nlp_a_counted_group_of_bodies_at_a_meeting_takes_part_and_signs_as_bodi
 )
 def test_nlp_a_dateline_place_is_no_agent(text):
     assert not {r for r in _rels(text) if r[1] == "participant"}
+
+
+@pytest.mark.parametrize(
+    ("text", "unit"),
+    [
+        ("抄送：自然资源部国土空间生态修复司，水利部河湖管理司。", "自然资源部国土空间生态修复司"),
+        ("抄送：自然资源部国土空间生态修复司，水利部河湖管理司。", "水利部河湖管理司"),
+        ("生态环境部西南督察局、四川省生态环境厅参加会议。", "生态环境部西南督察局"),
+    ],
+)
+def test_nlp_a_ministrys_department_glued_to_it_is_one_body(text, unit):
+    agencies = {n for t, n in _ents(text) if t == "Agency"}
+    assert unit in agencies and unit[: unit.index("部") + 1] not in agencies
+
+
+def test_nlp_a_ministry_before_a_verb_is_no_department():
+    assert ("Agency", "生态环境部") in _ents("此次行动由生态环境部指导重庆市生态环境局。")
