@@ -788,7 +788,7 @@ _NAME_ENDS_BEFORE = re.compile(r"(的|等|中|和|及|与|，|并|为|后|以|�
 _COUNTED_START = re.compile(r"^(?:\d(?!\d{3}年)|[一两二三四五六七八九十百数几多]+[项个条份部批]|超|近|多|各|相关|有关|一批)")
 _COUNT_AFTER = re.compile(r"\d+(?:余|多)?[项个份条]")
 _ABOUT_COUNT_AFTER = re.compile(r"超\d|近\d")
-_NOT_IN_TRIGGERED_NAME = re.compile(r"(?:签订|印发|编制|制定|开展|召开|发布|的基础上|相互|征求|\d+个|[（(][^）)]*$|的|和相关|和有关)")
+_NOT_IN_TRIGGERED_NAME = re.compile(r"(?:签订|印发|编制|制定|开展|召开|发布|的基础上|相互|征求|了|\d+个|[（(][^）)]*$|的|和相关|和有关)")
 _FUNCTION_WORD_START = re.compile(r"^(?:的|了|和|与|及|在|对|等|将|为|中|是|以|把|被|向|从|过程|其|该|本|各|上述|有关|相关|辖区)")
 
 

@@ -1507,3 +1507,15 @@ def test_nlp_a_ministrys_department_glued_to_it_is_one_body(text, unit):
 
 def test_nlp_a_ministry_before_a_verb_is_no_department():
     assert ("Agency", "生态环境部") in _ents("此次行动由生态环境部指导重庆市生态环境局。")
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "两地对监测数据发布作了统一规范。",
+        "会议对信息发布提出了明确要求和工作方案。",
+        "双方就执法结果发布进行了统一规定。",
+    ],
+)
+def test_nlp_a_clause_with_an_aspect_marker_after_a_trigger_is_no_name(text):
+    assert not {n for t, n in _ents(text) if t in ("Standard", "Programme", "Regulation")}
