@@ -1547,7 +1547,48 @@ def find_mentions(text: str, lex: Lexicon, ctx: Context) -> list[Cand]:
     _mechanisms(text, lex, cands)
     chosen = _shared_body_word(text, _select(_outside_document_numbers(text, cands)), lex)
     chosen = _group_abbreviations(text, _shared_department(text, _counted_collectives(text, chosen, lex), lex))
+    chosen = _the_two_parties(text, chosen)
     return _anaphors(text, _short_titles(_with_municipality(chosen, lex), _headline_end(text), text))
+
+
+_SIGNING = re.compile(r"签署|签订|签约")
+_PAIR_JOIN = frozenset(("与", "和", "同"))
+
+
+def _the_two_parties(text: str, chosen: list[Cand]) -> list[Cand]:
+    """双方 after A与B签署《…》: the two who signed last before it, not the two sides of Sichuan–Chongqing.
+
+    Only a bare 双方 (not 川渝双方, 双方生态环境部门) whose text names such a pair of bodies or places
+    joined by 与/和/同 in a sentence that signs something.
+    """
+    todo = [k for k, c in enumerate(chosen) if c.kind == "collective" and c.end - c.start == 2 and text.startswith("双方", c.start)]
+    if not todo:
+        return chosen
+    actors = [c for c in chosen if c.type in _SUBJECT_TYPES and c.kind != "collective"]
+    by_start = {c.start: c for c in actors}
+    pairs: list[tuple[int, Cand, Cand]] = []  # (end of the sentence, first party, second party)
+    for a in actors:
+        if text[a.end : a.end + 1] not in _PAIR_JOIN or (b := by_start.get(a.end + 1)) is None or b.type != a.type:
+            continue
+        if text[a.start - 1 : a.start] in _LIST_JOIN or text[b.end : b.end + 1] in _LIST_JOIN:
+            continue  # A、B与C: more than two
+        stop = _SENTENCE_MARKS.search(text, b.end)
+        end = stop.start() if stop else len(text)
+        if _SIGNING.search(text, b.end, end):
+            pairs.append((end, a, b))
+    if not pairs:
+        return chosen
+    ends = [p[0] for p in pairs]
+    out = list(chosen)
+    for k in todo:
+        c = chosen[k]
+        j = bisect_left(ends, c.start) - 1
+        if j < 0:
+            continue
+        _end, a, b = pairs[j]
+        members = tuple(dict.fromkeys(n for x in (a, b) for n in (x.members or (x.name,))))
+        out[k] = c._replace(type=a.type, name="+".join(members), members=members)
+    return out
 
 
 #: 该试点实施方案由…, 上述标准经…: a title named before, taken up again as the subject of a clause

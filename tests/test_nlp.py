@@ -1519,3 +1519,17 @@ def test_nlp_a_ministry_before_a_verb_is_no_department():
 )
 def test_nlp_a_clause_with_an_aspect_marker_after_a_trigger_is_no_name(text):
     assert not {n for t, n in _ents(text) if t in ("Standard", "Programme", "Regulation")}
+
+
+@pytest.mark.parametrize(
+    ("text", "doc", "pred", "parties"),
+    [
+        ("6月3日，宜宾市生态环境局与江津区生态环境局签署《长江跨界断面联合监测协议》。两地山水相连。签约前，双方召开了宜宾江津跨界河流保护座谈会。",
+         "宜宾江津跨界河流保护座谈会", "participant", {"宜宾市生态环境局", "江津区生态环境局"}),
+        ("泸州市与永川区签订《濑溪河流域横向生态保护补偿协议》。根据协议，双方联合印发《濑溪河流域联合巡河方案》。",
+         "濑溪河流域联合巡河方案", "issuedBy", {"泸州市", "永川区"}),
+        ("双方联合印发《川渝跨界河流联合巡河方案》。", "川渝跨界河流联合巡河方案", "issuedBy", {"四川省", "重庆市"}),
+    ],
+)
+def test_nlp_shuangfang_is_the_pair_that_signed_last(text, doc, pred, parties):
+    assert {o for s, p, o in _rels(text) if s == doc and p == pred} == parties
