@@ -475,7 +475,7 @@ def _rivers_open(text: str, lex: Lexicon, cands: list[Cand]) -> None:
 
 
 _SUBUNIT = re.compile(rf"[{CJK}]{{0,12}}?(?:人代工委|建议提案室|办公室|分院|分局|处|室|科|工委|总队|支队)"
-                      rf"(?:(?![{CJK}])|(?=(?:主要|有关|相关)?负责(?:人|同志)|供稿|或|反馈|联系))"
+                      rf"(?:(?![{CJK}])|(?=(?:主要|有关|相关)?负责(?:人|同志)|供稿|或|反馈|联系|副?(?:处长|主任|科长|队长)|[一二三四]级(?:调研员|巡视员)))"
                       rf"|[{CJK}]{{0,6}}?(?:人代工委|建议提案室|分院|综合处|总量处|监测处|法规处)")
 #: a department (司) or bureau (局) of a ministry glued to it: 生态环境部大气环境司, 公安部交通管理局
 _MINISTRY_UNIT = re.compile(rf"(?![{CJK}]{{0,10}}?(?:会同|联合|指导|支持|委托|授权))[{CJK}]{{2,8}}?(?:司|局)(?![{CJK}])")
@@ -2030,8 +2030,48 @@ def find_relations(text: str, mentions: list[Cand], lex: Lexicon, ctx: Context) 
         issuers, ns, ne = notice
         acts.extend(Rel(c.name, c.type, "issuedBy", a, "Agency", (ns, ne)) for c in ms
                     if c.start == ns and c.end == ne and c.kind == "title" for a in issuers)
+    if meetings:
+        acts.extend(_speaker_units(text, ms, meetings))
     rels.extend(_bodies_for_places(acts, lex, headline))
     return sorted(set(rels))
+
+
+#: a transcript's label of those on the podium: 发布人：A局B处处长 张三 (and the lines under it), 主持人（A办公室副主任 李四）：
+_PODIUM_LABEL = re.compile(r"^[ \t\u3000]*(?:主持人|发布人|出席人|发言人)(?:[（(][^（()）\n]{2,40}[）)])?[：:]", re.M)
+#: a speaker's turn with the unit: 张三（A局副局长）：
+_SPEAKER_TURN = re.compile(r"^[ \t\u3000]*[\u4e00-\u9fff·]{2,6}[（(]([^（()）\n]{4,40})[）)][：:][ \t\u3000]*$", re.M)
+_PODIUM_MORE = re.compile(r"[ \t\u3000]+[^\s：:，。；！？,;!?][^：:，。；！？,;!?\n]{3,60}$", re.M)  # an indented line under the label
+
+
+def _speaker_units(text: str, ms: list[Cand], meetings: list[Cand]) -> list[Rel]:
+    """The bodies of those on the podium of a press conference take part in it (主持人、发布人 lines, 张三（A局副局长）：).
+
+    Only in a text whose first meeting is a press conference (…发布会), which is the one meant.
+    """
+    conf = meetings[0]
+    if not conf.name.endswith("发布会"):
+        return []
+    spans: list[tuple[int, int]] = []
+    for m in _PODIUM_LABEL.finditer(text):
+        line_end = text.find("\n", m.end())
+        line_end = len(text) if line_end < 0 else line_end
+        if not text[m.end() : line_end].strip() and not m.group(0).rstrip("：: \t\u3000").endswith(("）", ")")):
+            continue  # 主持人：\n then what they say
+        spans.append((m.start(), line_end))
+        while (more := _PODIUM_MORE.match(text, line_end + 1)) is not None:  # the further names under 发布人：
+            spans.append(more.span())
+            line_end = more.end()
+    spans.extend(m.span(1) for m in _SPEAKER_TURN.finditer(text))
+    if not spans:
+        return []
+    bodies = [c for c in ms if c.type == "Agency"]
+    starts = [c.start for c in bodies]
+    out: list[Rel] = []
+    for lo, hi in spans:
+        for c in bodies[bisect_left(starts, lo) : bisect_left(starts, hi)]:
+            if c.end <= hi:
+                out.extend(Rel(conf.name, "Meeting", "participant", name, typ, (lo, hi)) for name, typ in _expand(c))
+    return out
 
 
 _MEETING_LOOKBACK = 3  # sentences

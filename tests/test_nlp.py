@@ -1533,3 +1533,28 @@ def test_nlp_a_clause_with_an_aspect_marker_after_a_trigger_is_no_name(text):
 )
 def test_nlp_shuangfang_is_the_pair_that_signed_last(text, doc, pred, parties):
     assert {o for s, p, o in _rels(text) if s == doc and p == pred} == parties
+
+
+_TRANSCRIPT = (
+    "川渝土壤污染防治新闻发布会实录\n\n"
+    "主持人：四川省生态环境厅新闻发言人　王强\n"
+    "发布人：四川省生态环境厅土壤生态环境处处长　李明\n"
+    "　　　　重庆市生态环境局副局长　张华\n\n"
+    "主持人：\n"
+    "　　欢迎参加本次发布会。四川省自然资源厅也十分关心这项工作。\n\n"
+    "刘洋（四川省农业农村厅副厅长）：\n"
+    "　　谢谢主持人。\n"
+)
+
+
+@pytest.mark.parametrize("body", ["四川省生态环境厅", "四川省生态环境厅土壤生态环境处", "重庆市生态环境局", "四川省农业农村厅"])
+def test_nlp_the_bodies_on_a_press_conference_podium_take_part(body):
+    assert ("川渝土壤污染防治新闻发布会", "participant", body) in _rels(_TRANSCRIPT)
+
+
+def test_nlp_a_body_named_in_what_the_host_says_does_not_take_part():
+    assert ("川渝土壤污染防治新闻发布会", "participant", "四川省自然资源厅") not in _rels(_TRANSCRIPT)
+
+
+def test_nlp_a_division_before_its_heads_title_is_one_body():
+    assert ("Agency", "重庆市生态环境局大气环境处") in _ents("重庆市生态环境局大气环境处副处长刘强介绍了有关情况。")
