@@ -475,7 +475,7 @@ def _rivers_open(text: str, lex: Lexicon, cands: list[Cand]) -> None:
 
 
 _SUBUNIT = re.compile(rf"[{CJK}]{{0,12}}?(?:人代工委|建议提案室|办公室|分院|分局|处|室|科|工委|总队|支队)"
-                      rf"(?:(?![{CJK}])|(?=(?:主要|有关|相关)?负责(?:人|同志)|供稿|或|反馈|联系|副?(?:处长|主任|科长|队长)|[一二三四]级(?:调研员|巡视员)))"
+                      rf"(?:(?![{CJK}])|(?=(?:主要|有关|相关)?负责(?:人|同志)|供稿|或|反馈|联系|主持|牵头|承办|副?(?:处长|主任|科长|队长)|[一二三四]级(?:调研员|巡视员)))"
                       rf"|[{CJK}]{{0,6}}?(?:人代工委|建议提案室|分院|综合处|总量处|监测处|法规处)")
 #: a department (司) or bureau (局) of a ministry glued to it: 生态环境部大气环境司, 公安部交通管理局
 _MINISTRY_UNIT = re.compile(rf"(?![{CJK}]{{0,10}}?(?:会同|联合|指导|支持|委托|授权))[{CJK}]{{2,8}}?(?:司|局)(?![{CJK}])")
@@ -2081,7 +2081,7 @@ _THE_MEETING = re.compile(r"(?:了)?(?:会议|本次会议|此次会议|上述�
 #: 出席|发布会, 参加|了本次座谈会: attending the meeting just named (召开了新闻发布会 holds another one)
 _THE_MEETING_ATTENDED = re.compile(r"(?:了)?(?:本次|此次|上述)?(?:新闻发布会|发布会|座谈会|联席会议|视频会议|推进会|现场会|论坛|大会|座谈)(?:并|。|，|；|$)")
 #: words that say attending or running a meeting, which refer back to the meeting just named
-_ATTEND = frozenset({"参加", "出席", "参会", "与会", "列席", "主持", "主办", "承办", "协办", "发言", "致辞"})
+_ATTEND = frozenset({"参加", "出席", "参会", "与会", "到会指导", "列席", "主持", "主办", "承办", "协办", "发言", "致辞"})
 #: 出席|会议的有A、B…: the attendees follow
 _ATTENDEES = re.compile(r"(?:了)?(?:本次|此次)?(?:会议|座谈会|发布会|论坛|大会)?的(?:单位|部门|人员|领导|嘉宾|代表)?还?(?:有|包括|为)[：:]?")
 _CLAUSE_END_AFTER = re.compile(r"[，。；]|并(?=[\u4e00-\u9fff]{2}[，。；])|$")  # 出席并讲话

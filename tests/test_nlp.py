@@ -1558,3 +1558,23 @@ def test_nlp_a_body_named_in_what_the_host_says_does_not_take_part():
 
 def test_nlp_a_division_before_its_heads_title_is_one_body():
     assert ("Agency", "重庆市生态环境局大气环境处") in _ents("重庆市生态环境局大气环境处副处长刘强介绍了有关情况。")
+
+
+@pytest.mark.parametrize(
+    ("text", "body"),
+    [
+        ("2024年川渝土壤污染防治工作座谈会在重庆召开。会议由重庆市生态环境局土壤生态环境处主持，四川省生态环境厅相关负责同志参加会议。",
+         "重庆市生态环境局土壤生态环境处"),
+        ("2024年川渝土壤污染防治工作座谈会在重庆召开。四川省生态环境厅相关负责同志参加会议。生态环境部环境规划院派员到会指导。",
+         "生态环境部环境规划院"),
+    ],
+)
+def test_nlp_a_division_that_chairs_and_a_body_that_comes_to_guide_take_part(text, body):
+    rels = _rels(text)
+    assert ("2024年川渝土壤污染防治工作座谈会", "participant", body) in rels
+    if "处主持" in text:
+        assert ("2024年川渝土壤污染防治工作座谈会", "participant", "重庆市生态环境局") not in rels
+
+
+def test_nlp_a_received_meeting_notice_is_no_attending():
+    assert not {r for r in _rels("重庆市生态环境局收到会议通知后，及时印发了《土壤污染防治工作要点》。") if r[1] == "participant"}
