@@ -1578,3 +1578,21 @@ def test_nlp_a_division_that_chairs_and_a_body_that_comes_to_guide_take_part(tex
 
 def test_nlp_a_received_meeting_notice_is_no_attending():
     assert not {r for r in _rels("重庆市生态环境局收到会议通知后，及时印发了《土壤污染防治工作要点》。") if r[1] == "participant"}
+
+
+@pytest.mark.parametrize(
+    ("text", "meeting"),
+    [
+        ("3月8日，川南经济区碳达峰碳中和协同推进会在泸州召开。", "川南经济区碳达峰碳中和协同推进会"),
+        ("2025年长江上游碳中和技术交流会在宜宾举行。", "2025年长江上游碳中和技术交流会"),
+        ("川渝两地召开了2025年川渝气候变化应对工作座谈会。", "2025年川渝气候变化应对工作座谈会"),
+    ],
+)
+def test_nlp_a_word_holding_he_or_dui_does_not_cut_a_meeting_name(text, meeting):
+    assert ("Meeting", meeting) in _ents(text)
+
+
+def test_nlp_the_fields_before_a_department_word_are_each_sides_departments():
+    rels = _rels("2025年川渝气候变化应对工作座谈会在成都召开。两省市生态环境、气象部门有关负责同志参加会议。")
+    for body in ("四川省生态环境厅", "重庆市生态环境局", "四川省气象局", "重庆市气象局"):
+        assert ("2025年川渝气候变化应对工作座谈会", "participant", body) in rels
