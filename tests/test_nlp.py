@@ -1596,3 +1596,11 @@ def test_nlp_the_fields_before_a_department_word_are_each_sides_departments():
     rels = _rels("2025年川渝气候变化应对工作座谈会在成都召开。两省市生态环境、气象部门有关负责同志参加会议。")
     for body in ("四川省生态环境厅", "重庆市生态环境局", "四川省气象局", "重庆市气象局"):
         assert ("2025年川渝气候变化应对工作座谈会", "participant", body) in rels
+
+
+@pytest.mark.parametrize("pair", ["两省市", "两地", "川渝两省市"])
+def test_nlp_the_two_governments_general_offices(pair):
+    rels = _rels(f"{pair}政府办公厅联合印发《川渝氢能产业协同发展行动方案》。")
+    for body in ("四川省人民政府办公厅", "重庆市人民政府办公厅"):
+        assert ("川渝氢能产业协同发展行动方案", "issuedBy", body) in rels
+    assert ("川渝氢能产业协同发展行动方案", "issuedBy", "四川省人民政府") not in rels
