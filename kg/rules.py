@@ -2032,8 +2032,88 @@ def find_relations(text: str, mentions: list[Cand], lex: Lexicon, ctx: Context) 
                     if c.start == ns and c.end == ne and c.kind == "title" for a in issuers)
     if meetings:
         acts.extend(_speaker_units(text, ms, meetings))
+    rels.extend(_stated_scope(text, by_sentence, lex))
     rels.extend(_bodies_for_places(acts, lex, headline))
     return sorted(set(rels))
+
+
+#: a sentence about a document's content: 《X》明确，…; 预案覆盖…; 根据备忘录，…; 按照新协议，…
+_DOCUMENT_TYPES = ("Agreement", "Programme", "Standard", "Regulation")
+_ACCORDING = re.compile(r"[ \t\u3000]*(?:根据|按照|依据|依照)?《?")
+_SAYS_SCOPE = re.compile(r"》?(?:[（(]以下简称[^（）()]{1,24}[）)])?(?:明确|提出|规定|要求|覆盖|涵盖|适用于|包括|指出|，)")
+_BARE_DOCUMENT = re.compile(
+    rf"[ \t\u3000]*(?:(根据|按照|依据|依照)《?)?(?:该|本|此|上述|新|新的)?([{CJK}]{{0,4}}?(?:协议书|协议|备忘录|预案|实施方案|工作方案|方案|规划|标准|条例|办法|工作要点|要点|计划))"
+    r"》?(?:(明确|提出|规定|要求|覆盖|涵盖|适用于|包括|指出)|(，))")
+#: 补偿范围覆盖…, 适用范围包括…: the scope of the document the sentence before was about
+_SCOPE_NOUN = re.compile(rf"[ \t\u3000]*[{CJK}]{{0,4}}范围(?:覆盖|涵盖|包括|为|扩大到|扩大至|扩展到|扩展至)")
+#: 在嘉陵江干流联合开展“…”专项行动: where an action is carried out is what it is about
+_CARRIED_OUT = re.compile(r"(?:沿线|沿岸|干流|流域|等地|一带)?(?:率先|联合|共同|协同|全面|深入)?(?:开展|推进|实施|启动)(?:了|的)?[“《]?")
+_SCOPE_LOOKBACK = 6  # sentences
+
+
+def _document_of(text: str, s: int, inside: list[Cand], earlier: list[Cand]) -> Cand | None:
+    """The document a sentence opens with as its topic (《X》明确, 根据《X》，, 协议明确 for the last X named)."""
+    lead = _ACCORDING.match(text, s).end()
+    for c in inside:
+        if c.start > lead + 1:
+            break
+        if c.type in _DOCUMENT_TYPES and c.start >= lead - 1 and _SAYS_SCOPE.match(text, c.end) \
+                and (text[c.end : c.end + 1] != "，" or text[s:lead].strip(" \t\u3000《")):
+            return c
+    m = _BARE_DOCUMENT.match(text, s)
+    if m is None or (m.group(4) and not m.group(1)):
+        return None  # 方案，…: a bare head then a comma is the topic only after 根据/按照
+    if any(c.start < m.end(2) and c.end > m.start(2) for c in inside):
+        return None  # part of a name (协议 of 《…协议》 is the case above)
+    word = m.group(2)
+    return next((c for c in reversed(earlier) if c.type in _DOCUMENT_TYPES and base_title(c.name).endswith(word)), None)
+
+
+def _stated_scope(text: str, by_sentence: list[tuple[tuple[int, int], list[Cand]]], lex: Lexicon) -> list[Rel]:
+    """Rivers and regions a text says a document is about, beyond those in its title.
+
+    A sentence whose topic is the document (《工作方案》明确，将渠江、涪江纳入监测范围; 预案覆盖涪江、琼江; 根据备忘录，双方将共享
+    琼江、涪江…的数据), and the next one that gives its 范围: each river and named zone in it.  Where an action named in
+    the sentence is carried out (在嘉陵江干流开展“清漂护岸”专项行动), the place is that action's.
+    """
+    out: list[Rel] = []
+    earlier: list[Cand] = []
+    previous: Cand | None = None
+    for (s, e), inside in by_sentence:
+        doc = _document_of(text, s, inside, earlier[-40:]) if inside or earlier else None
+        if doc is None and previous is not None and _SCOPE_NOUN.match(text, s):
+            doc = previous
+        places = [c for c in inside if c.type in ("River", "Region") and not c.members]
+        documents = [c for c in inside if c.type in _DOCUMENT_TYPES]
+        own: set[Cand] = set()
+        for d in documents:
+            # 在X、Y(沿线)开展“Z”: the places listed right after 在, in Z's clause
+            clause = max(text.rfind(p, s, d.start) for p in "，；：,;") + 1 or s
+            at = text.rfind("在", max(clause, s), d.start)
+            if at < 0:
+                continue
+            listed = [c for c in places if at < c.start and c.end <= d.start]
+            if not listed or listed[0].start != at + 1 or not _CARRIED_OUT.fullmatch(text, listed[-1].end, d.start):
+                continue
+            pos, ok = at + 1, True
+            for c in listed:
+                if text[pos : c.start].strip("、和及与"):
+                    ok = False
+                    break
+                pos = c.end
+            if ok:
+                own.update(listed)
+                out.extend(Rel(d.name, d.type, "concerns", c.name, c.type, (s, e)) for c in listed)
+        if doc is not None:
+            # rivers and named zones: a district or town in such a sentence is more often one who acts (安居区与潼南区结对)
+            out.extend(Rel(doc.name, doc.type, "concerns", c.name, c.type, (s, e)) for c in places
+                       if c not in own and c.start > doc.end and not any(t.start <= c.start < t.end for t in documents)
+                       and (c.type == "River" or getattr(lex.places.get(c.name), "level", "") == "zone"))
+        previous = doc
+        earlier.extend(documents)
+        if len(earlier) > 80:
+            del earlier[:40]
+    return out
 
 
 #: a transcript's label of those on the podium: 发布人：A局B处处长 张三 (and the lines under it), 主持人（A办公室副主任 李四）：

@@ -1604,3 +1604,36 @@ def test_nlp_the_two_governments_general_offices(pair):
     for body in ("四川省人民政府办公厅", "重庆市人民政府办公厅"):
         assert ("川渝氢能产业协同发展行动方案", "issuedBy", body) in rels
     assert ("川渝氢能产业协同发展行动方案", "issuedBy", "四川省人民政府") not in rels
+
+
+@pytest.mark.parametrize(
+    ("text", "document", "rivers"),
+    [
+        ("两省市生态环境部门联合印发《川渝大气污染联防联控工作方案》。《工作方案》明确，将沱江、岷江纳入联合监测范围。",
+         "川渝大气污染联防联控工作方案", ("沱江", "岷江")),
+        ("两地联合印发了《川渝跨界河流突发水污染事件应急预案》。预案覆盖濑溪河、大清流河等跨界河流。",
+         "川渝跨界河流突发水污染事件应急预案", ("濑溪河", "大清流河")),
+        ("四川省生态环境厅与重庆市生态环境局签署《川渝跨界河流水质联合监测合作备忘录》。根据备忘录，双方将共享御临河、大洪河交界断面的监测数据。",
+         "川渝跨界河流水质联合监测合作备忘录", ("御临河", "大洪河")),
+        ("泸州市与荣昌区签署《濑溪河流域横向生态保护补偿协议（2025—2027年）》。按照新协议，两地每年各出资1亿元。补偿范围覆盖濑溪河干流及大清流河等支流。",
+         "濑溪河流域横向生态保护补偿协议(2025—2027年)", ("大清流河",)),
+        ("今年，两地将在铜钵河干流联合开展“护岸清障”专项行动。", "护岸清障专项行动", ("铜钵河",)),
+    ],
+)
+def test_nlp_a_documents_stated_scope_is_what_it_concerns(text, document, rivers):
+    rels = _rels(text)
+    for river in rivers:
+        assert (document, "concerns", river) in rels
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "泸州市与荣昌区联合印发《濑溪河联合河长制工作方案》。方案明确，荣昌区与泸县结对开展联合巡河。",
+        "两地联合印发《濑溪河联合河长制工作方案》。会议要求，在大清流河、濑溪河流域和湖库周边深入实施联合巡河。",
+        "两地联合印发了《川渝跨界河流突发水污染事件应急预案》。两地还在大清流河开展了联合监测。",
+    ],
+)
+def test_nlp_places_that_act_or_merely_follow_are_not_a_documents_scope(text):
+    rels = _rels(text)
+    assert not {r for r in rels if r[1] == "concerns" and r[2] in ("荣昌区", "泸县", "大清流河")}, rels
