@@ -1637,3 +1637,9 @@ def test_nlp_a_documents_stated_scope_is_what_it_concerns(text, document, rivers
 def test_nlp_places_that_act_or_merely_follow_are_not_a_documents_scope(text):
     rels = _rels(text)
     assert not {r for r in rels if r[1] == "concerns" and r[2] in ("荣昌区", "泸县", "大清流河")}, rels
+
+
+@pytest.mark.parametrize("note", ["（节选）", "（摘要）", "(摘编)", ""])
+def test_nlp_an_editors_note_after_the_title_keeps_its_author(note):
+    rels = _rels(f"泸县生态环境局2024年工作总结{note}\n\n7月，我局与重庆市荣昌区生态环境局签订《濑溪河跨界断面水质联合监测协议》。")
+    assert ("濑溪河跨界断面水质联合监测协议", "signedBy", "泸县生态环境局") in rels
