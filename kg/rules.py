@@ -1337,37 +1337,39 @@ def _bodies_of_listed(text: str, r: Cand | None, by_end: dict[int, Cand], lex: L
                       bodies) -> str:
     """Replace the place ``r`` and those listed right before it by their ``bodies(place)``.
 
-    A municipality that qualifies the first place of the list qualifies every district or county
-    of it listed after (重庆市大足区、永川区人民政府: 重庆市永川区人民政府 too); it is returned
-    (or "").
+    A county written with its city keeps it (遂宁市安居区、重庆市潼南区生态环境局: 遂宁市安居区生态环境局); a
+    municipality that qualifies a place of the list qualifies every district or county of it
+    listed after (重庆市大足区、永川区人民政府: 重庆市永川区人民政府 too); the one that qualifies the
+    last is returned (or "").
     """
-    listed: list[tuple[Cand, int, tuple[str, ...]]] = []
-    city = ""
+    listed: list[tuple[Cand, int, tuple[str, ...], str]] = []
     while r is not None and r not in replaced:
         p = lex.places.get(r.name)
         if p is None or p.level not in ("province", "prefecture", "county"):
             break
         start = r.start
-        qualifier = ""
+        own = ""
         while (q := by_end.get(start)) is not None and _contains(q.name, r.name, lex):
             replaced[q] = None  # 重庆市大足区: the municipality qualifies the district
             start = q.start
-            qualifier = q.name
+            own = own or (q.name if q.name == p.parent else "")
         names = bodies(r.name)
         if not all(names):
             break
-        listed.append((r, start, names))
-        city = qualifier
+        listed.append((r, start, names, own))
         r = by_end.get(start - 1) if start > 1 and text[start - 1] in _SHARED_JOIN else None
-    for r, start, names in listed:
+    current = ""  # the municipality that qualified the last place listed before (in the text's order)
+    for r, start, names, own in reversed(listed):
         p = lex.places[r.name]
-        if city in _MUNICIPALITIES and p.level == "county" and p.parent == city:
-            names = tuple(city + n if n.startswith(r.name) else n for n in names)
+        current = own if own in _MUNICIPALITIES else current if own == "" else ""
+        if p.level == "county" and (own or p.parent == current):
+            # 遂宁市安居区、重庆市潼南区、铜梁区生态环境局: each county's city as written, else the municipality before it
+            names = tuple((own or current) + n if n.startswith(r.name) else n for n in names)
         if len(names) == 1:
             replaced[r] = Cand(start, r.end, "Agency", names[0], priority=22, kind="shared-word")
         else:
             replaced[r] = Cand(start, r.end, "Agency", "+".join(names), priority=22, kind="collective", members=names)
-    return city if city in _MUNICIPALITIES else ""
+    return current  # the municipality of the body's own place, named after the list
 
 
 @lru_cache(maxsize=4)

@@ -1643,3 +1643,17 @@ def test_nlp_places_that_act_or_merely_follow_are_not_a_documents_scope(text):
 def test_nlp_an_editors_note_after_the_title_keeps_its_author(note):
     rels = _rels(f"泸县生态环境局2024年工作总结{note}\n\n7月，我局与重庆市荣昌区生态环境局签订《濑溪河跨界断面水质联合监测协议》。")
     assert ("濑溪河跨界断面水质联合监测协议", "signedBy", "泸县生态环境局") in rels
+
+
+@pytest.mark.parametrize(
+    ("text", "bodies"),
+    [
+        ("我局与泸州市泸县、重庆市荣昌区、永川区生态环境局签订《濑溪河联合巡河协议》。",
+         ("泸州市泸县生态环境局", "重庆市荣昌区生态环境局", "重庆市永川区生态环境局")),
+        ("重庆市大足区、永川区人民政府签订《跨界河流联合治理协议》。", ("重庆市大足区人民政府", "重庆市永川区人民政府")),
+    ],
+)
+def test_nlp_each_listed_county_keeps_the_city_written_before_it(text, bodies):
+    ents = _ents(text)
+    for body in bodies:
+        assert ("Agency", body) in ents, ents
