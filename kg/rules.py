@@ -509,6 +509,10 @@ _NOT_IN_AGENCY_NAME = re.compile(
 )
 
 
+#: an institute named for two fields joined by 与: 生态环境应急与事故调查中心, 环境监测与评估中心, 技术与信息研究院
+_PAIRED_FIELDS = re.compile(rf"[{CJK}]{{2,9}}?[^厅局委办部与]与[^与和的、]{{2,10}}(?:中心|研究院|研究所|中心站)")
+
+
 #: words whose last character is also a body's one-character suffix (署 部 办 厅): verbs, parts, halls
 _VERB_NOT_SUFFIX = re.compile(r"(?:签署|部署|[承主举协督创开兴申查交转批]办|[东西南北中内全局]部|大厅)$")
 _TERM = re.compile(r"第[一二三四五六七八九十]+届")
@@ -549,7 +553,8 @@ def _agencies(text: str, lex: Lexicon, ctx: Context, cands: list[Cand]) -> None:
         _congress_committee(text, m.start(), end, name, cands)
     for m in pats.agency_open_scan.finditer(text):
         surface = m.group(0)
-        if _NOT_IN_AGENCY_NAME.search(surface[2:-1]):
+        if _NOT_IN_AGENCY_NAME.search(surface[2:-1]) and not _PAIRED_FIELDS.fullmatch(surface) \
+                or "与" in surface and pats.place.search(surface, surface.index("与")):
             continue
         if _VERB_NOT_SUFFIX.search(surface, len(surface) - 2):
             continue  # 在泸县共同签署《…》, 由泸州市承办: the one-character suffix ends a verb

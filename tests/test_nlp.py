@@ -1657,3 +1657,20 @@ def test_nlp_each_listed_county_keeps_the_city_written_before_it(text, bodies):
     ents = _ents(text)
     for body in bodies:
         assert ("Agency", body) in ents, ents
+
+
+@pytest.mark.parametrize(
+    ("text", "body"),
+    [
+        ("四川省环境监测与评估中心派员参加了调查。", "四川省环境监测与评估中心"),
+        ("重庆市生态环境应急与事故调查中心专家赶赴现场。", "重庆市生态环境应急与事故调查中心"),
+    ],
+)
+def test_nlp_an_institute_named_for_two_fields_joined_by_yu(text, body):
+    assert ("Agency", body) in _ents(text)
+
+
+def test_nlp_two_bodies_joined_by_yu_stay_two():
+    ents = _ents("四川省生态环境厅与重庆市生态环境监测中心开展比对监测。")
+    assert {("Agency", "四川省生态环境厅"), ("Agency", "重庆市生态环境监测中心")} <= ents
+    assert not {e for e in ents if "与" in e[1]}
