@@ -399,10 +399,10 @@ def _places(text: str, lex: Lexicon, cands: list[Cand]) -> None:
         if place.type == "Region" and form != place.name and nxt and nxt in "市省区县州":
             continue  # 重庆 in 重庆市 is matched by the full form; a short form glued to a suffix is another name
         if place.type == "Region" and form != place.name and place.level == "county" and s > 0 and _CJK_CHAR.match(text[s - 1]) \
-                and not form.endswith(("县", "区", "市")) and nxt != "段" \
+                and not form.endswith(("县", "区", "市")) and nxt not in ("段", "—", "－", "-", "–") \
                 and not re.match(r"[和与及在对赴至到的等是为将从由把向动进]", text[s - 1]) \
                 and not (nxt == "、" or s == last_region_end or text[s - 1] == "、" and s - 1 == last_region_end):
-            continue  # a county short form inside a word (成渝中线 is not 渝中), unless listed (永川、荣昌, 遂宁、潼南) or paired (遂宁潼南)
+            continue  # a county short form inside a word (成渝中线 is not 渝中), unless listed (永川、荣昌, 遂宁、潼南), paired (遂宁潼南) or a section's end (流域安岳—铜梁段)
         if place.type == "Region":
             last_region_end = e
         if place.type == "River":

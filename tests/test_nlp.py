@@ -1674,3 +1674,15 @@ def test_nlp_two_bodies_joined_by_yu_stay_two():
     ents = _ents("四川省生态环境厅与重庆市生态环境监测中心开展比对监测。")
     assert {("Agency", "四川省生态环境厅"), ("Agency", "重庆市生态环境监测中心")} <= ents
     assert not {e for e in ents if "与" in e[1]}
+
+
+@pytest.mark.parametrize(
+    ("title", "places"),
+    [
+        ("濑溪河流域荣昌—泸县段联防联治方案", ("荣昌区", "泸县")),
+        ("大清流河流域荣昌－隆昌段水质联合监测方案", ("荣昌区", "隆昌市")),
+    ],
+)
+def test_nlp_a_county_short_form_before_a_dash_is_a_sections_end(title, places):
+    found = {p for p, _t in places_in_name(title, load_lexicon())}
+    assert set(places) <= found, found
