@@ -1270,7 +1270,8 @@ def _counted_collectives(text: str, chosen: list[Cand], lex: Lexicon) -> list[Ca
             if near is None:
                 near = _Nearby(chosen, regions)
                 actors = sorted(regions + _places_of_bodies(chosen, lex))
-            places = _places_nearby(text, c.start, actors, n, lex, groups, near)
+            unit = m.group("unit") if c.kind == "counted" else ""
+            places = _places_nearby(text, c.start, actors, n, lex, groups, near, unit)
             if c.kind != "counted" and m.group("pair") != "两地" and any(lex.places[p].level != "province" for p in places):
                 places = []  # 两省市: provinces (or municipalities), else the two sides
         if len(places) != n:
@@ -1427,7 +1428,7 @@ class _Nearby:
         self.ends = {c.end: c for c in regions}
         self.starts = {c.start: c for c in regions}
         self.titles = _Boxes([t for t in chosen if t.type in TITLED_TYPES])
-        self.names: dict[int, list[str]] = {}  # sentence → the acting places of the whole sentence
+        self.names: dict[tuple[int, bool], list[str]] = {}  # (sentence, with provinces' bodies) → its acting places
         self.found: dict[tuple[int, int, int, int], list[str]] = {}  # the answers so far (many 两地 share one)
 
     def in_title(self, c: Cand) -> bool:
@@ -1448,39 +1449,59 @@ def _places_of_bodies(chosen: list[Cand], lex: Lexicon) -> list[Cand]:
         p = lex.places.get(where)
         if p is not None and p.level in ("prefecture", "county"):
             out.append(Cand(c.start, c.end, "Region", p.name, kind="body-place"))
+        elif p is not None and p.level == "province":
+            out.append(Cand(c.start, c.end, "Region", p.name, kind="body-province"))  # only for 三省 (_of_unit)
     return out
 
 
 def _places_nearby(text: str, pos: int, regions: list[Cand], n: int, lex: Lexicon,
-                   groups: list[tuple[int, list[str]]], near: _Nearby) -> list[str]:
+                   groups: list[tuple[int, list[str]]], near: _Nearby, unit: str = "") -> list[str]:
     """The places named before ``pos`` in its sentence, else in the nearest of the sentences before naming any.
 
     A group of as many places in that sentence (四川省、云南省、贵州省三省人民政府签订…) is taken first.
-    ``regions`` are sorted by offset.
+    ``regions`` are sorted by offset.  Only places of the count's unit are looked for: 三省 provinces,
+    三市 cities, 三区县 districts and counties (三地 any).
     """
     spans = sentences(text)
     at = bisect_left(spans, (pos + 1,)) - 1
-    key = (at, bisect_left(regions, (pos,)), n, len(groups))  # the same places before pos, the same groups
+    key = (at, bisect_left(regions, (pos,)), n, len(groups), unit)  # the same places before pos, the same groups
     found = near.found.get(key)
     if found is None:
-        found = near.found[key] = _places_nearby_of(text, pos, at, spans, regions, n, lex, groups, near)
+        found = near.found[key] = _places_nearby_of(text, pos, at, spans, regions, n, lex, groups, near, unit)
     return found
 
 
+_UNIT_LEVELS = {"省": ("province",), "省市": ("province",), "市": ("prefecture", "province"), "区县": ("county",),
+                "区": ("county",), "县": ("county",), "市区": ("prefecture", "county"), "市县": ("prefecture", "county")}
+
+
+def _of_unit(name: str, unit: str, lex: Lexicon) -> bool:
+    """Whether the place ``name`` is one a count of ``unit`` counts (三省: 四川省, not 泸州市; 三市: 重庆市 or 泸州市)."""
+    levels = _UNIT_LEVELS.get(unit)
+    if levels is None:
+        return True
+    p = lex.places.get(name)
+    if p is None or p.level not in levels:
+        return False
+    return unit != "市" or p.level != "province" or name.endswith("市")
+
+
 def _places_nearby_of(text: str, pos: int, at: int, spans: tuple[tuple[int, int], ...], regions: list[Cand], n: int,
-                      lex: Lexicon, groups: list[tuple[int, list[str]]], near: _Nearby) -> list[str]:
+                      lex: Lexicon, groups: list[tuple[int, list[str]]], near: _Nearby, unit: str = "") -> list[str]:
     for k in range(at, max(-1, at - _SEARCH_BACK - 1), -1):
         lo, hi = spans[k] if k >= 0 else (0, 0)
         whole = hi <= pos
         hi = min(hi, pos)
-        group = next((g for s, g in reversed(groups) if lo <= s < hi and len(g) == n), None)
+        group = next((g for s, g in reversed(groups) if lo <= s < hi and len(g) == n
+                      and all(_of_unit(p, unit, lex) for p in g)), None)
         if group is not None:
             return group
-        names = near.names.get(k) if whole else None
+        provinces = unit in ("省", "省市")  # the bodies of provinces count only toward 三省 (四川省生态环境厅、…三省)
+        names = near.names.get((k, provinces)) if whole else None
         if names is None:
             names = []
             for c in regions[bisect_left(regions, (lo,)) : bisect_left(regions, (hi,))]:
-                if near.in_title(c):
+                if near.in_title(c) or c.kind == "body-province" and (not provinces or k == at):
                     continue
                 nxt = near.starts.get(c.end)
                 if nxt is not None and _contains(c.name, nxt.name, lex):
@@ -1494,7 +1515,8 @@ def _places_nearby_of(text: str, pos: int, at: int, spans: tuple[tuple[int, int]
                 if c.name not in names:
                     names.append(c.name)
             if whole:
-                near.names[k] = names
+                near.names[(k, provinces)] = names
+        names = [p for p in names if _of_unit(p, unit, lex)]
         if names:
             return names if len(names) == n else []
     return []
@@ -2354,6 +2376,7 @@ _ENUMERATION_GAP = re.compile(
     r"[》」\s]*(?:协议书?|备忘录)?(?:[（(][^（）()《》，。；\n]{1,60}[）)])?[》\s]*(?:、|和|及|以及|与|》《|》、《|”、“)?[《“\s]*"
 )
 _CLAUSE_END = re.compile(r"[，。；]")
+_ALONG_WITH = re.compile(r"[》」”\s]*(?:[（(][^（）()]{1,30}[）)])?(?:一起|一道|一同)")
 
 
 #: what follows a title that only qualifies an unnamed document: 编制《…规划》配套实施方案, 《…条例》实施细则
@@ -2374,6 +2397,8 @@ def _objects(text: str, inside: list[Cand], te: int, next_t: int, sent_end: int,
         if _GAP_COMMA.search(gap) and not _NO_COMMA.fullmatch(gap.split("，")[-1]) :
             continue
         listed = bool(out) and _ENUMERATION_GAP.fullmatch(text[out[-1].end : c.start].strip("》”")) is not None
+        if listed and _ALONG_WITH.match(text, c.end) and re.search("[与同]", text[out[-1].end : c.start]):
+            break  # 审议通过的《A》《B》与《C》一起，构成…: C goes along, it is not what was adopted
         if out and not listed:
             # only enumerations continue the object list
             if len(gap) > 4 and not re.fullmatch(rf"[{CJK}]{{0,4}}", gap):

@@ -1578,3 +1578,19 @@ def test_nlp_a_division_that_chairs_and_a_body_that_comes_to_guide_take_part(tex
 
 def test_nlp_a_received_meeting_notice_is_no_attending():
     assert not {r for r in _rels("重庆市生态环境局收到会议通知后，及时印发了《土壤污染防治工作要点》。") if r[1] == "participant"}
+
+
+@pytest.mark.parametrize(
+    ("text", "doc", "issuers"),
+    [
+        # 三省 counts provinces: not the three cities whose governments were named just before
+        ("湖南省生态环境厅、湖北省生态环境厅、贵州省生态环境厅及宜昌市人民政府、岳阳市人民政府、铜仁市人民政府负责同志参加座谈。"
+         "三省人大常委会分别审议通过的《湖南省清江流域保护条例》《湖北省清江流域保护条例》《贵州省清江流域保护条例》已经施行。",
+         "湖北省清江流域保护条例", {"湖北省人民代表大会常务委员会"}),
+        # …与《C》一起: C goes along with what was adopted, it is not adopted in that clause
+        ("重庆市人大常委会、四川省人大常委会分别审议通过的《重庆市琼江流域保护条例》《四川省琼江流域保护条例》与《川渝琼江联合保护决定》一起，构成流域共同立法。",
+         "川渝琼江联合保护决定", set()),
+    ],
+)
+def test_nlp_counted_provinces_and_what_goes_along(text, doc, issuers):
+    assert {o for s, p, o in _rels(text) if s == doc and p == "issuedBy"} == issuers
