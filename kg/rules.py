@@ -483,6 +483,9 @@ _ONE_CHAR_SUFFIX = tuple("局厅委办署部")
 _FOUNDED = re.compile(
     rf"(?:成立|组建|设立|成立了|组建了)([{CJK}]{{4,30}}?(?:专项工作组|协调小组|领导小组|工作组|办公室|委员会|中心))(?![{CJK}])"
 )
+_JOINT_BODY = re.compile(
+    rf"(?<![{CJK}])([{CJK}]{{2}})([{CJK}]{{4,20}}?)(?:工作领导小组办公室|领导小组办公室|工作领导小组|领导小组|专项工作组|协调小组|联席会议办公室)"
+)
 _NATIONAL_BODY = re.compile(rf"(?:中央|国家)(?:第[一二三四五六七八九十]+)?[{CJK}]{{2,10}}?(?:督察组|技术创新中心|工程研究中心|重点实验室)")
 
 
@@ -588,6 +591,14 @@ def _agencies(text: str, lex: Lexicon, ctx: Context, cands: list[Cand]) -> None:
         if pre and pre.group(0).count("、"):
             for part in re.findall(r"(四川省|重庆市)", pre.group(0)):
                 cands.append(Cand(s - len(pre.group(0)), m.end(), "Agency", part + surface, priority=26, kind="agency-distributive"))
+    for m in _JOINT_BODY.finditer(text):
+        # 川渝大气污染联防联控工作领导小组: a joint body of the two sides, named by their short form; the
+        # body named in full elsewhere whose name ends the same (推动…联合办公室生态环境共建共享专项工作组)
+        if m.group(1) in lex.pair and not _NOT_IN_AGENCY_NAME.search(m.group(2)):
+            tail = m.group(0)[2:]
+            name = max((c.name for c in cands if c.type == "Agency" and c.name.endswith(tail) and len(c.name) > len(m.group(0))),
+                       key=len, default=m.group(0))
+            cands.append(Cand(m.start(), m.end(), "Agency", name, priority=21, kind="agency-pattern"))
 
 
 #: the special committees of a people's congress and the working committees of its standing committee
@@ -729,6 +740,10 @@ def _meetings(text: str, lex: Lexicon, ctx: Context, cands: list[Cand]) -> None:
         name = f"中国共产党第{m.group(1)}次全国代表大会"
         cands.append(Cand(m.start(), m.end(), "Meeting", name, priority=40, kind="congress"))
     first = len(cands)
+    bodies: dict[int, Cand] = {}  # where each body named ends, the longest
+    for c in cands:
+        if c.type == "Agency" and not c.members and ((b := bodies.get(c.end)) is None or b.end - b.start < c.end - c.start):
+            bodies[c.end] = c
     sessions: list[tuple[int, int, str, str]] = []  # 第三次联席会议: a session of a series named elsewhere
     for m in _near(_MEETING, text, _MEETING_ANCHOR, 60, 2, run=_MEETING_RUN, stops="，。、；：\n（）《》"):
         s, e = m.span()
@@ -751,6 +766,13 @@ def _meetings(text: str, lex: Lexicon, ctx: Context, cands: list[Cand]) -> None:
             continue
         if text.startswith(("制度", "机制"), e):
             continue  # 建立…联席会议制度: an arrangement for meeting, not a meeting
+        if _SESSION_ONLY.match(surface) and (verb := _HELD_BY.search(text, max(0, s - 4), s)) is not None \
+                and (owner := bodies.get(verb.start())) is not None:
+            # 川渝…领导小组召开2024年度会议: the body's session, named after the body
+            if text.startswith("暨", e) and (also := _ALSO_CEREMONY.match(text, e + 1)):
+                surface, e = surface + "暨" + also.group(0), also.end()
+            cands.append(Cand(s, e, "Meeting", owner.name + surface, priority=15, kind="meeting-pattern"))
+            continue
         if re.match(r"^(?:第[一二三四五六七八九十\d]+次|\d+次|多次|本次|此次|该|各|每|两|会上)", surface) or _SESSION_ONLY.match(surface):
             continue
         if text.startswith("暨", e) and (also := _ALSO_CEREMONY.match(text, e + 1)):
@@ -773,7 +795,9 @@ _SESSION_OF = re.compile(rf"(.{{4,}}?)第[一二三四五六七八九十\d]+次(
 #: 一次 / 下一次 before a meeting's name: how often it is held, or the next one
 _ONCE = re.compile(r"(下|上)?[一两二三四五六七八九十]次(?!会议)")
 #: a year's session and nothing else (2025年第一次会议): whose, the text says before it
-_SESSION_ONLY = re.compile(r"(?:\d{4}年度?)?第[一二三四五六七八九十\d]+次(?:全体)?会议$")
+_SESSION_ONLY = re.compile(r"(?:\d{4}年度?(?:第[一二三四五六七八九十\d]+次)?|第[一二三四五六七八九十\d]+次)(?:全体)?会议$")
+#: the verb between a body and its session: A领导小组召开2024年度会议
+_HELD_BY = re.compile(r"(?:召开了|召开|举行了|举行)$")
 #: the ceremony or activity a meeting is held together with (…会议暨集中签约仪式, …推进会暨启动仪式)
 _ALSO_CEREMONY = re.compile(rf"[{CJK}\d“”·]{{2,30}}?(?:仪式|活动)(?!中心|室|周|月)")
 

@@ -1594,3 +1594,17 @@ def test_nlp_a_received_meeting_notice_is_no_attending():
 )
 def test_nlp_counted_provinces_and_what_goes_along(text, doc, issuers):
     assert {o for s, p, o in _rels(text) if s == doc and p == "issuedBy"} == issuers
+
+
+def test_nlp_a_joint_body_named_by_the_pair_and_its_yearly_session():
+    rels = _rels("三是联防联控。川渝噪声污染联合防治工作领导小组召开2025年度会议，审议通过《川渝城市噪声联合治理行动方案》。")
+    assert ("川渝城市噪声联合治理行动方案", "issuedBy", "川渝噪声污染联合防治工作领导小组") in rels
+    assert ("川渝噪声污染联合防治工作领导小组2025年度会议", "participant", "川渝噪声污染联合防治工作领导小组") in rels
+    assert not {r for r in rels if r[0] == "2025年度会议"}
+
+
+def test_nlp_a_pair_short_form_of_a_body_named_in_full():
+    text = ("推动成渝地区双城经济圈建设联合办公室噪声共治专项工作组在重庆成立。"
+            "川渝噪声共治专项工作组召开2025年第一次会议暨项目签约仪式。")
+    assert ("Agency", "川渝噪声共治专项工作组") not in _ents(text)
+    assert ("Meeting", "推动成渝地区双城经济圈建设联合办公室噪声共治专项工作组2025年第一次会议暨项目签约仪式") in _ents(text)
