@@ -719,13 +719,15 @@ _MEETING_HEADS = (
 )
 #: the session of a body that follows its name: 第五次会议, 常务委员会第五次会议, 第三次全体会议
 _MEETING_SESSION = r"(?:(?:常务委员会|常委会)?第[一二三四五六七八九十\d]+次(?:全体)?会议)?"
-_MEETING = re.compile(rf"[{CJK}\d“”·]{{4,50}}?(?:{_MEETING_HEADS}){_MEETING_SESSION}(?:座谈会)?")
+_MEETING = re.compile(rf"[{CJK}\d“”·—]{{4,50}}?(?:{_MEETING_HEADS}){_MEETING_SESSION}(?:座谈会)?")
 _MEETING_ANCHOR = LiteralScanner(_MEETING_HEADS.split("|"))  # the heads, found fast (a plain alternation tries each)
-_MEETING_RUN = re.compile(rf"[{CJK}\d“”·]*")  # every character of a meeting name is one of these
+_MEETING_RUN = re.compile(rf"[{CJK}\d“”·—]*")  # every character of a meeting name is one of these (宜宾—泸州—江津段)
 _MEETING_HEAD_END = re.compile(f"(?:{_MEETING_HEADS}){_MEETING_SESSION}(?:座谈会)?$")
 _MEETING_LEFT_CUT = re.compile(
     r".*(?:(?<=[会议])暨|联合召开了|联合召开|组织召开了|组织召开|召开了|召开|举行了|举行|举办了|举办|承办了|承办|主办了|主办|协办|办好|开好|筹备|筹办|出席|列席|参加|主持|参会|贯彻|落实|精神|围绕|"
-    r"丨|｜|开展|通过|认真|按照|根据|依托|获评|荣获|会上|多次|每两周|每周|每月|\d+场|建立|明确|在|于|赴|和|及|与|的|了|是|为|将|对|、|\d+月\d+日|\d+日)"
+    r"丨|｜|开展|通过|认真|按照|根据|依托|获评|荣获|会上|多次|每两周|每周|每月|\d+场|建立|明确|在|于|赴|的|了|是|为|将|对|要以|以|、|\d+月\d+日|\d+日|"
+    # 和/及/与 end the words before, except between two activities of the name (岸线保护与修复第一次联席会议)
+    r"(?<!保护|治理|修复|防治|发展|利用|开发|管理|监管|监测|建设|执法)[和及与]|[和及与](?!保护|治理|修复|防治|发展|利用|开发|管理|监管|监测|建设|执法))"
 )
 
 
@@ -752,7 +754,9 @@ def _meetings(text: str, lex: Lexicon, ctx: Context, cands: list[Cand]) -> None:
         cut = _MEETING_LEFT_CUT.match(surface, 0, head.start() if head else len(surface) - 2)  # not inside the head (对接会)
         if cut:
             surface, s = surface[cut.end():], s + cut.end()
-        surface = surface.lstrip("“”·暨")  # 第五次会议暨…联席会议: two meetings
+        if (dash := surface.rfind("——")) >= 0:
+            surface, s = surface[dash + 2 :], s + dash + 2  # 综述——2024年…会议: a dash sets off the words before
+        surface = surface.lstrip("“”·暨—")  # 第五次会议暨…联席会议: two meetings
         if (once := _ONCE.match(surface)) is not None:
             if once.group(1):
                 continue  # 下一次联合执法工作会议: the next one, not named
@@ -1542,7 +1546,16 @@ def _places_nearby_of(text: str, pos: int, at: int, spans: tuple[tuple[int, int]
                 near.names[(k, provinces)] = names
         names = [p for p in names if _of_unit(p, unit, lex)]
         if names:
-            return names if len(names) == n else []
+            if len(names) == n:
+                return names
+            # 四地 after a sentence naming two: the group of four counted before (…四地人民政府共同签署…)
+            for j in range(k - 1, max(-1, at - _SEARCH_BACK - 1), -1):
+                lo, hi = spans[j] if j >= 0 else (0, 0)
+                group = next((g for s, g in reversed(groups) if lo <= s < hi and len(g) == n
+                              and all(_of_unit(p, unit, lex) for p in g)), None)
+                if group is not None:
+                    return group
+            return []
     return []
 
 

@@ -1608,3 +1608,27 @@ def test_nlp_a_pair_short_form_of_a_body_named_in_full():
             "川渝噪声共治专项工作组召开2025年第一次会议暨项目签约仪式。")
     assert ("Agency", "川渝噪声共治专项工作组") not in _ents(text)
     assert ("Meeting", "推动成渝地区双城经济圈建设联合办公室噪声共治专项工作组2025年第一次会议暨项目签约仪式") in _ents(text)
+
+
+@pytest.mark.parametrize(
+    ("text", "meeting"),
+    [
+        ("3月5日，嘉陵江南充—广安—合川段水生态保护与修复第一次联席会议在合川区召开。", "嘉陵江南充—广安—合川段水生态保护与修复第一次联席会议"),
+        ("年终综述——2024年川渝噪声污染联防联控工作会议在成都召开。", "2024年川渝噪声污染联防联控工作会议"),
+    ],
+)
+def test_nlp_meeting_names_with_a_range_and_two_activities(text, meeting):
+    ents = _ents(text)
+    assert ("Meeting", meeting) in ents
+    assert len([e for e in ents if e[0] == "Meeting"]) == 1, ents
+
+
+def test_nlp_this_meeting_as_a_starting_point_is_no_name():
+    assert not {e for e in _ents("会议指出，要以此次联席会议为起点，推动岸线保护。") if e[0] == "Meeting"}
+
+
+def test_nlp_a_count_looks_back_past_a_sentence_naming_fewer_to_its_group():
+    text = ("会上，南充市、广安市、合川区、武胜县四地人民政府共同签署《嘉陵江岸线合作协议》。"
+            "南充市水务局与合川区水利局还签订了《嘉陵江采砂管理合作备忘录》。"
+            "会议审议通过了由四地联合编制的《嘉陵江岸线生态修复实施方案》。")
+    assert {o for s, p, o in _rels(text) if s == "嘉陵江岸线生态修复实施方案" and p == "issuedBy"} == {"南充市", "广安市", "合川区", "武胜县"}
