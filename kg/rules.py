@@ -1313,6 +1313,10 @@ def _counted_collectives(text: str, chosen: list[Cand], lex: Lexicon) -> list[Ca
         else:
             fields = dept.split("、") if dept else [""]
             members, typ = tuple(dict.fromkeys(_body_of(p, d, body, lex, pats) for p in places for d in fields)), "Agency"
+            if any(b.endswith("人民代表大会") for b in members):
+                # 三省人大 where the text names the provinces' 人大常委会: their standing committees, which act between sessions
+                named = {x.name for x in chosen if x.type == "Agency"}
+                members = tuple(b + "常务委员会" if b.endswith("人民代表大会") and b + "常务委员会" in named else b for b in members)
         out[k] = Cand(start, c.end, typ, "+".join(members), priority=24, kind="collective", members=members)
     if all(out[k] is chosen[k] for k in todo):
         return chosen

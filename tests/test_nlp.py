@@ -1632,3 +1632,12 @@ def test_nlp_a_count_looks_back_past_a_sentence_naming_fewer_to_its_group():
             "南充市水务局与合川区水利局还签订了《嘉陵江采砂管理合作备忘录》。"
             "会议审议通过了由四地联合编制的《嘉陵江岸线生态修复实施方案》。")
     assert {o for s, p, o in _rels(text) if s == "嘉陵江岸线生态修复实施方案" and p == "issuedBy"} == {"南充市", "广安市", "合川区", "武胜县"}
+
+
+def test_nlp_counted_congresses_are_the_standing_committees_named():
+    text = ("湖南省人大常委会、湖北省人大常委会、贵州省人大常委会近日组成联合检查组。"
+            "湖南省生态环境厅、湖北省生态环境厅、贵州省生态环境厅负责同志参加座谈。"
+            "据介绍，三省人大分别审议通过的《湖南省清江流域保护条例》《湖北省清江流域保护条例》《贵州省清江流域保护条例》已经施行。")
+    rels = _rels(text)
+    assert ("湖北省清江流域保护条例", "issuedBy", "湖北省人民代表大会常务委员会") in rels
+    assert ("Agency", "湖北省人民代表大会") not in _ents(text)
