@@ -1977,6 +1977,8 @@ def _expand(c: Cand) -> list[tuple[str, str]]:
 
 
 #: 由 before the agents of a clause-final trigger (《…》由…联合印发); not 由于, 理由, 经由
+#: a recommendation that others act: 建议由A编制, 提议由A牵头制定
+_PROPOSED = re.compile(r"(?:建议|提议|倡议)[，,]?由")
 _PASSIVE_BY = re.compile(r"(?<![理自经缘来])由(?!于|此|来|衷)")
 _CLAUSE_FINAL_TRIGGER = re.compile(r"[，。；、\s]|$|工作|等")
 
@@ -2038,6 +2040,8 @@ def find_relations(text: str, mentions: list[Cand], lex: Lexicon, ctx: Context) 
                 objects = [Cand(te, te, "Meeting", name) for name in last]
             if not objects:
                 continue
+            if _PROPOSED.search(text, s, ts):
+                continue  # 检查组建议，由三省生态环境部门共同编制《…》: proposed to them, not done
             if pred == "participant" and objects[0].start == te and (att := _ATTENDEES.match(text, te)):
                 # 出席会议的有A、B和C: those listed after
                 at = {c.start: c for c in inside if c.type in _SUBJECT_TYPES}

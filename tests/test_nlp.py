@@ -1641,3 +1641,10 @@ def test_nlp_counted_congresses_are_the_standing_committees_named():
     rels = _rels(text)
     assert ("湖北省清江流域保护条例", "issuedBy", "湖北省人民代表大会常务委员会") in rels
     assert ("Agency", "湖北省人民代表大会") not in _ents(text)
+
+
+def test_nlp_a_recommendation_that_others_draw_up_is_no_issuing():
+    text = "检查组建议，由两省生态环境部门共同编制《清江流域联合执法工作规程》。"
+    assert not {r for r in _rels(text) if r[1] == "issuedBy"}
+    assert ("Regulation", "清江流域联合执法工作规程") in _ents(text)
+    assert classify_title("水质自动监测站运行维护技术规程", load_lexicon()) == "Standard"
