@@ -476,7 +476,8 @@ def _rivers_open(text: str, lex: Lexicon, cands: list[Cand]) -> None:
 
 _SUBUNIT = re.compile(rf"[{CJK}]{{0,12}}?(?:人代工委|建议提案室|办公室|分院|分局|处|室|科|工委|总队|支队)"
                       rf"(?:(?![{CJK}])|(?=(?:主要|有关|相关)?负责(?:人|同志)|供稿|或|反馈|联系|主持|牵头|承办|副?(?:处长|主任|科长|队长)|[一二三四]级(?:调研员|巡视员)))"
-                      rf"|[{CJK}]{{0,6}}?(?:人代工委|建议提案室|分院|综合处|总量处|监测处|法规处)")
+                      rf"|[{CJK}]{{0,6}}?(?:人代工委|建议提案室|分院|综合处|总量处|监测处|法规处)"
+                      r"|交通警察总队|交通管理局(?!局)")  # a public security department's traffic police (公安厅交通警察总队, 公安局交通管理局)
 #: a department (司) or bureau (局) of a ministry glued to it: 生态环境部大气环境司, 公安部交通管理局
 _MINISTRY_UNIT = re.compile(rf"(?![{CJK}]{{0,10}}?(?:会同|联合|指导|支持|委托|授权))[{CJK}]{{2,8}}?(?:司|局)(?![{CJK}])")
 _ONE_CHAR_SUFFIX = tuple("局厅委办署部")

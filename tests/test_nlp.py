@@ -1648,3 +1648,14 @@ def test_nlp_a_recommendation_that_others_draw_up_is_no_issuing():
     assert not {r for r in _rels(text) if r[1] == "issuedBy"}
     assert ("Regulation", "清江流域联合执法工作规程") in _ents(text)
     assert classify_title("水质自动监测站运行维护技术规程", load_lexicon()) == "Standard"
+
+
+@pytest.mark.parametrize(
+    ("text", "body"),
+    [
+        ("湖北省公安厅交通警察总队与湖南省公安厅交通警察总队签署《跨省机动车排放联合监管协议》。", "湖北省公安厅交通警察总队"),
+        ("贵州省生态环境厅与重庆市公安局交通管理局在遵义签署《跨省机动车排放联合监管协议》。", "重庆市公安局交通管理局"),
+    ],
+)
+def test_nlp_traffic_police_of_a_public_security_department_sign(text, body):
+    assert ("跨省机动车排放联合监管协议", "signedBy", body) in _rels(text)
