@@ -563,6 +563,8 @@ def _agencies(text: str, lex: Lexicon, ctx: Context, cands: list[Cand]) -> None:
         if "届" in surface:
             surface = _TERM.sub("", surface)  # 重庆市第六届人民代表大会常务委员会: the body, not its term
         name = resolve_agency(surface, lex, ctx) or _party_committee(surface, lex) or surface
+        if (sub := _SUBUNIT.match(text, m.end())) and not _NOT_SUBUNIT.search(sub.group(0)):
+            cands.append(Cand(m.start(), sub.end(), "Agency", name + sub.group(0), priority=23, kind="subunit"))
         cands.append(Cand(m.start(), m.end(), "Agency", name, priority=22, kind="agency-pattern"))
         _congress_committee(text, m.start(), m.end(), name, cands)
         if pending and surface.endswith(("委", "人民政府", "政府")):
