@@ -913,8 +913,10 @@ def _standards_and_actions(text: str, lex: Lexicon, cands: list[Cand]) -> None:
             name, s = name[cut.end():], s + cut.end()
         if len(name) < 6 or is_generic(name, "标准" if name.endswith("标准") else name[-4:]):
             continue
-        if re.search(r"其中|领域|等|、|地方|国家|现行", name) or _COUNTED_START.match(name):
+        if re.search(r"其中|领域|等|、|地方|国家|现行|一下", name) or _COUNTED_START.match(name):
             continue  # 两个技术规范: a count, not a name
+        if re.match(r"(?:我|你|您|他|她|咱|大家)", name):
+            continue  # 我补充介绍一下技术规范: a speaker's words, not a title
         cands.append(Cand(s, e, "Standard", clean_name(name), priority=11, kind="standard-pattern"))
     for m in _ACTION.finditer(text):
         s, e = m.span(1)
@@ -2110,6 +2112,9 @@ def find_relations(text: str, mentions: list[Cand], lex: Lexicon, ctx: Context) 
 _PODIUM_LABEL = re.compile(r"^[ \t\u3000]*(?:主持人|发布人|出席人|发言人)(?:[（(][^（()）\n]{2,40}[）)])?[：:]", re.M)
 #: a speaker's turn with the unit: 张三（A局副局长）：
 _SPEAKER_TURN = re.compile(r"^[ \t\u3000]*[\u4e00-\u9fff·]{2,6}[（(]([^（()）\n]{4,40})[）)][：:][ \t\u3000]*$", re.M)
+#: a bracketed label on a line of its own over the names: 【发布人】, [主持人]
+_PODIUM_HEADER = re.compile(r"^[ \t\u3000]*[【\[](?:主持人|发布人|出席人|发言人)[】\]][ \t\u3000]*$", re.M)
+_PODIUM_LINE = re.compile(r"[^\n：:，。；！？,;!?]{0,60}(?=\n|$)")
 _PODIUM_MORE = re.compile(r"[ \t\u3000]+[^\s：:，。；！？,;!?][^：:，。；！？,;!?\n]{3,60}$", re.M)  # an indented line under the label
 
 
@@ -2132,6 +2137,12 @@ def _speaker_units(text: str, ms: list[Cand], meetings: list[Cand]) -> list[Rel]
             spans.append(more.span())
             line_end = more.end()
     spans.extend(m.span(1) for m in _SPEAKER_TURN.finditer(text))
+    for m in _PODIUM_HEADER.finditer(text):
+        # 【发布人】 on a line of its own, then one name a line down to the first blank line
+        pos = m.end() + 1
+        while (line := _PODIUM_LINE.match(text, pos)) is not None and line.group(0).strip():
+            spans.append(line.span())
+            pos = line.end() + 1
     if not spans:
         return []
     bodies = [c for c in ms if c.type == "Agency"]

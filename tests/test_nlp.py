@@ -1659,3 +1659,27 @@ def test_nlp_a_recommendation_that_others_draw_up_is_no_issuing():
 )
 def test_nlp_traffic_police_of_a_public_security_department_sign(text, body):
     assert ("跨省机动车排放联合监管协议", "signedBy", body) in _rels(text)
+
+
+_BRACKET_TRANSCRIPT = (
+    "川渝噪声污染防治新闻发布会实录\n\n"
+    "【发布人】\n"
+    "四川省生态环境厅副厅长 王强\n"
+    "重庆市生态环境监测中心主任 李明\n\n"
+    "【主持人】\n"
+    "重庆市人民政府新闻办公室副主任 张华\n\n"
+    "主持人：\n"
+    "欢迎参加本次发布会。四川省自然资源厅也十分关心这项工作。\n\n"
+    "王强：\n"
+    "谢谢主持人。我补充介绍一下技术规范统一方面的工作。\n"
+)
+
+
+@pytest.mark.parametrize("body", ["四川省生态环境厅", "重庆市生态环境监测中心", "重庆市人民政府新闻办公室"])
+def test_nlp_bodies_under_a_bracketed_podium_label_take_part(body):
+    assert ("川渝噪声污染防治新闻发布会", "participant", body) in _rels(_BRACKET_TRANSCRIPT)
+
+
+def test_nlp_bracketed_podium_and_a_speakers_words():
+    assert ("川渝噪声污染防治新闻发布会", "participant", "四川省自然资源厅") not in _rels(_BRACKET_TRANSCRIPT)
+    assert not {e for e in _ents(_BRACKET_TRANSCRIPT) if e[0] == "Standard"}
