@@ -476,12 +476,16 @@ def _rivers_open(text: str, lex: Lexicon, cands: list[Cand]) -> None:
 
 _SUBUNIT = re.compile(rf"[{CJK}]{{0,12}}?(?:人代工委|建议提案室|办公室|分院|分局|处|室|科|工委|总队|支队)"
                       rf"(?:(?![{CJK}])|(?=(?:主要|有关|相关)?负责(?:人|同志)|供稿|或|反馈|联系|主持|牵头|承办|副?(?:处长|主任|科长|队长)|[一二三四]级(?:调研员|巡视员)))"
-                      rf"|[{CJK}]{{0,6}}?(?:人代工委|建议提案室|分院|综合处|总量处|监测处|法规处)")
+                      rf"|[{CJK}]{{0,6}}?(?:人代工委|建议提案室|分院|综合处|总量处|监测处|法规处)"
+                      r"|交通警察总队|交通管理局(?!局)")  # a public security department's traffic police (公安厅交通警察总队, 公安局交通管理局)
 #: a department (司) or bureau (局) of a ministry glued to it: 生态环境部大气环境司, 公安部交通管理局
 _MINISTRY_UNIT = re.compile(rf"(?![{CJK}]{{0,10}}?(?:会同|联合|指导|支持|委托|授权))[{CJK}]{{2,8}}?(?:司|局)(?![{CJK}])")
 _ONE_CHAR_SUFFIX = tuple("局厅委办署部")
 _FOUNDED = re.compile(
     rf"(?:成立|组建|设立|成立了|组建了)([{CJK}]{{4,30}}?(?:专项工作组|协调小组|领导小组|工作组|办公室|委员会|中心))(?![{CJK}])"
+)
+_JOINT_BODY = re.compile(
+    rf"(?<![{CJK}])([{CJK}]{{2}})([{CJK}]{{4,20}}?)(?:工作领导小组办公室|领导小组办公室|工作领导小组|领导小组|专项工作组|协调小组|联席会议办公室)"
 )
 _NATIONAL_BODY = re.compile(rf"(?:中央|国家)(?:第[一二三四五六七八九十]+)?[{CJK}]{{2,10}}?(?:督察组|技术创新中心|工程研究中心|重点实验室)")
 
@@ -564,6 +568,8 @@ def _agencies(text: str, lex: Lexicon, ctx: Context, cands: list[Cand]) -> None:
         if "届" in surface:
             surface = _TERM.sub("", surface)  # 重庆市第六届人民代表大会常务委员会: the body, not its term
         name = resolve_agency(surface, lex, ctx) or _party_committee(surface, lex) or surface
+        if (sub := _SUBUNIT.match(text, m.end())) and not _NOT_SUBUNIT.search(sub.group(0)):
+            cands.append(Cand(m.start(), sub.end(), "Agency", name + sub.group(0), priority=23, kind="subunit"))
         cands.append(Cand(m.start(), m.end(), "Agency", name, priority=22, kind="agency-pattern"))
         _congress_committee(text, m.start(), m.end(), name, cands)
         if pending and surface.endswith(("委", "人民政府", "政府")):
@@ -593,6 +599,14 @@ def _agencies(text: str, lex: Lexicon, ctx: Context, cands: list[Cand]) -> None:
         if pre and pre.group(0).count("、"):
             for part in re.findall(r"(四川省|重庆市)", pre.group(0)):
                 cands.append(Cand(s - len(pre.group(0)), m.end(), "Agency", part + surface, priority=26, kind="agency-distributive"))
+    for m in _JOINT_BODY.finditer(text):
+        # 川渝大气污染联防联控工作领导小组: a joint body of the two sides, named by their short form; the
+        # body named in full elsewhere whose name ends the same (推动…联合办公室生态环境共建共享专项工作组)
+        if m.group(1) in lex.pair and not _NOT_IN_AGENCY_NAME.search(m.group(2)):
+            tail = m.group(0)[2:]
+            name = max((c.name for c in cands if c.type == "Agency" and c.name.endswith(tail) and len(c.name) > len(m.group(0))),
+                       key=len, default=m.group(0))
+            cands.append(Cand(m.start(), m.end(), "Agency", name, priority=21, kind="agency-pattern"))
 
 
 #: the special committees of a people's congress and the working committees of its standing committee
@@ -713,13 +727,16 @@ _MEETING_HEADS = (
 )
 #: the session of a body that follows its name: 第五次会议, 常务委员会第五次会议, 第三次全体会议
 _MEETING_SESSION = r"(?:(?:常务委员会|常委会)?第[一二三四五六七八九十\d]+次(?:全体)?会议)?"
-_MEETING = re.compile(rf"[{CJK}\d“”·]{{4,50}}?(?:{_MEETING_HEADS}){_MEETING_SESSION}(?:座谈会)?")
+_MEETING = re.compile(rf"[{CJK}\d“”·—]{{4,50}}?(?:{_MEETING_HEADS}){_MEETING_SESSION}(?:座谈会)?")
 _MEETING_ANCHOR = LiteralScanner(_MEETING_HEADS.split("|"))  # the heads, found fast (a plain alternation tries each)
-_MEETING_RUN = re.compile(rf"[{CJK}\d“”·]*")  # every character of a meeting name is one of these
+_MEETING_RUN = re.compile(rf"[{CJK}\d“”·—]*")  # every character of a meeting name is one of these (宜宾—泸州—江津段)
 _MEETING_HEAD_END = re.compile(f"(?:{_MEETING_HEADS}){_MEETING_SESSION}(?:座谈会)?$")
 _MEETING_LEFT_CUT = re.compile(
     r".*(?:(?<=[会议])暨|联合召开了|联合召开|组织召开了|组织召开|召开了|召开|举行了|举行|举办了|举办|承办了|承办|主办了|主办|协办|办好|开好|筹备|筹办|出席|列席|参加|主持|参会|贯彻|落实|精神|围绕|"
-    r"丨|｜|开展|通过|认真|按照|根据|依托|获评|荣获|会上|多次|每两周|每周|每月|\d+场|建立|明确|在|于|赴|(?<!碳中)和|及|与|的|了|是|为|将|(?<![应面相核比])对|、|\d+月\d+日|\d+日)"
+    r"丨|｜|开展|通过|认真|按照|根据|依托|获评|荣获|会上|多次|每两周|每周|每月|\d+场|建立|明确|在|于|赴|的|了|是|为|将|(?<![应面相核比])对|要以|以|、|\d+月\d+日|\d+日|"
+    # 和/及/与 end the words before, except between two activities of the name (岸线保护与修复第一次联席会议)
+    # and inside a word (碳达峰碳中和)
+    r"(?<!碳中)(?:(?<!保护|治理|修复|防治|发展|利用|开发|管理|监管|监测|建设|执法)[和及与]|[和及与](?!保护|治理|修复|防治|发展|利用|开发|管理|监管|监测|建设|执法)))"
 )
 
 
@@ -734,6 +751,10 @@ def _meetings(text: str, lex: Lexicon, ctx: Context, cands: list[Cand]) -> None:
         name = f"中国共产党第{m.group(1)}次全国代表大会"
         cands.append(Cand(m.start(), m.end(), "Meeting", name, priority=40, kind="congress"))
     first = len(cands)
+    bodies: dict[int, Cand] = {}  # where each body named ends, the longest
+    for c in cands:
+        if c.type == "Agency" and not c.members and ((b := bodies.get(c.end)) is None or b.end - b.start < c.end - c.start):
+            bodies[c.end] = c
     sessions: list[tuple[int, int, str, str]] = []  # 第三次联席会议: a session of a series named elsewhere
     for m in _near(_MEETING, text, _MEETING_ANCHOR, 60, 2, run=_MEETING_RUN, stops="，。、；：\n（）《》"):
         s, e = m.span()
@@ -742,7 +763,9 @@ def _meetings(text: str, lex: Lexicon, ctx: Context, cands: list[Cand]) -> None:
         cut = _MEETING_LEFT_CUT.match(surface, 0, head.start() if head else len(surface) - 2)  # not inside the head (对接会)
         if cut:
             surface, s = surface[cut.end():], s + cut.end()
-        surface = surface.lstrip("“”·暨")  # 第五次会议暨…联席会议: two meetings
+        if (dash := surface.rfind("——")) >= 0:
+            surface, s = surface[dash + 2 :], s + dash + 2  # 综述——2024年…会议: a dash sets off the words before
+        surface = surface.lstrip("“”·暨—")  # 第五次会议暨…联席会议: two meetings
         if (once := _ONCE.match(surface)) is not None:
             if once.group(1):
                 continue  # 下一次联合执法工作会议: the next one, not named
@@ -756,6 +779,13 @@ def _meetings(text: str, lex: Lexicon, ctx: Context, cands: list[Cand]) -> None:
             continue
         if text.startswith(("制度", "机制"), e):
             continue  # 建立…联席会议制度: an arrangement for meeting, not a meeting
+        if _SESSION_ONLY.match(surface) and (verb := _HELD_BY.search(text, max(0, s - 4), s)) is not None \
+                and (owner := bodies.get(verb.start())) is not None:
+            # 川渝…领导小组召开2024年度会议: the body's session, named after the body
+            if text.startswith("暨", e) and (also := _ALSO_CEREMONY.match(text, e + 1)):
+                surface, e = surface + "暨" + also.group(0), also.end()
+            cands.append(Cand(s, e, "Meeting", owner.name + surface, priority=15, kind="meeting-pattern"))
+            continue
         if re.match(r"^(?:第[一二三四五六七八九十\d]+次|\d+次|多次|本次|此次|该|各|每|两|会上)", surface) or _SESSION_ONLY.match(surface):
             continue
         if text.startswith("暨", e) and (also := _ALSO_CEREMONY.match(text, e + 1)):
@@ -778,7 +808,9 @@ _SESSION_OF = re.compile(rf"(.{{4,}}?)第[一二三四五六七八九十\d]+次(
 #: 一次 / 下一次 before a meeting's name: how often it is held, or the next one
 _ONCE = re.compile(r"(下|上)?[一两二三四五六七八九十]次(?!会议)")
 #: a year's session and nothing else (2025年第一次会议): whose, the text says before it
-_SESSION_ONLY = re.compile(r"(?:\d{4}年度?)?第[一二三四五六七八九十\d]+次(?:全体)?会议$")
+_SESSION_ONLY = re.compile(r"(?:\d{4}年度?(?:第[一二三四五六七八九十\d]+次)?|第[一二三四五六七八九十\d]+次)(?:全体)?会议$")
+#: the verb between a body and its session: A领导小组召开2024年度会议
+_HELD_BY = re.compile(r"(?:召开了|召开|举行了|举行)$")
 #: the ceremony or activity a meeting is held together with (…会议暨集中签约仪式, …推进会暨启动仪式)
 _ALSO_CEREMONY = re.compile(rf"[{CJK}\d“”·]{{2,30}}?(?:仪式|活动)(?!中心|室|周|月)")
 
@@ -887,8 +919,10 @@ def _standards_and_actions(text: str, lex: Lexicon, cands: list[Cand]) -> None:
             name, s = name[cut.end():], s + cut.end()
         if len(name) < 6 or is_generic(name, "标准" if name.endswith("标准") else name[-4:]):
             continue
-        if re.search(r"其中|领域|等|、|地方|国家|现行", name) or _COUNTED_START.match(name):
+        if re.search(r"其中|领域|等|、|地方|国家|现行|一下", name) or _COUNTED_START.match(name):
             continue  # 两个技术规范: a count, not a name
+        if re.match(r"(?:我|你|您|他|她|咱|大家)", name):
+            continue  # 我补充介绍一下技术规范: a speaker's words, not a title
         cands.append(Cand(s, e, "Standard", clean_name(name), priority=11, kind="standard-pattern"))
     for m in _ACTION.finditer(text):
         s, e = m.span(1)
@@ -1275,7 +1309,8 @@ def _counted_collectives(text: str, chosen: list[Cand], lex: Lexicon) -> list[Ca
             if near is None:
                 near = _Nearby(chosen, regions)
                 actors = sorted(regions + _places_of_bodies(chosen, lex))
-            places = _places_nearby(text, c.start, actors, n, lex, groups, near)
+            unit = m.group("unit") if c.kind == "counted" else ""
+            places = _places_nearby(text, c.start, actors, n, lex, groups, near, unit)
             if c.kind != "counted" and m.group("pair") != "两地" and any(lex.places[p].level != "province" for p in places):
                 places = []  # 两省市: provinces (or municipalities), else the two sides
         if len(places) != n:
@@ -1289,6 +1324,10 @@ def _counted_collectives(text: str, chosen: list[Cand], lex: Lexicon) -> list[Ca
         else:
             fields = dept.split("、") if dept else [""]
             members, typ = tuple(dict.fromkeys(_body_of(p, d, body, lex, pats) for p in places for d in fields)), "Agency"
+            if any(b.endswith("人民代表大会") for b in members):
+                # 三省人大 where the text names the provinces' 人大常委会: their standing committees, which act between sessions
+                named = {x.name for x in chosen if x.type == "Agency"}
+                members = tuple(b + "常务委员会" if b.endswith("人民代表大会") and b + "常务委员会" in named else b for b in members)
         out[k] = Cand(start, c.end, typ, "+".join(members), priority=24, kind="collective", members=members)
     if all(out[k] is chosen[k] for k in todo):
         return chosen
@@ -1434,7 +1473,7 @@ class _Nearby:
         self.ends = {c.end: c for c in regions}
         self.starts = {c.start: c for c in regions}
         self.titles = _Boxes([t for t in chosen if t.type in TITLED_TYPES])
-        self.names: dict[int, list[str]] = {}  # sentence → the acting places of the whole sentence
+        self.names: dict[tuple[int, bool], list[str]] = {}  # (sentence, with provinces' bodies) → its acting places
         self.found: dict[tuple[int, int, int, int], list[str]] = {}  # the answers so far (many 两地 share one)
 
     def in_title(self, c: Cand) -> bool:
@@ -1455,39 +1494,59 @@ def _places_of_bodies(chosen: list[Cand], lex: Lexicon) -> list[Cand]:
         p = lex.places.get(where)
         if p is not None and p.level in ("prefecture", "county"):
             out.append(Cand(c.start, c.end, "Region", p.name, kind="body-place"))
+        elif p is not None and p.level == "province":
+            out.append(Cand(c.start, c.end, "Region", p.name, kind="body-province"))  # only for 三省 (_of_unit)
     return out
 
 
 def _places_nearby(text: str, pos: int, regions: list[Cand], n: int, lex: Lexicon,
-                   groups: list[tuple[int, list[str]]], near: _Nearby) -> list[str]:
+                   groups: list[tuple[int, list[str]]], near: _Nearby, unit: str = "") -> list[str]:
     """The places named before ``pos`` in its sentence, else in the nearest of the sentences before naming any.
 
     A group of as many places in that sentence (四川省、云南省、贵州省三省人民政府签订…) is taken first.
-    ``regions`` are sorted by offset.
+    ``regions`` are sorted by offset.  Only places of the count's unit are looked for: 三省 provinces,
+    三市 cities, 三区县 districts and counties (三地 any).
     """
     spans = sentences(text)
     at = bisect_left(spans, (pos + 1,)) - 1
-    key = (at, bisect_left(regions, (pos,)), n, len(groups))  # the same places before pos, the same groups
+    key = (at, bisect_left(regions, (pos,)), n, len(groups), unit)  # the same places before pos, the same groups
     found = near.found.get(key)
     if found is None:
-        found = near.found[key] = _places_nearby_of(text, pos, at, spans, regions, n, lex, groups, near)
+        found = near.found[key] = _places_nearby_of(text, pos, at, spans, regions, n, lex, groups, near, unit)
     return found
 
 
+_UNIT_LEVELS = {"省": ("province",), "省市": ("province",), "市": ("prefecture", "province"), "区县": ("county",),
+                "区": ("county",), "县": ("county",), "市区": ("prefecture", "county"), "市县": ("prefecture", "county")}
+
+
+def _of_unit(name: str, unit: str, lex: Lexicon) -> bool:
+    """Whether the place ``name`` is one a count of ``unit`` counts (三省: 四川省, not 泸州市; 三市: 重庆市 or 泸州市)."""
+    levels = _UNIT_LEVELS.get(unit)
+    if levels is None:
+        return True
+    p = lex.places.get(name)
+    if p is None or p.level not in levels:
+        return False
+    return unit != "市" or p.level != "province" or name.endswith("市")
+
+
 def _places_nearby_of(text: str, pos: int, at: int, spans: tuple[tuple[int, int], ...], regions: list[Cand], n: int,
-                      lex: Lexicon, groups: list[tuple[int, list[str]]], near: _Nearby) -> list[str]:
+                      lex: Lexicon, groups: list[tuple[int, list[str]]], near: _Nearby, unit: str = "") -> list[str]:
     for k in range(at, max(-1, at - _SEARCH_BACK - 1), -1):
         lo, hi = spans[k] if k >= 0 else (0, 0)
         whole = hi <= pos
         hi = min(hi, pos)
-        group = next((g for s, g in reversed(groups) if lo <= s < hi and len(g) == n), None)
+        group = next((g for s, g in reversed(groups) if lo <= s < hi and len(g) == n
+                      and all(_of_unit(p, unit, lex) for p in g)), None)
         if group is not None:
             return group
-        names = near.names.get(k) if whole else None
+        provinces = unit in ("省", "省市")  # the bodies of provinces count only toward 三省 (四川省生态环境厅、…三省)
+        names = near.names.get((k, provinces)) if whole else None
         if names is None:
             names = []
             for c in regions[bisect_left(regions, (lo,)) : bisect_left(regions, (hi,))]:
-                if near.in_title(c):
+                if near.in_title(c) or c.kind == "body-province" and (not provinces or k == at):
                     continue
                 nxt = near.starts.get(c.end)
                 if nxt is not None and _contains(c.name, nxt.name, lex):
@@ -1501,9 +1560,19 @@ def _places_nearby_of(text: str, pos: int, at: int, spans: tuple[tuple[int, int]
                 if c.name not in names:
                     names.append(c.name)
             if whole:
-                near.names[k] = names
+                near.names[(k, provinces)] = names
+        names = [p for p in names if _of_unit(p, unit, lex)]
         if names:
-            return names if len(names) == n else []
+            if len(names) == n:
+                return names
+            # 四地 after a sentence naming two: the group of four counted before (…四地人民政府共同签署…)
+            for j in range(k - 1, max(-1, at - _SEARCH_BACK - 1), -1):
+                lo, hi = spans[j] if j >= 0 else (0, 0)
+                group = next((g for s, g in reversed(groups) if lo <= s < hi and len(g) == n
+                              and all(_of_unit(p, unit, lex) for p in g)), None)
+                if group is not None:
+                    return group
+            return []
     return []
 
 
@@ -1921,6 +1990,8 @@ def _expand(c: Cand) -> list[tuple[str, str]]:
 
 
 #: 由 before the agents of a clause-final trigger (《…》由…联合印发); not 由于, 理由, 经由
+#: a recommendation that others act: 建议由A编制, 提议由A牵头制定
+_PROPOSED = re.compile(r"(?:建议|提议|倡议)[，,]?由")
 _PASSIVE_BY = re.compile(r"(?<![理自经缘来])由(?!于|此|来|衷)")
 _CLAUSE_FINAL_TRIGGER = re.compile(r"[，。；、\s]|$|工作|等")
 
@@ -1982,6 +2053,8 @@ def find_relations(text: str, mentions: list[Cand], lex: Lexicon, ctx: Context) 
                 objects = [Cand(te, te, "Meeting", name) for name in last]
             if not objects:
                 continue
+            if _PROPOSED.search(text, s, ts):
+                continue  # 检查组建议，由三省生态环境部门共同编制《…》: proposed to them, not done
             if pred == "participant" and objects[0].start == te and (att := _ATTENDEES.match(text, te)):
                 # 出席会议的有A、B和C: those listed after
                 at = {c.start: c for c in inside if c.type in _SUBJECT_TYPES}
@@ -2127,6 +2200,9 @@ def _stated_scope(text: str, by_sentence: list[tuple[tuple[int, int], list[Cand]
 _PODIUM_LABEL = re.compile(r"^[ \t\u3000]*(?:主持人|发布人|出席人|发言人)(?:[（(][^（()）\n]{2,40}[）)])?[：:]", re.M)
 #: a speaker's turn with the unit: 张三（A局副局长）：
 _SPEAKER_TURN = re.compile(r"^[ \t\u3000]*[\u4e00-\u9fff·]{2,6}[（(]([^（()）\n]{4,40})[）)][：:][ \t\u3000]*$", re.M)
+#: a bracketed label on a line of its own over the names: 【发布人】, [主持人]
+_PODIUM_HEADER = re.compile(r"^[ \t\u3000]*[【\[](?:主持人|发布人|出席人|发言人)[】\]][ \t\u3000]*$", re.M)
+_PODIUM_LINE = re.compile(r"[^\n：:，。；！？,;!?]{0,60}(?=\n|$)")
 _PODIUM_MORE = re.compile(r"[ \t\u3000]+[^\s：:，。；！？,;!?][^：:，。；！？,;!?\n]{3,60}$", re.M)  # an indented line under the label
 
 
@@ -2149,6 +2225,12 @@ def _speaker_units(text: str, ms: list[Cand], meetings: list[Cand]) -> list[Rel]
             spans.append(more.span())
             line_end = more.end()
     spans.extend(m.span(1) for m in _SPEAKER_TURN.finditer(text))
+    for m in _PODIUM_HEADER.finditer(text):
+        # 【发布人】 on a line of its own, then one name a line down to the first blank line
+        pos = m.end() + 1
+        while (line := _PODIUM_LINE.match(text, pos)) is not None and line.group(0).strip():
+            spans.append(line.span())
+            pos = line.end() + 1
     if not spans:
         return []
     bodies = [c for c in ms if c.type == "Agency"]
@@ -2441,6 +2523,7 @@ _ENUMERATION_GAP = re.compile(
     r"[》」\s]*(?:协议书?|备忘录)?(?:[（(][^（）()《》，。；\n]{1,60}[）)])?[》\s]*(?:、|和|及|以及|与|》《|》、《|”、“)?[《“\s]*"
 )
 _CLAUSE_END = re.compile(r"[，。；]")
+_ALONG_WITH = re.compile(r"[》」”\s]*(?:[（(][^（）()]{1,30}[）)])?(?:一起|一道|一同)")
 
 
 #: what follows a title that only qualifies an unnamed document: 编制《…规划》配套实施方案, 《…条例》实施细则
@@ -2461,6 +2544,8 @@ def _objects(text: str, inside: list[Cand], te: int, next_t: int, sent_end: int,
         if _GAP_COMMA.search(gap) and not _NO_COMMA.fullmatch(gap.split("，")[-1]) :
             continue
         listed = bool(out) and _ENUMERATION_GAP.fullmatch(text[out[-1].end : c.start].strip("》”")) is not None
+        if listed and _ALONG_WITH.match(text, c.end) and re.search("[与同]", text[out[-1].end : c.start]):
+            break  # 审议通过的《A》《B》与《C》一起，构成…: C goes along, it is not what was adopted
         if out and not listed:
             # only enumerations continue the object list
             if len(gap) > 4 and not re.fullmatch(rf"[{CJK}]{{0,4}}", gap):

@@ -1686,3 +1686,108 @@ def test_nlp_two_bodies_joined_by_yu_stay_two():
 def test_nlp_a_county_short_form_before_a_dash_is_a_sections_end(title, places):
     found = {p for p, _t in places_in_name(title, load_lexicon())}
     assert set(places) <= found, found
+
+
+@pytest.mark.parametrize(
+    ("text", "doc", "issuers"),
+    [
+        # 三省 counts provinces: not the three cities whose governments were named just before
+        ("湖南省生态环境厅、湖北省生态环境厅、贵州省生态环境厅及宜昌市人民政府、岳阳市人民政府、铜仁市人民政府负责同志参加座谈。"
+         "三省人大常委会分别审议通过的《湖南省清江流域保护条例》《湖北省清江流域保护条例》《贵州省清江流域保护条例》已经施行。",
+         "湖北省清江流域保护条例", {"湖北省人民代表大会常务委员会"}),
+        # …与《C》一起: C goes along with what was adopted, it is not adopted in that clause
+        ("重庆市人大常委会、四川省人大常委会分别审议通过的《重庆市琼江流域保护条例》《四川省琼江流域保护条例》与《川渝琼江联合保护决定》一起，构成流域共同立法。",
+         "川渝琼江联合保护决定", set()),
+    ],
+)
+def test_nlp_counted_provinces_and_what_goes_along(text, doc, issuers):
+    assert {o for s, p, o in _rels(text) if s == doc and p == "issuedBy"} == issuers
+
+
+def test_nlp_a_joint_body_named_by_the_pair_and_its_yearly_session():
+    rels = _rels("三是联防联控。川渝噪声污染联合防治工作领导小组召开2025年度会议，审议通过《川渝城市噪声联合治理行动方案》。")
+    assert ("川渝城市噪声联合治理行动方案", "issuedBy", "川渝噪声污染联合防治工作领导小组") in rels
+    assert ("川渝噪声污染联合防治工作领导小组2025年度会议", "participant", "川渝噪声污染联合防治工作领导小组") in rels
+    assert not {r for r in rels if r[0] == "2025年度会议"}
+
+
+def test_nlp_a_pair_short_form_of_a_body_named_in_full():
+    text = ("推动成渝地区双城经济圈建设联合办公室噪声共治专项工作组在重庆成立。"
+            "川渝噪声共治专项工作组召开2025年第一次会议暨项目签约仪式。")
+    assert ("Agency", "川渝噪声共治专项工作组") not in _ents(text)
+    assert ("Meeting", "推动成渝地区双城经济圈建设联合办公室噪声共治专项工作组2025年第一次会议暨项目签约仪式") in _ents(text)
+
+
+@pytest.mark.parametrize(
+    ("text", "meeting"),
+    [
+        ("3月5日，嘉陵江南充—广安—合川段水生态保护与修复第一次联席会议在合川区召开。", "嘉陵江南充—广安—合川段水生态保护与修复第一次联席会议"),
+        ("年终综述——2024年川渝噪声污染联防联控工作会议在成都召开。", "2024年川渝噪声污染联防联控工作会议"),
+    ],
+)
+def test_nlp_meeting_names_with_a_range_and_two_activities(text, meeting):
+    ents = _ents(text)
+    assert ("Meeting", meeting) in ents
+    assert len([e for e in ents if e[0] == "Meeting"]) == 1, ents
+
+
+def test_nlp_this_meeting_as_a_starting_point_is_no_name():
+    assert not {e for e in _ents("会议指出，要以此次联席会议为起点，推动岸线保护。") if e[0] == "Meeting"}
+
+
+def test_nlp_a_count_looks_back_past_a_sentence_naming_fewer_to_its_group():
+    text = ("会上，南充市、广安市、合川区、武胜县四地人民政府共同签署《嘉陵江岸线合作协议》。"
+            "南充市水务局与合川区水利局还签订了《嘉陵江采砂管理合作备忘录》。"
+            "会议审议通过了由四地联合编制的《嘉陵江岸线生态修复实施方案》。")
+    assert {o for s, p, o in _rels(text) if s == "嘉陵江岸线生态修复实施方案" and p == "issuedBy"} == {"南充市", "广安市", "合川区", "武胜县"}
+
+
+def test_nlp_counted_congresses_are_the_standing_committees_named():
+    text = ("湖南省人大常委会、湖北省人大常委会、贵州省人大常委会近日组成联合检查组。"
+            "湖南省生态环境厅、湖北省生态环境厅、贵州省生态环境厅负责同志参加座谈。"
+            "据介绍，三省人大分别审议通过的《湖南省清江流域保护条例》《湖北省清江流域保护条例》《贵州省清江流域保护条例》已经施行。")
+    rels = _rels(text)
+    assert ("湖北省清江流域保护条例", "issuedBy", "湖北省人民代表大会常务委员会") in rels
+    assert ("Agency", "湖北省人民代表大会") not in _ents(text)
+
+
+def test_nlp_a_recommendation_that_others_draw_up_is_no_issuing():
+    text = "检查组建议，由两省生态环境部门共同编制《清江流域联合执法工作规程》。"
+    assert not {r for r in _rels(text) if r[1] == "issuedBy"}
+    assert ("Regulation", "清江流域联合执法工作规程") in _ents(text)
+    assert classify_title("水质自动监测站运行维护技术规程", load_lexicon()) == "Standard"
+
+
+@pytest.mark.parametrize(
+    ("text", "body"),
+    [
+        ("湖北省公安厅交通警察总队与湖南省公安厅交通警察总队签署《跨省机动车排放联合监管协议》。", "湖北省公安厅交通警察总队"),
+        ("贵州省生态环境厅与重庆市公安局交通管理局在遵义签署《跨省机动车排放联合监管协议》。", "重庆市公安局交通管理局"),
+    ],
+)
+def test_nlp_traffic_police_of_a_public_security_department_sign(text, body):
+    assert ("跨省机动车排放联合监管协议", "signedBy", body) in _rels(text)
+
+
+_BRACKET_TRANSCRIPT = (
+    "川渝噪声污染防治新闻发布会实录\n\n"
+    "【发布人】\n"
+    "四川省生态环境厅副厅长 王强\n"
+    "重庆市生态环境监测中心主任 李明\n\n"
+    "【主持人】\n"
+    "重庆市人民政府新闻办公室副主任 张华\n\n"
+    "主持人：\n"
+    "欢迎参加本次发布会。四川省自然资源厅也十分关心这项工作。\n\n"
+    "王强：\n"
+    "谢谢主持人。我补充介绍一下技术规范统一方面的工作。\n"
+)
+
+
+@pytest.mark.parametrize("body", ["四川省生态环境厅", "重庆市生态环境监测中心", "重庆市人民政府新闻办公室"])
+def test_nlp_bodies_under_a_bracketed_podium_label_take_part(body):
+    assert ("川渝噪声污染防治新闻发布会", "participant", body) in _rels(_BRACKET_TRANSCRIPT)
+
+
+def test_nlp_bracketed_podium_and_a_speakers_words():
+    assert ("川渝噪声污染防治新闻发布会", "participant", "四川省自然资源厅") not in _rels(_BRACKET_TRANSCRIPT)
+    assert not {e for e in _ents(_BRACKET_TRANSCRIPT) if e[0] == "Standard"}
