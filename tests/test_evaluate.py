@@ -64,7 +64,7 @@ def test_evaluate_unseen_documents_quality():
     extractions, _ = extract_all([UNSEEN / "docs" / g.doc for g in gold])
     entities, relations = resolve(extractions)
     rep = evaluate(gold, entities, relations)
-    assert len(gold) == 32
+    assert len(gold) == 40
     assert rep.total("entities").f1 >= UNSEEN_ENTITY_F1_FLOOR, rep.to_text()
     assert rep.total("relations").f1 >= UNSEEN_RELATION_F1_FLOOR, rep.to_text()
 
