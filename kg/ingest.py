@@ -456,9 +456,19 @@ def _date_in(lines: Iterable[str], pattern: re.Pattern[str], marker: str, *, las
 _TITLE_HEAD = re.compile(r"(函|报告|通知|意见|方案|规划|发布会|会议|实录|公告|决定|办法|条例|通报|公报|纲要|计划|总结|汇报)$")
 
 
+#: an editor's note after a title line, not part of the title: 工作总结（节选）, 讲话（摘要）
+_EDITORS_NOTE = re.compile(r"\s*[（(](?:节选|摘要|摘编|摘录|全文|有删节)[)）]$")
+
+
 def _title(lines: list[str], number: str) -> str:
+    """The title lines at the top (up to one ending in a head word: 函, 报告, 总结 …).
+
+    >>> _title(["安岳县生态环境局2024年工作总结（节选）", "（2024年12月20日）", "三、…"], "")
+    '安岳县生态环境局2024年工作总结'
+    """
     parts: list[str] = []
     for ln in lines[:10]:
+        ln = _EDITORS_NOTE.sub("", ln)
         if ln == number or _DATE_ISO.search(ln) or _DATE_CN.fullmatch(ln):
             continue
         if len(ln) > _TITLE_MAX or re.search(r"[。；;！!:：]$", ln):

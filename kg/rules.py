@@ -401,10 +401,10 @@ def _places(text: str, lex: Lexicon, cands: list[Cand]) -> None:
         if place.type == "Region" and form != place.name and nxt and nxt in "市省区县州":
             continue  # 重庆 in 重庆市 is matched by the full form; a short form glued to a suffix is another name
         if place.type == "Region" and form != place.name and place.level == "county" and s > 0 and _CJK_CHAR.match(text[s - 1]) \
-                and not form.endswith(("县", "区", "市")) and nxt != "段" \
+                and not form.endswith(("县", "区", "市")) and nxt not in ("段", "—", "－", "-", "–") \
                 and not re.match(r"[和与及在对赴至到的等是为将从由把向动进]", text[s - 1]) \
                 and not (nxt == "、" or s == last_region_end or text[s - 1] == "、" and s - 1 == last_region_end):
-            continue  # a county short form inside a word (成渝中线 is not 渝中), unless listed (永川、荣昌, 遂宁、潼南) or paired (遂宁潼南)
+            continue  # a county short form inside a word (成渝中线 is not 渝中), unless listed (永川、荣昌, 遂宁、潼南), paired (遂宁潼南) or a section's end (流域安岳—铜梁段)
         if place.type == "Region":
             last_region_end = e
         if place.type == "River":
@@ -477,11 +477,17 @@ def _rivers_open(text: str, lex: Lexicon, cands: list[Cand]) -> None:
 
 
 _SUBUNIT = re.compile(rf"[{CJK}]{{0,12}}?(?:人代工委|建议提案室|办公室|分院|分局|处|室|科|工委|总队|支队)"
-                      rf"(?:(?![{CJK}])|(?=(?:主要|有关|相关)?负责(?:人|同志)|供稿|或|反馈|联系))"
-                      rf"|[{CJK}]{{0,6}}?(?:人代工委|建议提案室|分院|综合处|总量处|监测处|法规处)")
+                      rf"(?:(?![{CJK}])|(?=(?:主要|有关|相关)?负责(?:人|同志)|供稿|或|反馈|联系|主持|牵头|承办|副?(?:处长|主任|科长|队长)|[一二三四]级(?:调研员|巡视员)))"
+                      rf"|[{CJK}]{{0,6}}?(?:人代工委|建议提案室|分院|综合处|总量处|监测处|法规处)"
+                      r"|交通警察总队|交通管理局(?!局)")  # a public security department's traffic police (公安厅交通警察总队, 公安局交通管理局)
+#: a department (司) or bureau (局) of a ministry glued to it: 生态环境部大气环境司, 公安部交通管理局
+_MINISTRY_UNIT = re.compile(rf"(?![{CJK}]{{0,10}}?(?:会同|联合|指导|支持|委托|授权))[{CJK}]{{2,8}}?(?:司|局)(?![{CJK}])")
 _ONE_CHAR_SUFFIX = tuple("局厅委办署部")
 _FOUNDED = re.compile(
     rf"(?:成立|组建|设立|成立了|组建了)([{CJK}]{{4,30}}?(?:专项工作组|协调小组|领导小组|工作组|办公室|委员会|中心))(?![{CJK}])"
+)
+_JOINT_BODY = re.compile(
+    rf"(?<![{CJK}])([{CJK}]{{2}})([{CJK}]{{4,20}}?)(?:工作领导小组办公室|领导小组办公室|工作领导小组|领导小组|专项工作组|协调小组|联席会议办公室)"
 )
 _NATIONAL_BODY = re.compile(rf"(?:中央|国家)(?:第[一二三四五六七八九十]+)?[{CJK}]{{2,10}}?(?:督察组|技术创新中心|工程研究中心|重点实验室)")
 
@@ -507,6 +513,10 @@ _NOT_IN_AGENCY_NAME = re.compile(
     r"(召开|举行|签订|印发|发布|开展|推进|实施|建设|完成|加强|按照|根据|提出|要求|以及|和|与|的|在|为|对|从|向|等|、|有关|相关|各|所属|"
     r"[两三四五六七八九十]个?(?:省市|省|市|区县|地))"  # 贵州省三省人民政府: a count of places, see _counted_collectives
 )
+
+
+#: an institute named for two fields joined by 与: 生态环境应急与事故调查中心, 环境监测与评估中心, 技术与信息研究院
+_PAIRED_FIELDS = re.compile(rf"[{CJK}]{{2,9}}?[^厅局委办部与]与[^与和的、]{{2,10}}(?:中心|研究院|研究所|中心站)")
 
 
 #: words whose last character is also a body's one-character suffix (署 部 办 厅): verbs, parts, halls
@@ -541,13 +551,16 @@ def _agencies(text: str, lex: Lexicon, ctx: Context, cands: list[Cand]) -> None:
         end = m.end()
         # a sub-unit glued to the body: 市生态环境局综合处, 市人大常委会人代工委, 中国环科院西南分院
         sub = _SUBUNIT.match(text, end)
+        if sub is None and name.endswith("部") and (sub := _MINISTRY_UNIT.match(text, end)) and _NOT_IN_AGENCY_NAME.search(sub.group(0)):
+            sub = None
         if sub and not _NOT_SUBUNIT.search(sub.group(0)):
             cands.append(Cand(m.start(), sub.end(), "Agency", name + sub.group(0), priority=27, kind="subunit"))
         cands.append(Cand(m.start(), end, "Agency", name, priority=25, kind="lexicon"))
         _congress_committee(text, m.start(), end, name, cands)
     for m in pats.agency_open_scan.finditer(text):
         surface = m.group(0)
-        if _NOT_IN_AGENCY_NAME.search(surface[2:-1]):
+        if _NOT_IN_AGENCY_NAME.search(surface[2:-1]) and not _PAIRED_FIELDS.fullmatch(surface) \
+                or "与" in surface and pats.place.search(surface, surface.index("与")):
             continue
         if _VERB_NOT_SUFFIX.search(surface, len(surface) - 2):
             continue  # 在泸县共同签署《…》, 由泸州市承办: the one-character suffix ends a verb
@@ -557,6 +570,8 @@ def _agencies(text: str, lex: Lexicon, ctx: Context, cands: list[Cand]) -> None:
         if "届" in surface:
             surface = _TERM.sub("", surface)  # 重庆市第六届人民代表大会常务委员会: the body, not its term
         name = resolve_agency(surface, lex, ctx) or _party_committee(surface, lex) or surface
+        if (sub := _SUBUNIT.match(text, m.end())) and not _NOT_SUBUNIT.search(sub.group(0)):
+            cands.append(Cand(m.start(), sub.end(), "Agency", name + sub.group(0), priority=23, kind="subunit"))
         cands.append(Cand(m.start(), m.end(), "Agency", name, priority=22, kind="agency-pattern"))
         _congress_committee(text, m.start(), m.end(), name, cands)
         if pending and surface.endswith(("委", "人民政府", "政府")):
@@ -586,6 +601,14 @@ def _agencies(text: str, lex: Lexicon, ctx: Context, cands: list[Cand]) -> None:
         if pre and pre.group(0).count("、"):
             for part in re.findall(r"(四川省|重庆市)", pre.group(0)):
                 cands.append(Cand(s - len(pre.group(0)), m.end(), "Agency", part + surface, priority=26, kind="agency-distributive"))
+    for m in _JOINT_BODY.finditer(text):
+        # 川渝大气污染联防联控工作领导小组: a joint body of the two sides, named by their short form; the
+        # body named in full elsewhere whose name ends the same (推动…联合办公室生态环境共建共享专项工作组)
+        if m.group(1) in lex.pair and not _NOT_IN_AGENCY_NAME.search(m.group(2)):
+            tail = m.group(0)[2:]
+            name = max((c.name for c in cands if c.type == "Agency" and c.name.endswith(tail) and len(c.name) > len(m.group(0))),
+                       key=len, default=m.group(0))
+            cands.append(Cand(m.start(), m.end(), "Agency", name, priority=21, kind="agency-pattern"))
 
 
 #: the special committees of a people's congress and the working committees of its standing committee
@@ -706,13 +729,16 @@ _MEETING_HEADS = (
 )
 #: the session of a body that follows its name: 第五次会议, 常务委员会第五次会议, 第三次全体会议
 _MEETING_SESSION = r"(?:(?:常务委员会|常委会)?第[一二三四五六七八九十\d]+次(?:全体)?会议)?"
-_MEETING = re.compile(rf"[{CJK}\d“”·]{{4,50}}?(?:{_MEETING_HEADS}){_MEETING_SESSION}(?:座谈会)?")
+_MEETING = re.compile(rf"[{CJK}\d“”·—]{{4,50}}?(?:{_MEETING_HEADS}){_MEETING_SESSION}(?:座谈会)?")
 _MEETING_ANCHOR = LiteralScanner(_MEETING_HEADS.split("|"))  # the heads, found fast (a plain alternation tries each)
-_MEETING_RUN = re.compile(rf"[{CJK}\d“”·]*")  # every character of a meeting name is one of these
+_MEETING_RUN = re.compile(rf"[{CJK}\d“”·—]*")  # every character of a meeting name is one of these (宜宾—泸州—江津段)
 _MEETING_HEAD_END = re.compile(f"(?:{_MEETING_HEADS}){_MEETING_SESSION}(?:座谈会)?$")
 _MEETING_LEFT_CUT = re.compile(
     r".*(?:(?<=[会议])暨|联合召开了|联合召开|组织召开了|组织召开|召开了|召开|举行了|举行|举办了|举办|承办了|承办|主办了|主办|协办|办好|开好|筹备|筹办|出席|列席|参加|主持|参会|贯彻|落实|精神|围绕|"
-    r"丨|｜|开展|通过|认真|按照|根据|依托|获评|荣获|会上|多次|每两周|每周|每月|\d+场|建立|明确|在|于|赴|和|及|与|的|了|是|为|将|对|、|\d+月\d+日|\d+日)"
+    r"丨|｜|开展|通过|认真|按照|根据|依托|获评|荣获|会上|多次|每两周|每周|每月|\d+场|建立|明确|在|于|赴|的|了|是|为|将|(?<![应面相核比])对|要以|以|、|\d+月\d+日|\d+日|"
+    # 和/及/与 end the words before, except between two activities of the name (岸线保护与修复第一次联席会议)
+    # and inside a word (碳达峰碳中和)
+    r"(?<!碳中)(?:(?<!保护|治理|修复|防治|发展|利用|开发|管理|监管|监测|建设|执法)[和及与]|[和及与](?!保护|治理|修复|防治|发展|利用|开发|管理|监管|监测|建设|执法)))"
 )
 
 
@@ -727,6 +753,10 @@ def _meetings(text: str, lex: Lexicon, ctx: Context, cands: list[Cand]) -> None:
         name = f"中国共产党第{m.group(1)}次全国代表大会"
         cands.append(Cand(m.start(), m.end(), "Meeting", name, priority=40, kind="congress"))
     first = len(cands)
+    bodies: dict[int, Cand] = {}  # where each body named ends, the longest
+    for c in cands:
+        if c.type == "Agency" and not c.members and ((b := bodies.get(c.end)) is None or b.end - b.start < c.end - c.start):
+            bodies[c.end] = c
     sessions: list[tuple[int, int, str, str]] = []  # 第三次联席会议: a session of a series named elsewhere
     for m in _near(_MEETING, text, _MEETING_ANCHOR, 60, 2, run=_MEETING_RUN, stops="，。、；：\n（）《》"):
         s, e = m.span()
@@ -735,7 +765,9 @@ def _meetings(text: str, lex: Lexicon, ctx: Context, cands: list[Cand]) -> None:
         cut = _MEETING_LEFT_CUT.match(surface, 0, head.start() if head else len(surface) - 2)  # not inside the head (对接会)
         if cut:
             surface, s = surface[cut.end():], s + cut.end()
-        surface = surface.lstrip("“”·暨")  # 第五次会议暨…联席会议: two meetings
+        if (dash := surface.rfind("——")) >= 0:
+            surface, s = surface[dash + 2 :], s + dash + 2  # 综述——2024年…会议: a dash sets off the words before
+        surface = surface.lstrip("“”·暨—")  # 第五次会议暨…联席会议: two meetings
         if (once := _ONCE.match(surface)) is not None:
             if once.group(1):
                 continue  # 下一次联合执法工作会议: the next one, not named
@@ -749,6 +781,13 @@ def _meetings(text: str, lex: Lexicon, ctx: Context, cands: list[Cand]) -> None:
             continue
         if text.startswith(("制度", "机制"), e):
             continue  # 建立…联席会议制度: an arrangement for meeting, not a meeting
+        if _SESSION_ONLY.match(surface) and (verb := _HELD_BY.search(text, max(0, s - 4), s)) is not None \
+                and (owner := bodies.get(verb.start())) is not None:
+            # 川渝…领导小组召开2024年度会议: the body's session, named after the body
+            if text.startswith("暨", e) and (also := _ALSO_CEREMONY.match(text, e + 1)):
+                surface, e = surface + "暨" + also.group(0), also.end()
+            cands.append(Cand(s, e, "Meeting", owner.name + surface, priority=15, kind="meeting-pattern"))
+            continue
         if re.match(r"^(?:第[一二三四五六七八九十\d]+次|\d+次|多次|本次|此次|该|各|每|两|会上)", surface) or _SESSION_ONLY.match(surface):
             continue
         if text.startswith("暨", e) and (also := _ALSO_CEREMONY.match(text, e + 1)):
@@ -771,7 +810,9 @@ _SESSION_OF = re.compile(rf"(.{{4,}}?)第[一二三四五六七八九十\d]+次(
 #: 一次 / 下一次 before a meeting's name: how often it is held, or the next one
 _ONCE = re.compile(r"(下|上)?[一两二三四五六七八九十]次(?!会议)")
 #: a year's session and nothing else (2025年第一次会议): whose, the text says before it
-_SESSION_ONLY = re.compile(r"(?:\d{4}年度?)?第[一二三四五六七八九十\d]+次(?:全体)?会议$")
+_SESSION_ONLY = re.compile(r"(?:\d{4}年度?(?:第[一二三四五六七八九十\d]+次)?|第[一二三四五六七八九十\d]+次)(?:全体)?会议$")
+#: the verb between a body and its session: A领导小组召开2024年度会议
+_HELD_BY = re.compile(r"(?:召开了|召开|举行了|举行)$")
 #: the ceremony or activity a meeting is held together with (…会议暨集中签约仪式, …推进会暨启动仪式)
 _ALSO_CEREMONY = re.compile(rf"[{CJK}\d“”·]{{2,30}}?(?:仪式|活动)(?!中心|室|周|月)")
 
@@ -786,7 +827,7 @@ _NAME_ENDS_BEFORE = re.compile(r"(的|等|中|和|及|与|，|并|为|后|以|�
 _COUNTED_START = re.compile(r"^(?:\d(?!\d{3}年)|[一两二三四五六七八九十百数几多]+[项个条份部批]|超|近|多|各|相关|有关|一批)")
 _COUNT_AFTER = re.compile(r"\d+(?:余|多)?[项个份条]")
 _ABOUT_COUNT_AFTER = re.compile(r"超\d|近\d")
-_NOT_IN_TRIGGERED_NAME = re.compile(r"(?:签订|印发|编制|制定|开展|召开|发布|的基础上|相互|征求|\d+个|[（(][^）)]*$|的|和相关|和有关)")
+_NOT_IN_TRIGGERED_NAME = re.compile(r"(?:签订|印发|编制|制定|开展|召开|发布|的基础上|相互|征求|了|\d+个|[（(][^）)]*$|的|和相关|和有关)")
 _FUNCTION_WORD_START = re.compile(r"^(?:的|了|和|与|及|在|对|等|将|为|中|是|以|把|被|向|从|过程|其|该|本|各|上述|有关|相关|辖区)")
 
 
@@ -880,8 +921,10 @@ def _standards_and_actions(text: str, lex: Lexicon, cands: list[Cand]) -> None:
             name, s = name[cut.end():], s + cut.end()
         if len(name) < 6 or is_generic(name, "标准" if name.endswith("标准") else name[-4:]):
             continue
-        if re.search(r"其中|领域|等|、|地方|国家|现行", name) or _COUNTED_START.match(name):
+        if re.search(r"其中|领域|等|、|地方|国家|现行|一下", name) or _COUNTED_START.match(name):
             continue  # 两个技术规范: a count, not a name
+        if re.match(r"(?:我|你|您|他|她|咱|大家)", name):
+            continue  # 我补充介绍一下技术规范: a speaker's words, not a title
         cands.append(Cand(s, e, "Standard", clean_name(name), priority=11, kind="standard-pattern"))
     for m in _ACTION.finditer(text):
         s, e = m.span(1)
@@ -1259,6 +1302,8 @@ def _counted_collectives(text: str, chosen: list[Cand], lex: Lexicon) -> list[Ca
                 continue
         listed = _listed_before(text, c.start, by_end, lex)
         start = listed[0].start if len(listed) == n else c.start
+        while len(listed) == n and (q := by_end.get(start)) is not None and _contains(q.name, listed[0].name, lex):
+            start = q.start  # 四川省达州市、广安市…四地: the province that qualifies the list is in it
         places = [p.name for p in listed] if len(listed) == n else []
         if not places and c.kind == "counted" and (places := _abbreviated_provinces(text, c.start, n)):
             start = c.start - n  # 川黔渝三省市: the provinces by their abbreviations
@@ -1266,7 +1311,8 @@ def _counted_collectives(text: str, chosen: list[Cand], lex: Lexicon) -> list[Ca
             if near is None:
                 near = _Nearby(chosen, regions)
                 actors = sorted(regions + _places_of_bodies(chosen, lex))
-            places = _places_nearby(text, c.start, actors, n, lex, groups, near)
+            unit = m.group("unit") if c.kind == "counted" else ""
+            places = _places_nearby(text, c.start, actors, n, lex, groups, near, unit)
             if c.kind != "counted" and m.group("pair") != "两地" and any(lex.places[p].level != "province" for p in places):
                 places = []  # 两省市: provinces (or municipalities), else the two sides
         if len(places) != n:
@@ -1280,6 +1326,10 @@ def _counted_collectives(text: str, chosen: list[Cand], lex: Lexicon) -> list[Ca
         else:
             fields = dept.split("、") if dept else [""]
             members, typ = tuple(dict.fromkeys(_body_of(p, d, body, lex, pats) for p in places for d in fields)), "Agency"
+            if any(b.endswith("人民代表大会") for b in members):
+                # 三省人大 where the text names the provinces' 人大常委会: their standing committees, which act between sessions
+                named = {x.name for x in chosen if x.type == "Agency"}
+                members = tuple(b + "常务委员会" if b.endswith("人民代表大会") and b + "常务委员会" in named else b for b in members)
         out[k] = Cand(start, c.end, typ, "+".join(members), priority=24, kind="collective", members=members)
     if all(out[k] is chosen[k] for k in todo):
         return chosen
@@ -1333,37 +1383,39 @@ def _bodies_of_listed(text: str, r: Cand | None, by_end: dict[int, Cand], lex: L
                       bodies) -> str:
     """Replace the place ``r`` and those listed right before it by their ``bodies(place)``.
 
-    A municipality that qualifies the first place of the list qualifies every district or county
-    of it listed after (重庆市大足区、永川区人民政府: 重庆市永川区人民政府 too); it is returned
-    (or "").
+    A county written with its city keeps it (遂宁市安居区、重庆市潼南区生态环境局: 遂宁市安居区生态环境局); a
+    municipality that qualifies a place of the list qualifies every district or county of it
+    listed after (重庆市大足区、永川区人民政府: 重庆市永川区人民政府 too); the one that qualifies the
+    last is returned (or "").
     """
-    listed: list[tuple[Cand, int, tuple[str, ...]]] = []
-    city = ""
+    listed: list[tuple[Cand, int, tuple[str, ...], str]] = []
     while r is not None and r not in replaced:
         p = lex.places.get(r.name)
         if p is None or p.level not in ("province", "prefecture", "county"):
             break
         start = r.start
-        qualifier = ""
+        own = ""
         while (q := by_end.get(start)) is not None and _contains(q.name, r.name, lex):
             replaced[q] = None  # 重庆市大足区: the municipality qualifies the district
             start = q.start
-            qualifier = q.name
+            own = own or (q.name if q.name == p.parent else "")
         names = bodies(r.name)
         if not all(names):
             break
-        listed.append((r, start, names))
-        city = qualifier
+        listed.append((r, start, names, own))
         r = by_end.get(start - 1) if start > 1 and text[start - 1] in _SHARED_JOIN else None
-    for r, start, names in listed:
+    current = ""  # the municipality that qualified the last place listed before (in the text's order)
+    for r, start, names, own in reversed(listed):
         p = lex.places[r.name]
-        if city in _MUNICIPALITIES and p.level == "county" and p.parent == city:
-            names = tuple(city + n if n.startswith(r.name) else n for n in names)
+        current = own if own in _MUNICIPALITIES else current if own == "" else ""
+        if p.level == "county" and (own or p.parent == current):
+            # 遂宁市安居区、重庆市潼南区、铜梁区生态环境局: each county's city as written, else the municipality before it
+            names = tuple((own or current) + n if n.startswith(r.name) else n for n in names)
         if len(names) == 1:
             replaced[r] = Cand(start, r.end, "Agency", names[0], priority=22, kind="shared-word")
         else:
             replaced[r] = Cand(start, r.end, "Agency", "+".join(names), priority=22, kind="collective", members=names)
-    return city if city in _MUNICIPALITIES else ""
+    return current  # the municipality of the body's own place, named after the list
 
 
 @lru_cache(maxsize=4)
@@ -1423,7 +1475,7 @@ class _Nearby:
         self.ends = {c.end: c for c in regions}
         self.starts = {c.start: c for c in regions}
         self.titles = _Boxes([t for t in chosen if t.type in TITLED_TYPES])
-        self.names: dict[int, list[str]] = {}  # sentence → the acting places of the whole sentence
+        self.names: dict[tuple[int, bool], list[str]] = {}  # (sentence, with provinces' bodies) → its acting places
         self.found: dict[tuple[int, int, int, int], list[str]] = {}  # the answers so far (many 两地 share one)
 
     def in_title(self, c: Cand) -> bool:
@@ -1444,39 +1496,59 @@ def _places_of_bodies(chosen: list[Cand], lex: Lexicon) -> list[Cand]:
         p = lex.places.get(where)
         if p is not None and p.level in ("prefecture", "county"):
             out.append(Cand(c.start, c.end, "Region", p.name, kind="body-place"))
+        elif p is not None and p.level == "province":
+            out.append(Cand(c.start, c.end, "Region", p.name, kind="body-province"))  # only for 三省 (_of_unit)
     return out
 
 
 def _places_nearby(text: str, pos: int, regions: list[Cand], n: int, lex: Lexicon,
-                   groups: list[tuple[int, list[str]]], near: _Nearby) -> list[str]:
+                   groups: list[tuple[int, list[str]]], near: _Nearby, unit: str = "") -> list[str]:
     """The places named before ``pos`` in its sentence, else in the nearest of the sentences before naming any.
 
     A group of as many places in that sentence (四川省、云南省、贵州省三省人民政府签订…) is taken first.
-    ``regions`` are sorted by offset.
+    ``regions`` are sorted by offset.  Only places of the count's unit are looked for: 三省 provinces,
+    三市 cities, 三区县 districts and counties (三地 any).
     """
     spans = sentences(text)
     at = bisect_left(spans, (pos + 1,)) - 1
-    key = (at, bisect_left(regions, (pos,)), n, len(groups))  # the same places before pos, the same groups
+    key = (at, bisect_left(regions, (pos,)), n, len(groups), unit)  # the same places before pos, the same groups
     found = near.found.get(key)
     if found is None:
-        found = near.found[key] = _places_nearby_of(text, pos, at, spans, regions, n, lex, groups, near)
+        found = near.found[key] = _places_nearby_of(text, pos, at, spans, regions, n, lex, groups, near, unit)
     return found
 
 
+_UNIT_LEVELS = {"省": ("province",), "省市": ("province",), "市": ("prefecture", "province"), "区县": ("county",),
+                "区": ("county",), "县": ("county",), "市区": ("prefecture", "county"), "市县": ("prefecture", "county")}
+
+
+def _of_unit(name: str, unit: str, lex: Lexicon) -> bool:
+    """Whether the place ``name`` is one a count of ``unit`` counts (三省: 四川省, not 泸州市; 三市: 重庆市 or 泸州市)."""
+    levels = _UNIT_LEVELS.get(unit)
+    if levels is None:
+        return True
+    p = lex.places.get(name)
+    if p is None or p.level not in levels:
+        return False
+    return unit != "市" or p.level != "province" or name.endswith("市")
+
+
 def _places_nearby_of(text: str, pos: int, at: int, spans: tuple[tuple[int, int], ...], regions: list[Cand], n: int,
-                      lex: Lexicon, groups: list[tuple[int, list[str]]], near: _Nearby) -> list[str]:
+                      lex: Lexicon, groups: list[tuple[int, list[str]]], near: _Nearby, unit: str = "") -> list[str]:
     for k in range(at, max(-1, at - _SEARCH_BACK - 1), -1):
         lo, hi = spans[k] if k >= 0 else (0, 0)
         whole = hi <= pos
         hi = min(hi, pos)
-        group = next((g for s, g in reversed(groups) if lo <= s < hi and len(g) == n), None)
+        group = next((g for s, g in reversed(groups) if lo <= s < hi and len(g) == n
+                      and all(_of_unit(p, unit, lex) for p in g)), None)
         if group is not None:
             return group
-        names = near.names.get(k) if whole else None
+        provinces = unit in ("省", "省市")  # the bodies of provinces count only toward 三省 (四川省生态环境厅、…三省)
+        names = near.names.get((k, provinces)) if whole else None
         if names is None:
             names = []
             for c in regions[bisect_left(regions, (lo,)) : bisect_left(regions, (hi,))]:
-                if near.in_title(c):
+                if near.in_title(c) or c.kind == "body-province" and (not provinces or k == at):
                     continue
                 nxt = near.starts.get(c.end)
                 if nxt is not None and _contains(c.name, nxt.name, lex):
@@ -1490,9 +1562,19 @@ def _places_nearby_of(text: str, pos: int, at: int, spans: tuple[tuple[int, int]
                 if c.name not in names:
                     names.append(c.name)
             if whole:
-                near.names[k] = names
+                near.names[(k, provinces)] = names
+        names = [p for p in names if _of_unit(p, unit, lex)]
         if names:
-            return names if len(names) == n else []
+            if len(names) == n:
+                return names
+            # 四地 after a sentence naming two: the group of four counted before (…四地人民政府共同签署…)
+            for j in range(k - 1, max(-1, at - _SEARCH_BACK - 1), -1):
+                lo, hi = spans[j] if j >= 0 else (0, 0)
+                group = next((g for s, g in reversed(groups) if lo <= s < hi and len(g) == n
+                              and all(_of_unit(p, unit, lex) for p in g)), None)
+                if group is not None:
+                    return group
+            return []
     return []
 
 
@@ -1543,7 +1625,48 @@ def find_mentions(text: str, lex: Lexicon, ctx: Context) -> list[Cand]:
     _mechanisms(text, lex, cands)
     chosen = _shared_body_word(text, _select(_outside_document_numbers(text, cands)), lex)
     chosen = _group_abbreviations(text, _shared_department(text, _counted_collectives(text, chosen, lex), lex))
+    chosen = _the_two_parties(text, chosen)
     return _anaphors(text, _short_titles(_with_municipality(chosen, lex), _headline_end(text), text))
+
+
+_SIGNING = re.compile(r"签署|签订|签约")
+_PAIR_JOIN = frozenset(("与", "和", "同"))
+
+
+def _the_two_parties(text: str, chosen: list[Cand]) -> list[Cand]:
+    """双方 after A与B签署《…》: the two who signed last before it, not the two sides of Sichuan–Chongqing.
+
+    Only a bare 双方 (not 川渝双方, 双方生态环境部门) whose text names such a pair of bodies or places
+    joined by 与/和/同 in a sentence that signs something.
+    """
+    todo = [k for k, c in enumerate(chosen) if c.kind == "collective" and c.end - c.start == 2 and text.startswith("双方", c.start)]
+    if not todo:
+        return chosen
+    actors = [c for c in chosen if c.type in _SUBJECT_TYPES and c.kind != "collective"]
+    by_start = {c.start: c for c in actors}
+    pairs: list[tuple[int, Cand, Cand]] = []  # (end of the sentence, first party, second party)
+    for a in actors:
+        if text[a.end : a.end + 1] not in _PAIR_JOIN or (b := by_start.get(a.end + 1)) is None or b.type != a.type:
+            continue
+        if text[a.start - 1 : a.start] in _LIST_JOIN or text[b.end : b.end + 1] in _LIST_JOIN:
+            continue  # A、B与C: more than two
+        stop = _SENTENCE_MARKS.search(text, b.end)
+        end = stop.start() if stop else len(text)
+        if _SIGNING.search(text, b.end, end):
+            pairs.append((end, a, b))
+    if not pairs:
+        return chosen
+    ends = [p[0] for p in pairs]
+    out = list(chosen)
+    for k in todo:
+        c = chosen[k]
+        j = bisect_left(ends, c.start) - 1
+        if j < 0:
+            continue
+        _end, a, b = pairs[j]
+        members = tuple(dict.fromkeys(n for x in (a, b) for n in (x.members or (x.name,))))
+        out[k] = c._replace(type=a.type, name="+".join(members), members=members)
+    return out
 
 
 #: 该试点实施方案由…, 上述标准经…: a title named before, taken up again as the subject of a clause
@@ -1872,6 +1995,8 @@ def _expand(c: Cand) -> list[tuple[str, str]]:
 
 
 #: 由 before the agents of a clause-final trigger (《…》由…联合印发); not 由于, 理由, 经由
+#: a recommendation that others act: 建议由A编制, 提议由A牵头制定
+_PROPOSED = re.compile(r"(?:建议|提议|倡议)[，,]?由")
 _PASSIVE_BY = re.compile(r"(?<![理自经缘来])由(?!于|此|来|衷)")
 _CLAUSE_FINAL_TRIGGER = re.compile(r"[，。；、\s]|$|工作|等")
 
@@ -1933,6 +2058,8 @@ def find_relations(text: str, mentions: list[Cand], lex: Lexicon, ctx: Context) 
                 objects = [Cand(te, te, "Meeting", name) for name in last]
             if not objects:
                 continue
+            if _PROPOSED.search(text, s, ts):
+                continue  # 检查组建议，由三省生态环境部门共同编制《…》: proposed to them, not done
             if pred == "participant" and objects[0].start == te and (att := _ATTENDEES.match(text, te)):
                 # 出席会议的有A、B和C: those listed after
                 at = {c.start: c for c in inside if c.type in _SUBJECT_TYPES}
@@ -1988,8 +2115,137 @@ def find_relations(text: str, mentions: list[Cand], lex: Lexicon, ctx: Context) 
         issuers, ns, ne = notice
         acts.extend(Rel(c.name, c.type, "issuedBy", a, "Agency", (ns, ne)) for c in ms
                     if c.start == ns and c.end == ne and c.kind == "title" for a in issuers)
+    if meetings:
+        acts.extend(_speaker_units(text, ms, meetings))
+    rels.extend(_stated_scope(text, by_sentence, lex))
     rels.extend(_bodies_for_places(acts, lex, headline))
     return sorted(set(rels))
+
+
+#: a sentence about a document's content: 《X》明确，…; 预案覆盖…; 根据备忘录，…; 按照新协议，…
+_DOCUMENT_TYPES = ("Agreement", "Programme", "Standard", "Regulation")
+_ACCORDING = re.compile(r"[ \t\u3000]*(?:根据|按照|依据|依照)?《?")
+_SAYS_SCOPE = re.compile(r"》?(?:[（(]以下简称[^（）()]{1,24}[）)])?(?:明确|提出|规定|要求|覆盖|涵盖|适用于|包括|指出|，)")
+_BARE_DOCUMENT = re.compile(
+    rf"[ \t\u3000]*(?:(根据|按照|依据|依照)《?)?(?:该|本|此|上述|新|新的)?([{CJK}]{{0,4}}?(?:协议书|协议|备忘录|预案|实施方案|工作方案|方案|规划|标准|条例|办法|工作要点|要点|计划))"
+    r"》?(?:(明确|提出|规定|要求|覆盖|涵盖|适用于|包括|指出)|(，))")
+#: 补偿范围覆盖…, 适用范围包括…: the scope of the document the sentence before was about
+_SCOPE_NOUN = re.compile(rf"[ \t\u3000]*[{CJK}]{{0,4}}范围(?:覆盖|涵盖|包括|为|扩大到|扩大至|扩展到|扩展至)")
+#: 在嘉陵江干流联合开展“…”专项行动: where an action is carried out is what it is about
+_CARRIED_OUT = re.compile(r"(?:沿线|沿岸|干流|流域|等地|一带)?(?:率先|联合|共同|协同|全面|深入)?(?:开展|推进|实施|启动)(?:了|的)?[“《]?")
+_SCOPE_LOOKBACK = 6  # sentences
+
+
+def _document_of(text: str, s: int, inside: list[Cand], earlier: list[Cand]) -> Cand | None:
+    """The document a sentence opens with as its topic (《X》明确, 根据《X》，, 协议明确 for the last X named)."""
+    lead = _ACCORDING.match(text, s).end()
+    for c in inside:
+        if c.start > lead + 1:
+            break
+        if c.type in _DOCUMENT_TYPES and c.start >= lead - 1 and _SAYS_SCOPE.match(text, c.end) \
+                and (text[c.end : c.end + 1] != "，" or text[s:lead].strip(" \t\u3000《")):
+            return c
+    m = _BARE_DOCUMENT.match(text, s)
+    if m is None or (m.group(4) and not m.group(1)):
+        return None  # 方案，…: a bare head then a comma is the topic only after 根据/按照
+    if any(c.start < m.end(2) and c.end > m.start(2) for c in inside):
+        return None  # part of a name (协议 of 《…协议》 is the case above)
+    word = m.group(2)
+    return next((c for c in reversed(earlier) if c.type in _DOCUMENT_TYPES and base_title(c.name).endswith(word)), None)
+
+
+def _stated_scope(text: str, by_sentence: list[tuple[tuple[int, int], list[Cand]]], lex: Lexicon) -> list[Rel]:
+    """Rivers and regions a text says a document is about, beyond those in its title.
+
+    A sentence whose topic is the document (《工作方案》明确，将渠江、涪江纳入监测范围; 预案覆盖涪江、琼江; 根据备忘录，双方将共享
+    琼江、涪江…的数据), and the next one that gives its 范围: each river and named zone in it.  Where an action named in
+    the sentence is carried out (在嘉陵江干流开展“清漂护岸”专项行动), the place is that action's.
+    """
+    out: list[Rel] = []
+    earlier: list[Cand] = []
+    previous: Cand | None = None
+    for (s, e), inside in by_sentence:
+        doc = _document_of(text, s, inside, earlier[-40:]) if inside or earlier else None
+        if doc is None and previous is not None and _SCOPE_NOUN.match(text, s):
+            doc = previous
+        places = [c for c in inside if c.type in ("River", "Region") and not c.members]
+        documents = [c for c in inside if c.type in _DOCUMENT_TYPES]
+        own: set[Cand] = set()
+        for d in documents:
+            # 在X、Y(沿线)开展“Z”: the places listed right after 在, in Z's clause
+            clause = max(text.rfind(p, s, d.start) for p in "，；：,;") + 1 or s
+            at = text.rfind("在", max(clause, s), d.start)
+            if at < 0:
+                continue
+            listed = [c for c in places if at < c.start and c.end <= d.start]
+            if not listed or listed[0].start != at + 1 or not _CARRIED_OUT.fullmatch(text, listed[-1].end, d.start):
+                continue
+            pos, ok = at + 1, True
+            for c in listed:
+                if text[pos : c.start].strip("、和及与"):
+                    ok = False
+                    break
+                pos = c.end
+            if ok:
+                own.update(listed)
+                out.extend(Rel(d.name, d.type, "concerns", c.name, c.type, (s, e)) for c in listed)
+        if doc is not None:
+            # rivers and named zones: a district or town in such a sentence is more often one who acts (安居区与潼南区结对)
+            out.extend(Rel(doc.name, doc.type, "concerns", c.name, c.type, (s, e)) for c in places
+                       if c not in own and c.start > doc.end and not any(t.start <= c.start < t.end for t in documents)
+                       and (c.type == "River" or getattr(lex.places.get(c.name), "level", "") == "zone"))
+        previous = doc
+        earlier.extend(documents)
+        if len(earlier) > 80:
+            del earlier[:40]
+    return out
+
+
+#: a transcript's label of those on the podium: 发布人：A局B处处长 张三 (and the lines under it), 主持人（A办公室副主任 李四）：
+_PODIUM_LABEL = re.compile(r"^[ \t\u3000]*(?:主持人|发布人|出席人|发言人)(?:[（(][^（()）\n]{2,40}[）)])?[：:]", re.M)
+#: a speaker's turn with the unit: 张三（A局副局长）：
+_SPEAKER_TURN = re.compile(r"^[ \t\u3000]*[\u4e00-\u9fff·]{2,6}[（(]([^（()）\n]{4,40})[）)][：:][ \t\u3000]*$", re.M)
+#: a bracketed label on a line of its own over the names: 【发布人】, [主持人]
+_PODIUM_HEADER = re.compile(r"^[ \t\u3000]*[【\[](?:主持人|发布人|出席人|发言人)[】\]][ \t\u3000]*$", re.M)
+_PODIUM_LINE = re.compile(r"[^\n：:，。；！？,;!?]{0,60}(?=\n|$)")
+_PODIUM_MORE = re.compile(r"[ \t\u3000]+[^\s：:，。；！？,;!?][^：:，。；！？,;!?\n]{3,60}$", re.M)  # an indented line under the label
+
+
+def _speaker_units(text: str, ms: list[Cand], meetings: list[Cand]) -> list[Rel]:
+    """The bodies of those on the podium of a press conference take part in it (主持人、发布人 lines, 张三（A局副局长）：).
+
+    Only in a text whose first meeting is a press conference (…发布会), which is the one meant.
+    """
+    conf = meetings[0]
+    if not conf.name.endswith("发布会"):
+        return []
+    spans: list[tuple[int, int]] = []
+    for m in _PODIUM_LABEL.finditer(text):
+        line_end = text.find("\n", m.end())
+        line_end = len(text) if line_end < 0 else line_end
+        if not text[m.end() : line_end].strip() and not m.group(0).rstrip("：: \t\u3000").endswith(("）", ")")):
+            continue  # 主持人：\n then what they say
+        spans.append((m.start(), line_end))
+        while (more := _PODIUM_MORE.match(text, line_end + 1)) is not None:  # the further names under 发布人：
+            spans.append(more.span())
+            line_end = more.end()
+    spans.extend(m.span(1) for m in _SPEAKER_TURN.finditer(text))
+    for m in _PODIUM_HEADER.finditer(text):
+        # 【发布人】 on a line of its own, then one name a line down to the first blank line
+        pos = m.end() + 1
+        while (line := _PODIUM_LINE.match(text, pos)) is not None and line.group(0).strip():
+            spans.append(line.span())
+            pos = line.end() + 1
+    if not spans:
+        return []
+    bodies = [c for c in ms if c.type == "Agency"]
+    starts = [c.start for c in bodies]
+    out: list[Rel] = []
+    for lo, hi in spans:
+        for c in bodies[bisect_left(starts, lo) : bisect_left(starts, hi)]:
+            if c.end <= hi:
+                out.extend(Rel(conf.name, "Meeting", "participant", name, typ, (lo, hi)) for name, typ in _expand(c))
+    return out
 
 
 _MEETING_LOOKBACK = 3  # sentences
@@ -1999,7 +2255,7 @@ _THE_MEETING = re.compile(r"(?:了)?(?:会议|本次会议|此次会议|上述�
 #: 出席|发布会, 参加|了本次座谈会: attending the meeting just named (召开了新闻发布会 holds another one)
 _THE_MEETING_ATTENDED = re.compile(r"(?:了)?(?:本次|此次|上述)?(?:新闻发布会|发布会|座谈会|联席会议|视频会议|推进会|现场会|论坛|大会|座谈)(?:并|。|，|；|$)")
 #: words that say attending or running a meeting, which refer back to the meeting just named
-_ATTEND = frozenset({"参加", "出席", "参会", "与会", "列席", "主持", "主办", "承办", "协办", "发言", "致辞"})
+_ATTEND = frozenset({"参加", "出席", "参会", "与会", "到会指导", "列席", "主持", "主办", "承办", "协办", "发言", "致辞"})
 #: 出席|会议的有A、B…: the attendees follow
 _ATTENDEES = re.compile(r"(?:了)?(?:本次|此次)?(?:会议|座谈会|发布会|论坛|大会)?的(?:单位|部门|人员|领导|嘉宾|代表)?还?(?:有|包括|为)[：:]?")
 _CLAUSE_END_AFTER = re.compile(r"[，。；]|并(?=[\u4e00-\u9fff]{2}[，。；])|$")  # 出席并讲话
@@ -2108,7 +2364,8 @@ def _at_meeting(text: str, ms: list[Cand], meetings: list[Cand], meeting_at: lis
     by_end: dict[int, Cand] = {}
     for c in ms:
         if c.type in _SUBJECT_TYPES:
-            by_start.setdefault(c.start, c)
+            if c.start not in by_start or c.end > by_start[c.start].end:
+                by_start[c.start] = c  # the group that spans a list (A、B两地生态环境部门), not its first place
             by_end[c.end] = c
     out: dict[int, list[Rel]] = {}
     for start, end, names in hits:
@@ -2271,6 +2528,7 @@ _ENUMERATION_GAP = re.compile(
     r"[》」\s]*(?:协议书?|备忘录)?(?:[（(][^（）()《》，。；\n]{1,60}[）)])?[》\s]*(?:、|和|及|以及|与|》《|》、《|”、“)?[《“\s]*"
 )
 _CLAUSE_END = re.compile(r"[，。；]")
+_ALONG_WITH = re.compile(r"[》」”\s]*(?:[（(][^（）()]{1,30}[）)])?(?:一起|一道|一同)")
 
 
 #: what follows a title that only qualifies an unnamed document: 编制《…规划》配套实施方案, 《…条例》实施细则
@@ -2291,6 +2549,8 @@ def _objects(text: str, inside: list[Cand], te: int, next_t: int, sent_end: int,
         if _GAP_COMMA.search(gap) and not _NO_COMMA.fullmatch(gap.split("，")[-1]) :
             continue
         listed = bool(out) and _ENUMERATION_GAP.fullmatch(text[out[-1].end : c.start].strip("》”")) is not None
+        if listed and _ALONG_WITH.match(text, c.end) and re.search("[与同]", text[out[-1].end : c.start]):
+            break  # 审议通过的《A》《B》与《C》一起，构成…: C goes along, it is not what was adopted
         if out and not listed:
             # only enumerations continue the object list
             if len(gap) > 4 and not re.fullmatch(rf"[{CJK}]{{0,4}}", gap):
@@ -2454,10 +2714,16 @@ _PLACE_PREPOSITION = re.compile(r"(在|于|围绕|针对|对|从|赴|前往|流�
 _WENT_TO_JOIN = re.compile(r"联合|共同")
 
 
+#: 成都报道：, 成都3月11日电: the dateline of a news report, where the reporter writes from
+_DATELINE = re.compile(r"(?:\d{1,2}月\d{1,2}日)?(?:报道|电(?![网力视子站厂池动器话信气]))")
+
+
 def _is_object_place(text: str, c: Cand, ts: int, ends: dict[int, Cand] | None = None) -> bool:
-    """A place that is where or about, not who: 在嘉陵江合川段, 围绕长江, 对…, 在泸州市合江县, 赴泸州参加."""
+    """A place that is where or about, not who: 在嘉陵江合川段, 围绕长江, 对…, 在泸州市合江县, 赴泸州参加; 成都报道 (a dateline)."""
     if c.type != "Region" or c.kind == "collective":
         return False
+    if _DATELINE.match(text, c.end):
+        return True
     end = c.end
     for _ in range(4):  # 在四川省泸州市合江县: the places of a chain after the preposition
         if m := _PLACE_PREPOSITION.search(text, max(0, c.start - 2), c.start):

@@ -33,6 +33,9 @@ def _rels(text: str) -> set[tuple[str, str, str]]:
         ("长江上游生态环境研究报告", None),
         ("关于建议办理情况的答复函", None),
         ("联合执法方法", None),
+        ("摩托车和轻便摩托车排气污染物排放限值及测量方法（双怠速法）", "Standard"),
+        ("土壤和沉积物中多环芳烃的测定方法", "Standard"),
+        ("城市噪声监测方法", "Standard"),
     ],
 )
 def test_nlp_classify_title_by_head(title, expected):
@@ -1460,3 +1463,331 @@ def test_nlp_a_press_conference_is_no_issuing(text):
 def test_nlp_a_sichuan_body_written_with_its_province_is_the_citys_or_countys(text, body):
     agencies = {n for t, n in _ents(text) if t == "Agency"}
     assert body in agencies and not any(n.startswith("四川省" + body[:2]) for n in agencies)
+
+
+@pytest.mark.parametrize(
+    ("text", "meeting", "bodies"),
+    [
+        ("川南渝西生态环境保护第三次联席会议近日在泸州市召开。会上，四川省泸州市、宜宾市与重庆市永川区、江津区四地生态环境部门共同签署"
+         "《长江上游跨界水污染联防联控合作协议》。", "川南渝西生态环境保护第三次联席会议",
+         {"泸州市生态环境局", "宜宾市生态环境局", "永川区生态环境局", "江津区生态环境局"}),
+        ("遂潼生态环境保护联席会议在遂宁市召开。会上，四川省遂宁市与重庆市潼南区两地生态环境部门签订《琼江流域联合执法协议》。",
+         "遂潼生态环境保护联席会议", {"遂宁市生态环境局", "潼南区生态环境局"}),
+    ],
+)
+def test_nlp_a_counted_group_of_bodies_at_a_meeting_takes_part_and_signs_as_bodies(text, meeting, bodies):
+    rels = _rels(text)
+    assert {o for s, p, o in rels if p == "participant" and s == meeting} == bodies
+    assert {o for s, p, o in rels if p == "signedBy"} == bodies  # not 四川省, which only qualifies the list
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "记者王明内江报道：2024年川渝土壤污染防治工作会议5月8日在永川区召开。",
+        "新华社成都5月8日电 2024年川渝土壤污染防治工作会议在永川区召开。",
+    ],
+)
+def test_nlp_a_dateline_place_is_no_agent(text):
+    assert not {r for r in _rels(text) if r[1] == "participant"}
+
+
+@pytest.mark.parametrize(
+    ("text", "unit"),
+    [
+        ("抄送：自然资源部国土空间生态修复司，水利部河湖管理司。", "自然资源部国土空间生态修复司"),
+        ("抄送：自然资源部国土空间生态修复司，水利部河湖管理司。", "水利部河湖管理司"),
+        ("生态环境部西南督察局、四川省生态环境厅参加会议。", "生态环境部西南督察局"),
+    ],
+)
+def test_nlp_a_ministrys_department_glued_to_it_is_one_body(text, unit):
+    agencies = {n for t, n in _ents(text) if t == "Agency"}
+    assert unit in agencies and unit[: unit.index("部") + 1] not in agencies
+
+
+def test_nlp_a_ministry_before_a_verb_is_no_department():
+    assert ("Agency", "生态环境部") in _ents("此次行动由生态环境部指导重庆市生态环境局。")
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "两地对监测数据发布作了统一规范。",
+        "会议对信息发布提出了明确要求和工作方案。",
+        "双方就执法结果发布进行了统一规定。",
+    ],
+)
+def test_nlp_a_clause_with_an_aspect_marker_after_a_trigger_is_no_name(text):
+    assert not {n for t, n in _ents(text) if t in ("Standard", "Programme", "Regulation")}
+
+
+@pytest.mark.parametrize(
+    ("text", "doc", "pred", "parties"),
+    [
+        ("6月3日，宜宾市生态环境局与江津区生态环境局签署《长江跨界断面联合监测协议》。两地山水相连。签约前，双方召开了宜宾江津跨界河流保护座谈会。",
+         "宜宾江津跨界河流保护座谈会", "participant", {"宜宾市生态环境局", "江津区生态环境局"}),
+        ("泸州市与永川区签订《濑溪河流域横向生态保护补偿协议》。根据协议，双方联合印发《濑溪河流域联合巡河方案》。",
+         "濑溪河流域联合巡河方案", "issuedBy", {"泸州市", "永川区"}),
+        ("双方联合印发《川渝跨界河流联合巡河方案》。", "川渝跨界河流联合巡河方案", "issuedBy", {"四川省", "重庆市"}),
+    ],
+)
+def test_nlp_shuangfang_is_the_pair_that_signed_last(text, doc, pred, parties):
+    assert {o for s, p, o in _rels(text) if s == doc and p == pred} == parties
+
+
+_TRANSCRIPT = (
+    "川渝土壤污染防治新闻发布会实录\n\n"
+    "主持人：四川省生态环境厅新闻发言人　王强\n"
+    "发布人：四川省生态环境厅土壤生态环境处处长　李明\n"
+    "　　　　重庆市生态环境局副局长　张华\n\n"
+    "主持人：\n"
+    "　　欢迎参加本次发布会。四川省自然资源厅也十分关心这项工作。\n\n"
+    "刘洋（四川省农业农村厅副厅长）：\n"
+    "　　谢谢主持人。\n"
+)
+
+
+@pytest.mark.parametrize("body", ["四川省生态环境厅", "四川省生态环境厅土壤生态环境处", "重庆市生态环境局", "四川省农业农村厅"])
+def test_nlp_the_bodies_on_a_press_conference_podium_take_part(body):
+    assert ("川渝土壤污染防治新闻发布会", "participant", body) in _rels(_TRANSCRIPT)
+
+
+def test_nlp_a_body_named_in_what_the_host_says_does_not_take_part():
+    assert ("川渝土壤污染防治新闻发布会", "participant", "四川省自然资源厅") not in _rels(_TRANSCRIPT)
+
+
+def test_nlp_a_division_before_its_heads_title_is_one_body():
+    assert ("Agency", "重庆市生态环境局大气环境处") in _ents("重庆市生态环境局大气环境处副处长刘强介绍了有关情况。")
+
+
+@pytest.mark.parametrize(
+    ("text", "body"),
+    [
+        ("2024年川渝土壤污染防治工作座谈会在重庆召开。会议由重庆市生态环境局土壤生态环境处主持，四川省生态环境厅相关负责同志参加会议。",
+         "重庆市生态环境局土壤生态环境处"),
+        ("2024年川渝土壤污染防治工作座谈会在重庆召开。四川省生态环境厅相关负责同志参加会议。生态环境部环境规划院派员到会指导。",
+         "生态环境部环境规划院"),
+    ],
+)
+def test_nlp_a_division_that_chairs_and_a_body_that_comes_to_guide_take_part(text, body):
+    rels = _rels(text)
+    assert ("2024年川渝土壤污染防治工作座谈会", "participant", body) in rels
+    if "处主持" in text:
+        assert ("2024年川渝土壤污染防治工作座谈会", "participant", "重庆市生态环境局") not in rels
+
+
+def test_nlp_a_received_meeting_notice_is_no_attending():
+    assert not {r for r in _rels("重庆市生态环境局收到会议通知后，及时印发了《土壤污染防治工作要点》。") if r[1] == "participant"}
+
+
+@pytest.mark.parametrize(
+    ("text", "meeting"),
+    [
+        ("3月8日，川南经济区碳达峰碳中和协同推进会在泸州召开。", "川南经济区碳达峰碳中和协同推进会"),
+        ("2025年长江上游碳中和技术交流会在宜宾举行。", "2025年长江上游碳中和技术交流会"),
+        ("川渝两地召开了2025年川渝气候变化应对工作座谈会。", "2025年川渝气候变化应对工作座谈会"),
+    ],
+)
+def test_nlp_a_word_holding_he_or_dui_does_not_cut_a_meeting_name(text, meeting):
+    assert ("Meeting", meeting) in _ents(text)
+
+
+def test_nlp_the_fields_before_a_department_word_are_each_sides_departments():
+    rels = _rels("2025年川渝气候变化应对工作座谈会在成都召开。两省市生态环境、气象部门有关负责同志参加会议。")
+    for body in ("四川省生态环境厅", "重庆市生态环境局", "四川省气象局", "重庆市气象局"):
+        assert ("2025年川渝气候变化应对工作座谈会", "participant", body) in rels
+
+
+@pytest.mark.parametrize("pair", ["两省市", "两地", "川渝两省市"])
+def test_nlp_the_two_governments_general_offices(pair):
+    rels = _rels(f"{pair}政府办公厅联合印发《川渝氢能产业协同发展行动方案》。")
+    for body in ("四川省人民政府办公厅", "重庆市人民政府办公厅"):
+        assert ("川渝氢能产业协同发展行动方案", "issuedBy", body) in rels
+    assert ("川渝氢能产业协同发展行动方案", "issuedBy", "四川省人民政府") not in rels
+
+
+@pytest.mark.parametrize(
+    ("text", "document", "rivers"),
+    [
+        ("两省市生态环境部门联合印发《川渝大气污染联防联控工作方案》。《工作方案》明确，将沱江、岷江纳入联合监测范围。",
+         "川渝大气污染联防联控工作方案", ("沱江", "岷江")),
+        ("两地联合印发了《川渝跨界河流突发水污染事件应急预案》。预案覆盖濑溪河、大清流河等跨界河流。",
+         "川渝跨界河流突发水污染事件应急预案", ("濑溪河", "大清流河")),
+        ("四川省生态环境厅与重庆市生态环境局签署《川渝跨界河流水质联合监测合作备忘录》。根据备忘录，双方将共享御临河、大洪河交界断面的监测数据。",
+         "川渝跨界河流水质联合监测合作备忘录", ("御临河", "大洪河")),
+        ("泸州市与荣昌区签署《濑溪河流域横向生态保护补偿协议（2025—2027年）》。按照新协议，两地每年各出资1亿元。补偿范围覆盖濑溪河干流及大清流河等支流。",
+         "濑溪河流域横向生态保护补偿协议(2025—2027年)", ("大清流河",)),
+        ("今年，两地将在铜钵河干流联合开展“护岸清障”专项行动。", "护岸清障专项行动", ("铜钵河",)),
+    ],
+)
+def test_nlp_a_documents_stated_scope_is_what_it_concerns(text, document, rivers):
+    rels = _rels(text)
+    for river in rivers:
+        assert (document, "concerns", river) in rels
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "泸州市与荣昌区联合印发《濑溪河联合河长制工作方案》。方案明确，荣昌区与泸县结对开展联合巡河。",
+        "两地联合印发《濑溪河联合河长制工作方案》。会议要求，在大清流河、濑溪河流域和湖库周边深入实施联合巡河。",
+        "两地联合印发了《川渝跨界河流突发水污染事件应急预案》。两地还在大清流河开展了联合监测。",
+    ],
+)
+def test_nlp_places_that_act_or_merely_follow_are_not_a_documents_scope(text):
+    rels = _rels(text)
+    assert not {r for r in rels if r[1] == "concerns" and r[2] in ("荣昌区", "泸县", "大清流河")}, rels
+
+
+@pytest.mark.parametrize("note", ["（节选）", "（摘要）", "(摘编)", ""])
+def test_nlp_an_editors_note_after_the_title_keeps_its_author(note):
+    rels = _rels(f"泸县生态环境局2024年工作总结{note}\n\n7月，我局与重庆市荣昌区生态环境局签订《濑溪河跨界断面水质联合监测协议》。")
+    assert ("濑溪河跨界断面水质联合监测协议", "signedBy", "泸县生态环境局") in rels
+
+
+@pytest.mark.parametrize(
+    ("text", "bodies"),
+    [
+        ("我局与泸州市泸县、重庆市荣昌区、永川区生态环境局签订《濑溪河联合巡河协议》。",
+         ("泸州市泸县生态环境局", "重庆市荣昌区生态环境局", "重庆市永川区生态环境局")),
+        ("重庆市大足区、永川区人民政府签订《跨界河流联合治理协议》。", ("重庆市大足区人民政府", "重庆市永川区人民政府")),
+    ],
+)
+def test_nlp_each_listed_county_keeps_the_city_written_before_it(text, bodies):
+    ents = _ents(text)
+    for body in bodies:
+        assert ("Agency", body) in ents, ents
+
+
+@pytest.mark.parametrize(
+    ("text", "body"),
+    [
+        ("四川省环境监测与评估中心派员参加了调查。", "四川省环境监测与评估中心"),
+        ("重庆市生态环境应急与事故调查中心专家赶赴现场。", "重庆市生态环境应急与事故调查中心"),
+    ],
+)
+def test_nlp_an_institute_named_for_two_fields_joined_by_yu(text, body):
+    assert ("Agency", body) in _ents(text)
+
+
+def test_nlp_two_bodies_joined_by_yu_stay_two():
+    ents = _ents("四川省生态环境厅与重庆市生态环境监测中心开展比对监测。")
+    assert {("Agency", "四川省生态环境厅"), ("Agency", "重庆市生态环境监测中心")} <= ents
+    assert not {e for e in ents if "与" in e[1]}
+
+
+@pytest.mark.parametrize(
+    ("title", "places"),
+    [
+        ("濑溪河流域荣昌—泸县段联防联治方案", ("荣昌区", "泸县")),
+        ("大清流河流域荣昌－隆昌段水质联合监测方案", ("荣昌区", "隆昌市")),
+    ],
+)
+def test_nlp_a_county_short_form_before_a_dash_is_a_sections_end(title, places):
+    found = {p for p, _t in places_in_name(title, load_lexicon())}
+    assert set(places) <= found, found
+
+
+@pytest.mark.parametrize(
+    ("text", "doc", "issuers"),
+    [
+        # 三省 counts provinces: not the three cities whose governments were named just before
+        ("湖南省生态环境厅、湖北省生态环境厅、贵州省生态环境厅及宜昌市人民政府、岳阳市人民政府、铜仁市人民政府负责同志参加座谈。"
+         "三省人大常委会分别审议通过的《湖南省清江流域保护条例》《湖北省清江流域保护条例》《贵州省清江流域保护条例》已经施行。",
+         "湖北省清江流域保护条例", {"湖北省人民代表大会常务委员会"}),
+        # …与《C》一起: C goes along with what was adopted, it is not adopted in that clause
+        ("重庆市人大常委会、四川省人大常委会分别审议通过的《重庆市琼江流域保护条例》《四川省琼江流域保护条例》与《川渝琼江联合保护决定》一起，构成流域共同立法。",
+         "川渝琼江联合保护决定", set()),
+    ],
+)
+def test_nlp_counted_provinces_and_what_goes_along(text, doc, issuers):
+    assert {o for s, p, o in _rels(text) if s == doc and p == "issuedBy"} == issuers
+
+
+def test_nlp_a_joint_body_named_by_the_pair_and_its_yearly_session():
+    rels = _rels("三是联防联控。川渝噪声污染联合防治工作领导小组召开2025年度会议，审议通过《川渝城市噪声联合治理行动方案》。")
+    assert ("川渝城市噪声联合治理行动方案", "issuedBy", "川渝噪声污染联合防治工作领导小组") in rels
+    assert ("川渝噪声污染联合防治工作领导小组2025年度会议", "participant", "川渝噪声污染联合防治工作领导小组") in rels
+    assert not {r for r in rels if r[0] == "2025年度会议"}
+
+
+def test_nlp_a_pair_short_form_of_a_body_named_in_full():
+    text = ("推动成渝地区双城经济圈建设联合办公室噪声共治专项工作组在重庆成立。"
+            "川渝噪声共治专项工作组召开2025年第一次会议暨项目签约仪式。")
+    assert ("Agency", "川渝噪声共治专项工作组") not in _ents(text)
+    assert ("Meeting", "推动成渝地区双城经济圈建设联合办公室噪声共治专项工作组2025年第一次会议暨项目签约仪式") in _ents(text)
+
+
+@pytest.mark.parametrize(
+    ("text", "meeting"),
+    [
+        ("3月5日，嘉陵江南充—广安—合川段水生态保护与修复第一次联席会议在合川区召开。", "嘉陵江南充—广安—合川段水生态保护与修复第一次联席会议"),
+        ("年终综述——2024年川渝噪声污染联防联控工作会议在成都召开。", "2024年川渝噪声污染联防联控工作会议"),
+    ],
+)
+def test_nlp_meeting_names_with_a_range_and_two_activities(text, meeting):
+    ents = _ents(text)
+    assert ("Meeting", meeting) in ents
+    assert len([e for e in ents if e[0] == "Meeting"]) == 1, ents
+
+
+def test_nlp_this_meeting_as_a_starting_point_is_no_name():
+    assert not {e for e in _ents("会议指出，要以此次联席会议为起点，推动岸线保护。") if e[0] == "Meeting"}
+
+
+def test_nlp_a_count_looks_back_past_a_sentence_naming_fewer_to_its_group():
+    text = ("会上，南充市、广安市、合川区、武胜县四地人民政府共同签署《嘉陵江岸线合作协议》。"
+            "南充市水务局与合川区水利局还签订了《嘉陵江采砂管理合作备忘录》。"
+            "会议审议通过了由四地联合编制的《嘉陵江岸线生态修复实施方案》。")
+    assert {o for s, p, o in _rels(text) if s == "嘉陵江岸线生态修复实施方案" and p == "issuedBy"} == {"南充市", "广安市", "合川区", "武胜县"}
+
+
+def test_nlp_counted_congresses_are_the_standing_committees_named():
+    text = ("湖南省人大常委会、湖北省人大常委会、贵州省人大常委会近日组成联合检查组。"
+            "湖南省生态环境厅、湖北省生态环境厅、贵州省生态环境厅负责同志参加座谈。"
+            "据介绍，三省人大分别审议通过的《湖南省清江流域保护条例》《湖北省清江流域保护条例》《贵州省清江流域保护条例》已经施行。")
+    rels = _rels(text)
+    assert ("湖北省清江流域保护条例", "issuedBy", "湖北省人民代表大会常务委员会") in rels
+    assert ("Agency", "湖北省人民代表大会") not in _ents(text)
+
+
+def test_nlp_a_recommendation_that_others_draw_up_is_no_issuing():
+    text = "检查组建议，由两省生态环境部门共同编制《清江流域联合执法工作规程》。"
+    assert not {r for r in _rels(text) if r[1] == "issuedBy"}
+    assert ("Regulation", "清江流域联合执法工作规程") in _ents(text)
+    assert classify_title("水质自动监测站运行维护技术规程", load_lexicon()) == "Standard"
+
+
+@pytest.mark.parametrize(
+    ("text", "body"),
+    [
+        ("湖北省公安厅交通警察总队与湖南省公安厅交通警察总队签署《跨省机动车排放联合监管协议》。", "湖北省公安厅交通警察总队"),
+        ("贵州省生态环境厅与重庆市公安局交通管理局在遵义签署《跨省机动车排放联合监管协议》。", "重庆市公安局交通管理局"),
+    ],
+)
+def test_nlp_traffic_police_of_a_public_security_department_sign(text, body):
+    assert ("跨省机动车排放联合监管协议", "signedBy", body) in _rels(text)
+
+
+_BRACKET_TRANSCRIPT = (
+    "川渝噪声污染防治新闻发布会实录\n\n"
+    "【发布人】\n"
+    "四川省生态环境厅副厅长 王强\n"
+    "重庆市生态环境监测中心主任 李明\n\n"
+    "【主持人】\n"
+    "重庆市人民政府新闻办公室副主任 张华\n\n"
+    "主持人：\n"
+    "欢迎参加本次发布会。四川省自然资源厅也十分关心这项工作。\n\n"
+    "王强：\n"
+    "谢谢主持人。我补充介绍一下技术规范统一方面的工作。\n"
+)
+
+
+@pytest.mark.parametrize("body", ["四川省生态环境厅", "重庆市生态环境监测中心", "重庆市人民政府新闻办公室"])
+def test_nlp_bodies_under_a_bracketed_podium_label_take_part(body):
+    assert ("川渝噪声污染防治新闻发布会", "participant", body) in _rels(_BRACKET_TRANSCRIPT)
+
+
+def test_nlp_bracketed_podium_and_a_speakers_words():
+    assert ("川渝噪声污染防治新闻发布会", "participant", "四川省自然资源厅") not in _rels(_BRACKET_TRANSCRIPT)
+    assert not {e for e in _ents(_BRACKET_TRANSCRIPT) if e[0] == "Standard"}
