@@ -286,9 +286,15 @@ class LiteralScanner:
             return self._branch[text[pos]].fullmatch(text, pos, endpos)
         return None
 
-    def search(self, text: str) -> re.Match[str] | None:
-        """``regex.search(text)``."""
-        return next(self.finditer(text), None)
+    def search(self, text: str, pos: int = 0, endpos: int = sys.maxsize) -> re.Match[str] | None:
+        """``regex.search(text, pos, endpos)``."""
+        if pos <= 0 and endpos >= len(text):
+            return next(self.finditer(text), None)
+        first, branch = self._by_first, self._branch
+        for i in range(max(pos, 0), min(endpos, len(text))):
+            if text[i] in first and (m := branch[text[i]].match(text, i, endpos)):
+                return m
+        return None
 
     def finditer(self, text: str) -> Iterator[re.Match[str]]:
         """The matches of ``regex.finditer(text)``, the same, in order (the last text's are kept).
