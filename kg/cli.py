@@ -143,7 +143,8 @@ def eval_(gold_dir: Path, docs: Path, verbose: bool, as_json: bool) -> None:
     """Score extraction against gold annotations (GUIDELINES.md format).
 
     Builds the documents in memory (nothing written), then prints precision, recall
-    and F1 per entity type, per relation and overall (micro).
+    and F1 per entity type, per relation and overall (micro).  A document that cannot
+    be read or analysed is named on stderr and scored as finding nothing (exit status 3).
 
     \b
     Example:
@@ -159,10 +160,14 @@ def eval_(gold_dir: Path, docs: Path, verbose: bool, as_json: bool) -> None:
     missing = wanted - {p.name for p in files}
     if missing:
         raise KGError(f"gold annotates documents not found in {docs}: {', '.join(sorted(missing))}")
-    extractions, _ = extract_all(files)
+    extractions, result = extract_all(files)
     entities, relations = resolve(extractions)
     report = evaluate(gold, entities, relations)
     click.echo(json.dumps(report.to_dict(), ensure_ascii=False, indent=2) if as_json else report.to_text(verbose=verbose))
+    for e in result.skipped:  # scored as if nothing was found in it: say so, and do not exit 0
+        click.echo(f"skipped: {e} (scored as finding nothing)", err=True)
+    if result.skipped:
+        sys.exit(EXIT_SKIPPED)
 
 from kg.cli_stats import stats_cmd  # noqa: E402
 

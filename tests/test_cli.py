@@ -56,6 +56,20 @@ def test_cli_eval_prints_scores():
     assert 0 < data["entity_micro"]["f1"] <= 1 and "Agency" in data["entities"]
 
 
+def test_cli_eval_names_a_document_it_could_not_analyse(tmp_path):
+    docs, gold = tmp_path / "docs", tmp_path / "gold"
+    docs.mkdir()
+    gold.mkdir()
+    (docs / "good.txt").write_text("四川省生态环境厅和重庆市生态环境局签订《联合执法机制协议》。", encoding="utf-8")
+    (docs / "empty.txt").write_bytes(b"")
+    for name in ("good.txt", "empty.txt"):
+        entities = [{"type": "Agency", "name": "四川省生态环境厅", "aliases": []}]
+        (gold / f"{name}.json").write_text(json.dumps({"doc": name, "entities": entities, "relations": []}), encoding="utf-8")
+    res = CliRunner().invoke(main, ["eval", str(gold), "--docs", str(docs), "--json"])
+    assert res.exit_code == 3, res.output
+    assert "skipped: " in res.output and "empty.txt" in res.output and "good.txt" not in res.output.split("skipped:")[1]
+
+
 @pytest.mark.parametrize(("base", "code"), [("https://example.org/kg/", 0), ("not an iri", 1)])
 def test_cli_build_base_iri(tmp_path, base, code):
     docs = tmp_path / "docs"
