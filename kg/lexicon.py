@@ -269,7 +269,10 @@ class LiteralScanner:
         else:
             hits = at[:0]
         if self._has_single:
-            hits = np.union1d(hits, np.flatnonzero(_lookup(self._single, cps)))  # sorted, each once
+            # np.union1d(hits, singles): sorted, each once (without np.unique, which imports numpy.ma)
+            hits = np.concatenate((hits, np.flatnonzero(_lookup(self._single, cps))))
+            hits.sort()
+            hits = hits[np.concatenate(([True], hits[1:] != hits[:-1]))] if len(hits) else hits
         return hits.tolist()
 
     def match(self, text: str, pos: int = 0, endpos: int = sys.maxsize) -> re.Match[str] | None:

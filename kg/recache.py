@@ -102,15 +102,19 @@ def install() -> None:
                 used[key] = entry
                 return compiled
         # re._compiler.compile, keeping what it hands to _sre.compile
-        parsed = _parser.parse(p, flags)
-        code = _compiler._code(parsed, flags)
-        groupindex = dict(parsed.state.groupdict)
-        indexgroup = [None] * parsed.state.groups
-        for name, i in groupindex.items():
-            indexgroup[i] = name
-        fl, groups = flags | parsed.state.flags, parsed.state.groups - 1
-        compiled = _sre.compile(p, fl, code, groups, groupindex, tuple(indexgroup))
-        stored[key] = used[key] = (fl, array(_CODE, code).tobytes(), groups, groupindex, tuple(indexgroup))
+        try:
+            parsed = _parser.parse(p, flags)
+            code = _compiler._code(parsed, flags)
+            groupindex = dict(parsed.state.groupdict)
+            indexgroup = [None] * parsed.state.groups
+            for name, i in groupindex.items():
+                indexgroup[i] = name
+            fl, groups = flags | parsed.state.flags, parsed.state.groups - 1
+            compiled = _sre.compile(p, fl, code, groups, groupindex, tuple(indexgroup))
+            entry = (fl, array(_CODE, code).tobytes(), groups, groupindex, tuple(indexgroup))
+        except Exception:  # an error in the pattern (raised again, as re raises it) or re internals changed
+            return original(p, flags)
+        stored[key] = used[key] = entry
         _state["new"] = True
         return compiled
 
