@@ -14,8 +14,10 @@ from pathlib import Path
 
 import click
 
-from kg import __version__
+from kg import __version__, recache
 from kg.errors import KGError
+
+recache.install()  # compiled regular expressions kept between runs of the command (before any stage is imported)
 
 EXIT_SKIPPED = 3
 EXIT_INTERRUPTED = 130  # 128 + SIGINT, as shells report it

@@ -24,7 +24,6 @@ from pathlib import Path
 
 import numpy as np
 
-from kg import recache  # noqa: F401  (compiled regular expressions kept between processes)
 from kg.errors import IngestError
 from kg.model import Document, DocumentMeta, OffsetMap
 from kg.noise import find_noise

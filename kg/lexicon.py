@@ -16,8 +16,6 @@ from importlib import resources
 
 import numpy as np
 
-from kg import recache  # noqa: F401  (compiled regular expressions kept between processes)
-
 
 @dataclass(frozen=True)
 class Place:

@@ -21,7 +21,6 @@ from functools import lru_cache
 
 import numpy as np
 
-from kg import recache  # noqa: F401  (compiled regular expressions kept between processes)
 from kg.lexicon import Lexicon, _char_table, _codepoints, _lookup, load_lexicon
 from kg.model import (
     Document,

@@ -29,7 +29,6 @@ from pathlib import Path
 
 from tqdm import tqdm
 
-from kg import recache  # noqa: F401  (compiled regular expressions kept between processes)
 from kg.cache import CACHE_DIR, ExtractionCache
 from kg.errors import IngestError, KGError, ValidationError
 from kg.export import GraphWriter, Staging, atomic_write_text, atomic_writer, ontology_trig

@@ -14,9 +14,8 @@ named after the exact Python build, written (atomically) when a process exits ha
 compiled patterns the file lacks.  ``KG_REGEX_CACHE=0`` turns it off; so does a Python
 other than CPython 3.11–3.13, whose ``re`` internals it relies on.
 
-Importing this module installs it: the modules that compile patterns when imported
-(:mod:`kg.ingest`, :mod:`kg.lexicon` and the rules after it, :mod:`kg.pipeline` before the
-libraries) import it first.
+Only the ``kg`` command installs it (:mod:`kg.cli`, before any stage is imported; worker
+processes are forked from it): importing the package as a library leaves ``re`` alone.
 
 >>> import re
 >>> re.compile(r"(?P<n>[两三])个?(省|市)").match("两个市").groupdict()
@@ -140,6 +139,3 @@ def save() -> None:
             tmp.unlink()
         except OSError:
             pass
-
-
-install()

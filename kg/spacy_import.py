@@ -20,9 +20,8 @@ import sys
 import types
 
 
-def _without_cli() -> None:
-    if "spacy" in sys.modules or "spacy.cli" in sys.modules or "spacy.cli.info" in sys.modules:
-        return
+def _stand_ins() -> dict[str, types.ModuleType]:
+    """``spacy.cli`` and ``spacy.cli.info`` as empty stand-ins, with an ``info`` that imports the real one."""
     cli = types.ModuleType("spacy.cli")
     cli.__path__ = []  # a package: ``spacy.cli.info`` is looked up in sys.modules
     info_module = types.ModuleType("spacy.cli.info")
@@ -33,15 +32,25 @@ def _without_cli() -> None:
         return real(*args, **kwargs)
 
     info_module.info = info  # type: ignore[attr-defined]
-    sys.modules["spacy.cli"], sys.modules["spacy.cli.info"] = cli, info_module
+    return {"spacy.cli": cli, "spacy.cli.info": info_module}
+
+
+def _without_cli() -> None:
+    if "spacy" in sys.modules or "spacy.cli" in sys.modules or "spacy.cli.info" in sys.modules:
+        return
+    stand_ins = _stand_ins()
+    sys.modules.update(stand_ins)
     try:
         import spacy  # noqa: F401
+    except ImportError:  # a spaCy whose start needs more of its CLI: forget the attempt, import it whole
+        for name in [n for n in sys.modules if n == "spacy" or n.startswith("spacy.")]:
+            del sys.modules[name]
     finally:
-        for name, stand_in in (("spacy.cli.info", info_module), ("spacy.cli", cli)):
+        for name, stand_in in stand_ins.items():
             if sys.modules.get(name) is stand_in:
                 del sys.modules[name]
         package = sys.modules.get("spacy")
-        if package is not None and package.__dict__.get("cli") is cli:
+        if package is not None and package.__dict__.get("cli") is stand_ins["spacy.cli"]:
             del package.cli
 
 
