@@ -390,7 +390,8 @@ def _mentions(document: Document, cands: list[Cand], evidence_of: _EvidenceOf) -
             for member in c.members:
                 mentions.add(c.type, member, member, ev, sent, "collective")
             continue
-        surface = text[c.start : c.end]
+        # 泸州市、永川区生态环境部门: a body that shares the word after the list is written as its place only
+        surface = c.name if c.kind == "shared-word" else text[c.start : c.end]
         for name in (c.members if c.members and c.kind == "compound" else (c.name,)):
             mentions.add(c.type, name, surface, ev, sent, c.kind)
     return mentions

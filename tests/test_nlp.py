@@ -1791,3 +1791,11 @@ def test_nlp_bodies_under_a_bracketed_podium_label_take_part(body):
 def test_nlp_bracketed_podium_and_a_speakers_words():
     assert ("川渝噪声污染防治新闻发布会", "participant", "四川省自然资源厅") not in _rels(_BRACKET_TRANSCRIPT)
     assert not {e for e in _ents(_BRACKET_TRANSCRIPT) if e[0] == "Standard"}
+
+
+def test_nlp_a_body_sharing_the_word_after_a_list_is_not_written_as_its_place():
+    # the place alone is the Region's form, not the bureau's (an alias 永川区 of 永川区生态环境局 mixes them up)
+    mentions = _extract("泸州市、永川区生态环境部门负责同志参加会议。").mentions
+    bodies = {m.name: m.surface for m in mentions if m.type == "Agency"}
+    assert set(bodies) == {"泸州市生态环境局", "永川区生态环境局"}, bodies
+    assert all(surface == name for name, surface in bodies.items()), bodies
