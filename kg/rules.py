@@ -733,12 +733,15 @@ _MEETING = re.compile(rf"[{CJK}\d“”·—]{{4,50}}?(?:{_MEETING_HEADS}){_MEET
 _MEETING_ANCHOR = LiteralScanner(_MEETING_HEADS.split("|"))  # the heads, found fast (a plain alternation tries each)
 _MEETING_RUN = re.compile(rf"[{CJK}\d“”·—]*")  # every character of a meeting name is one of these (宜宾—泸州—江津段)
 _MEETING_HEAD_END = re.compile(f"(?:{_MEETING_HEADS}){_MEETING_SESSION}(?:座谈会)?$")
+#: what a meeting's name says is done (保护, 治理 …): 和 / 与 between two of them is inside the name
+_ACTIVITY = "保护|治理|修复|防治|防控|发展|利用|开发|管理|监管|监测|建设|执法"
 _MEETING_LEFT_CUT = re.compile(
     r".*(?:(?<=[会议])暨|联合召开了|联合召开|组织召开了|组织召开|召开了|召开|举行了|举行|举办了|举办|承办了|承办|主办了|主办|协办|办好|开好|筹备|筹办|出席|列席|参加|主持|参会|贯彻|落实|精神|围绕|"
     r"丨|｜|开展|通过|认真|按照|根据|依托|获评|荣获|会上|多次|每两周|每周|每月|\d+场|建立|明确|在|于|赴|的|了|是|为|将|(?<![应面相核比])对|要以|以|、|\d+月\d+日|\d+日|"
     # 和/及/与 end the words before, except between two activities of the name (岸线保护与修复第一次联席会议)
+    # (塑料污染治理和新污染物防控工作座谈会: two activities, each with its object)
     # and inside a word (碳达峰碳中和)
-    r"(?<!碳中)(?:(?<!保护|治理|修复|防治|发展|利用|开发|管理|监管|监测|建设|执法)[和及与]|[和及与](?!保护|治理|修复|防治|发展|利用|开发|管理|监管|监测|建设|执法)))"
+    rf"(?<!碳中)(?:(?<!{_ACTIVITY})[和及与]|[和及与](?!{_ACTIVITY}|[{CJK}]{{1,12}}?(?:{_ACTIVITY})(?:工作)?$)))"
 )
 
 
@@ -758,11 +761,17 @@ def _meetings(text: str, lex: Lexicon, ctx: Context, cands: list[Cand]) -> None:
         if c.type == "Agency" and not c.members and ((b := bodies.get(c.end)) is None or b.end - b.start < c.end - c.start):
             bodies[c.end] = c
     sessions: list[tuple[int, int, str, str]] = []  # 第三次联席会议: a session of a series named elsewhere
+    zone_end = {c.end: c for c in cands if c.type == "Region"}  # the places, by end and by start
+    zone_at = {c.start for c in cands if c.type == "Region"}
     for m in _near(_MEETING, text, _MEETING_ANCHOR, 60, 2, run=_MEETING_RUN, stops="，。、；：\n（）《》"):
         s, e = m.span()
         surface = m.group(0)
         head = _MEETING_HEAD_END.search(surface)
         cut = _MEETING_LEFT_CUT.match(surface, 0, head.start() if head else len(surface) - 2)  # not inside the head (对接会)
+        if cut and surface[cut.end() - 1] in "与和" and s + cut.end() in zone_at and (z := zone_end.get(s + cut.end() - 1)) is not None \
+                and z.start >= s and ((before := _MEETING_LEFT_CUT.match(surface, 0, z.start - s)) is None and z.start == s
+                                      or before is not None and before.end() == z.start - s):
+            cut = before  # 川东北经济区与渝东北三峡库区城镇群…联席会议: the two places that meet are words of the name
         if cut:
             surface, s = surface[cut.end():], s + cut.end()
         if (dash := surface.rfind("——")) >= 0:

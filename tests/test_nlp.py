@@ -1799,3 +1799,27 @@ def test_nlp_a_body_sharing_the_word_after_a_list_is_not_written_as_its_place():
     bodies = {m.name: m.surface for m in mentions if m.type == "Agency"}
     assert set(bodies) == {"泸州市生态环境局", "永川区生态环境局"}, bodies
     assert all(surface == name for name, surface in bodies.items()), bodies
+
+
+@pytest.mark.parametrize(
+    ("text", "meeting"),
+    [
+        ("三部门召开了川南大气污染治理和臭氧污染防控工作座谈会。", "川南大气污染治理和臭氧污染防控工作座谈会"),
+        ("5月9日，成都平原经济区与川南经济区生态环境保护联席会议在自贡召开。", "成都平原经济区与川南经济区生态环境保护联席会议"),
+        ("两地联合召开了泸州市与永川区生态环境保护联席会议。", "泸州市与永川区生态环境保护联席会议"),
+    ],
+)
+def test_nlp_meeting_names_joining_two_activities_or_two_places(text, meeting):
+    assert ("Meeting", meeting) in _ents(text)
+
+
+@pytest.mark.parametrize(
+    ("text", "meeting"),
+    [
+        ("推动泸州市与永川区生态环境保护联席会议常态化。", "永川区生态环境保护联席会议"),  # 推动… is no word of the name
+        ("两地加强大气污染治理和召开调度会议。", None),
+    ],
+)
+def test_nlp_meeting_names_do_not_take_the_words_before_a_join(text, meeting):
+    found = {n for t, n in _ents(text) if t == "Meeting"}
+    assert found == ({meeting} if meeting else set()), found
