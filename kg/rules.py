@@ -1634,7 +1634,7 @@ def find_mentions(text: str, lex: Lexicon, ctx: Context) -> list[Cand]:
     _mechanisms(text, lex, cands)
     chosen = _shared_body_word(text, _select(_outside_document_numbers(text, cands)), lex)
     chosen = _group_abbreviations(text, _shared_department(text, _counted_collectives(text, chosen, lex), lex))
-    chosen = _the_two_parties(text, chosen)
+    chosen = _counted_bodies(text, _the_two_parties(text, chosen))
     return _anaphors(text, _short_titles(_with_municipality(chosen, lex), _headline_end(text), text))
 
 
@@ -1676,6 +1676,55 @@ def _the_two_parties(text: str, chosen: list[Cand]) -> list[Cand]:
         members = tuple(dict.fromkeys(n for x in (a, b) for n in (x.members or (x.name,))))
         out[k] = c._replace(type=a.type, name="+".join(members), members=members)
     return out
+
+
+#: 四部门, 三家单位: a count of bodies (not 两省市生态环境部门 or 三地部门, whose places are counted)
+_COUNTED_BODIES = re.compile(r"(?<![省市区县地级第\d两三四五六七八九十])([两三四五六七八九十])(?:个|家)?(?:部门|单位)(?![\u4e00-\u9fff]{0,2}(?:之间|以外))")
+_COUNTED_LOOKBACK = 3  # sentences
+
+
+def _counted_bodies(text: str, chosen: list[Cand]) -> list[Cand]:
+    """四部门召开…: the bodies listed last before it (A、B、C和D签署…), when the list has as many.
+
+    The list (or an earlier count of the same group) is in its sentence, before it, or in one
+    of the three sentences before; or further back (twelve sentences) when it is the last list
+    of bodies before the count.  An unresolved count names nobody (it is no candidate).
+    """
+    if "部门" not in text and "单位" not in text:
+        return chosen
+    found = [m for m in _COUNTED_BODIES.finditer(text) if not any(c.start <= m.start() < c.end for c in chosen)]
+    if not found:
+        return chosen
+    bodies = [c for c in chosen if c.type == "Agency"]
+    lists: list[list[Cand]] = []  # runs of bodies joined by 、和与及, in the text's order
+    for c in bodies:
+        if lists and lists[-1][-1].end + 1 == c.start and text[c.start - 1] in _LIST_JOIN:
+            lists[-1].append(c)
+        else:
+            lists.append([c])
+    ends = [run[-1].end for run in lists]
+    spans = sentences(text)
+    out = list(chosen)
+    for m in found:
+        n = _COUNT[m.group(1)]
+        at = bisect_left(spans, (m.start() + 1,)) - 1
+        lo = spans[max(0, at - _COUNTED_LOOKBACK)][0] if at >= 0 else 0
+        far = spans[max(0, at - _ONLY_MEETING_LOOKBACK)][0] if at >= 0 else 0
+        listed_since = False  # whether a list of bodies comes between
+        for k in range(bisect_left(ends, m.start() + 1) - 1, -1, -1):
+            run = lists[k]
+            if run[0].start < (lo if listed_since else far):
+                break
+            members = tuple(dict.fromkeys(x for c in run for x in (c.members or (c.name,))))
+            listed_since = listed_since or len(members) > 1
+            if len(members) == n and (run[0].start >= lo or len(members) > 1):
+                group = Cand(m.start(), m.end(), "Agency", "+".join(members), priority=23, kind="collective", members=members)
+                out.append(group)
+                j = bisect_left(ends, group.end)
+                lists.insert(j, [group])  # 四部门将…。…四部门召开: a later count takes up the group
+                ends.insert(j, group.end)
+                break
+    return sorted(out) if len(out) > len(chosen) else chosen
 
 
 #: 该试点实施方案由…, 上述标准经…: a title named before, taken up again as the subject of a clause

@@ -1823,3 +1823,29 @@ def test_nlp_meeting_names_joining_two_activities_or_two_places(text, meeting):
 def test_nlp_meeting_names_do_not_take_the_words_before_a_join(text, meeting):
     found = {n for t, n in _ents(text) if t == "Meeting"}
     assert found == ({meeting} if meeting else set()), found
+
+
+def test_nlp_a_count_of_departments_is_the_bodies_listed_before():
+    text = ("四川省水利厅、四川省生态环境厅、重庆市水利局和重庆市生态环境局在泸州签署《赤水河流域水资源保护合作协议》。"
+            "根据协议，四部门将共同开展监测。协议还明确了分工。双方将定期会商。各地要抓好落实。今年以来成效明显。"
+            "签约前，四部门召开了赤水河流域水资源保护工作座谈会。")
+    rels = _rels(text)
+    meeting = "赤水河流域水资源保护工作座谈会"
+    assert {o for s, p, o in rels if p == "participant" and s == meeting} == {
+        "四川省水利厅", "四川省生态环境厅", "重庆市水利局", "重庆市生态环境局"}, rels
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # as many bodies are not listed: nobody
+        "四川省生态环境厅与重庆市生态环境局签署《大气污染联防联控合作协议》。会前，三部门召开了大气污染防治工作座谈会。",
+        # a list of other bodies comes between, far back: not the four
+        "四川省水利厅、四川省生态环境厅、重庆市水利局和重庆市生态环境局签署《X流域保护合作协议》。一是监测。二是执法。三是应急。"
+        "四是宣传。五是考核。泸州市生态环境局和宜宾市生态环境局介绍了经验。六是保障。七是督查。会前，四部门召开了长江保护工作座谈会。",
+    ],
+)
+def test_nlp_a_count_of_departments_without_its_list_names_nobody(text):
+    rels = _rels(text)
+    assert not {o for s, p, o in rels if p == "participant" and s.endswith("座谈会")} & {
+        "四川省生态环境厅", "重庆市生态环境局", "四川省水利厅", "重庆市水利局"}, rels
