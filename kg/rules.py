@@ -761,6 +761,7 @@ def _meetings(text: str, lex: Lexicon, ctx: Context, cands: list[Cand]) -> None:
         if c.type == "Agency" and not c.members and ((b := bodies.get(c.end)) is None or b.end - b.start < c.end - c.start):
             bodies[c.end] = c
     sessions: list[tuple[int, int, str, str]] = []  # 第三次联席会议: a session of a series named elsewhere
+    later: list[tuple[int, int, str, str]] = []  # 联席会议第四次会议: likewise, the series by its head word
     zone_end = {c.end: c for c in cands if c.type == "Region"}  # the places, by end and by start
     zone_at = {c.start for c in cands if c.type == "Region"}
     for m in _near(_MEETING, text, _MEETING_ANCHOR, 60, 2, run=_MEETING_RUN, stops="，。、；：\n（）《》"):
@@ -785,6 +786,9 @@ def _meetings(text: str, lex: Lexicon, ctx: Context, cands: list[Cand]) -> None:
         head = _MEETING_HEAD_END.search(surface)
         if (ref := _SESSION_REF.fullmatch(surface)) is not None:
             sessions.append((s, e, ref.group(1), ref.group(2)))
+            continue
+        if (ref := _SERIES_SESSION_REF.fullmatch(surface)) is not None:
+            later.append((s, e, ref.group(1), ref.group(2)))  # 联席会议第四次会议: the series' session
             continue
         if not head or is_generic(surface, head.group(0)) or len(surface) - len(head.group(0)) < 4:
             continue
@@ -811,11 +815,20 @@ def _meetings(text: str, lex: Lexicon, ctx: Context, cands: list[Cand]) -> None:
         for s, e, session, word in sessions:
             if len(names := series.get(word, ())) == 1:
                 cands.append(Cand(s, e, "Meeting", next(iter(names)) + session + word, priority=15, kind="meeting-pattern"))
+    if later:
+        # 会议商定，联席会议第四次会议将于…召开, in a report on the A与B…联席会议第三次会议: that series' fourth session
+        bases = {m.group(1) for c in cands[first:] if (m := _SERIES_OF.match(c.name)) is not None}
+        for s, e, word, session in later:
+            if len(names := [b for b in bases if b.endswith(word)]) == 1:
+                cands.append(Cand(s, e, "Meeting", names[0] + session, priority=15, kind="meeting-pattern"))
 
 
 #: 第三次联席会议 alone, and a series' numbered session (川渝…联治第四次联席会议)
 _SESSION_REF = re.compile(rf"(第[一二三四五六七八九十\d]+次)({_MEETING_HEADS})")
 _SESSION_OF = re.compile(rf"(.{{4,}}?)第[一二三四五六七八九十\d]+次({_MEETING_HEADS})$")
+#: a series' session by the series' head word (联席会议第四次会议), and the series of a session's name
+_SERIES_SESSION_REF = re.compile(rf"({_MEETING_HEADS})(第[一二三四五六七八九十\d]+次(?:全体)?会议)")
+_SERIES_OF = re.compile(rf"(.{{4,}}?(?:{_MEETING_HEADS}))第[一二三四五六七八九十\d]+次(?:全体)?会议$")
 #: 一次 / 下一次 before a meeting's name: how often it is held, or the next one
 _ONCE = re.compile(r"(下|上)?[一两二三四五六七八九十]次(?!会议)")
 #: a year's session and nothing else (2025年第一次会议): whose, the text says before it
@@ -2920,6 +2933,9 @@ def _objects_before(text: str, inside: list[Cand], sent_start: int, ts: int, pre
         found = [c for c in inside if before <= c.start and c.end < clause_start and c.type in wanted]
         if found and text[max(c.end for c in found) : clause_start - 1].strip("》〉”\"'") != "":
             found = []
+        if not found and pred == "participant" and _HELD_BY.search(text, before, clause_start - 1):
+            # X会议将于…在万州区召开，由万州区生态环境局承办: the meeting the clause before holds
+            found = [c for c in inside if before <= c.start and c.end < clause_start and c.type == "Meeting"][:1]
     return found
 
 

@@ -1849,3 +1849,23 @@ def test_nlp_a_count_of_departments_without_its_list_names_nobody(text):
     rels = _rels(text)
     assert not {o for s, p, o in rels if p == "participant" and s.endswith("座谈会")} & {
         "四川省生态环境厅", "重庆市生态环境局", "四川省水利厅", "重庆市水利局"}, rels
+
+
+def test_nlp_a_series_session_named_by_its_head_word_and_its_host():
+    text = ("3月2日，泸州市与宜宾市大气污染联防联控联席会议第一次会议在泸州召开。"
+            "会议确定，联席会议第二次会议将于明年在宜宾市召开，由宜宾市生态环境局承办。")
+    ents, rels = _ents(text), _rels(text)
+    second = "泸州市与宜宾市大气污染联防联控联席会议第二次会议"
+    assert ("Meeting", second) in ents, ents
+    assert (second, "participant", "宜宾市生态环境局") in rels, rels
+    assert ("泸州市与宜宾市大气污染联防联控联席会议第一次会议", "participant", "宜宾市生态环境局") not in rels, rels
+
+
+def test_nlp_a_series_session_of_two_series_is_no_name():
+    text = ("甲流域联席会议第一次会议和乙流域联席会议第三次会议先后召开。会议商定，联席会议第二次会议将于明年召开。")
+    assert not {n for t, n in _ents(text) if t == "Meeting" and n.endswith("第二次会议")}
+
+
+def test_nlp_the_meeting_held_in_the_clause_before_a_host():
+    text = "川南经济区生态环境保护联席会议于5月在自贡召开，由自贡市生态环境局承办。"
+    assert ("川南经济区生态环境保护联席会议", "participant", "自贡市生态环境局") in _rels(text)
