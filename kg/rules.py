@@ -2188,6 +2188,7 @@ def find_relations(text: str, mentions: list[Cand], lex: Lexicon, ctx: Context) 
                     if c.start == ns and c.end == ne and c.kind == "title" for a in issuers)
     if meetings:
         acts.extend(_speaker_units(text, ms, meetings))
+        acts.extend(_sitting_in(text, ms, meetings, meeting_at, spans))
     rels.extend(_stated_scope(text, by_sentence, lex))
     rels.extend(_bodies_for_places(acts, lex, headline))
     return sorted(set(rels))
@@ -2316,6 +2317,27 @@ def _speaker_units(text: str, ms: list[Cand], meetings: list[Cand]) -> list[Rel]
         for c in bodies[bisect_left(starts, lo) : bisect_left(starts, hi)]:
             if c.end <= hi:
                 out.extend(Rel(conf.name, "Meeting", "participant", name, typ, (lo, hi)) for name, typ in _expand(c))
+    return out
+
+
+_SITTING_IN = re.compile(r"[（(]列席[）)]")
+
+
+def _sitting_in(text: str, ms: list[Cand], meetings: list[Cand], meeting_at: list[int],
+                spans: tuple[tuple[int, int], ...]) -> list[Rel]:
+    """A body or place marked （列席） sat in on the meeting named before it (its sentence, else :func:`_last_meetings`)."""
+    out: list[Rel] = []
+    if "列席" not in text:
+        return out
+    by_end = {c.end: c for c in ms if c.type in _SUBJECT_TYPES}
+    for m in _SITTING_IN.finditer(text):
+        if (c := by_end.get(m.start())) is None:
+            continue
+        n_sent = bisect_left(spans, (m.start() + 1,)) - 1
+        if n_sent < 0:
+            continue
+        for meeting in _meeting_referred(meetings, meeting_at, spans, n_sent, c.start, text):
+            out.extend(Rel(meeting, "Meeting", "participant", name, typ, spans[n_sent]) for name, typ in _expand(c))
     return out
 
 

@@ -1869,3 +1869,21 @@ def test_nlp_a_series_session_of_two_series_is_no_name():
 def test_nlp_the_meeting_held_in_the_clause_before_a_host():
     text = "川南经济区生态环境保护联席会议于5月在自贡召开，由自贡市生态环境局承办。"
     assert ("川南经济区生态环境保护联席会议", "participant", "自贡市生态环境局") in _rels(text)
+
+
+@pytest.mark.parametrize(
+    ("text", "body"),
+    [
+        ("4月17日，川南经济区生态环境保护联席会议在自贡召开。会议审议通过了工作要点。其中，自贡、泸州两市将与重庆市永川区（列席）共同推进治理。",
+         "永川区"),
+        ("川南经济区大气污染联防联控工作会议在宜宾召开，宜宾市生态环境局、泸州市生态环境局和江津区生态环境局(列席)出席会议。",
+         "江津区生态环境局"),
+    ],
+)
+def test_nlp_a_body_marked_as_sitting_in_takes_part(text, body):
+    rels = _rels(text)
+    assert any(p == "participant" and o == body for _s, p, o in rels), rels
+
+
+def test_nlp_sitting_in_without_a_meeting_names_nothing():
+    assert not any(p == "participant" for _s, p, _o in _rels("重庆市永川区（列席）共同推进濑溪河治理。"))
