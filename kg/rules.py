@@ -576,6 +576,8 @@ def _agencies(text: str, lex: Lexicon, ctx: Context, cands: list[Cand]) -> None:
         _congress_committee(text, m.start(), m.end(), name, cands)
         if pending and surface.endswith(("委", "人民政府", "政府")):
             _listed_district_bodies(text, m, pending, lex, cands)
+    if pending:
+        _the_one_county_body(pending, lex, cands)
     for m in _FOUNDED.finditer(text):
         cands.append(Cand(m.start(1), m.end(1), "Agency", clean_name(m.group(1)), priority=21, kind="founded"))
     for m in _NATIONAL_BODY.finditer(text):
@@ -653,6 +655,23 @@ def _listed_district_bodies(text: str, body: re.Match[str], pending: list[re.Mat
             name = _resolve_agency(m.group(0), lex, "", "", "", place.name)
             if name:
                 cands.append(Cand(m.start(), m.end(), "Agency", name, priority=25, kind="lexicon"))
+
+
+def _the_one_county_body(pending: list[re.Match[str]], lex: Lexicon, cands: list[Cand]) -> None:
+    """县生态环境局 after 达州市渠县生态环境局, no other county's: that county's body (a 区 of another is no 县)."""
+    taken = {c.start for c in cands if c.type == "Agency"}
+    for m in pending:
+        if m.start() in taken:
+            continue
+        unit, rest = m.group(0)[0], m.group(0)[1:]
+        full = _resolve_agency("市" + rest, lex, "X", "", "")  # the department's full name, under a stand-in city
+        if not full or not full.startswith("X"):
+            continue
+        full = full[1:]
+        named = {c.name for c in cands if c.type == "Agency" and c.start < m.start() and c.name.endswith(full)
+                 and (p := lex.places.get(c.name[: -len(full)])) is not None and p.level == "county" and p.name.endswith(unit)}
+        if len(named) == 1:
+            cands.append(Cand(m.start(), m.end(), "Agency", named.pop(), priority=25, kind="lexicon"))
 
 
 def resolve_agency(surface: str, lex: Lexicon, ctx: Context) -> str | None:
@@ -2017,6 +2036,9 @@ def find_relations(text: str, mentions: list[Cand], lex: Lexicon, ctx: Context) 
     pair = [(m, "Region") for m in lex.pair_members]
     end = _headline_end(text)
     headline = next((sp for sp in spans[:2] if sp[1] == end), None)  # the headline's sentence, if any (after 重磅！)
+    # a first line without 。 is a headline even when a cry splits it (共筑生态屏障！六市区签署合作协议): its parts are vague too
+    first_line = _HEADLINE.match(text)
+    vague_until = first_line.end(1) if first_line and "。" not in first_line.group(1) else end
     vague_rels: set[Rel] = set()  # relations whose agents are just the two sides in the headline
     acts: list[Rel] = []  # signedBy, issuedBy, participant (rels: concerns)
     # the meetings held in the text, not those whose spirit is carried out (贯彻…会议精神)
@@ -2066,7 +2088,8 @@ def find_relations(text: str, mentions: list[Cand], lex: Lexicon, ctx: Context) 
                 subjects = list(dict.fromkeys(item for c in _listed_agents(text, att.end(), at, lex, forward=True) for item in _expand(c)))
             else:
                 subjects = _subjects(text, inside, agents_from, first, pred, ctx, lex)
-            if not subjects and pred != "participant" and meeting_at and _MEETING_AGENT.match(text, s) \
+            if not subjects and pred != "participant" and meeting_at and (ma := _MEETING_AGENT.match(text, s)) \
+                    and not _REPORTED_AT_MEETING.search(text, ma.end(), ts) \
                     and (last := _last_meetings(meetings, meeting_at, spans, n_sent, text)):
                 # 会议审议通过了《…》: those who held the meeting just named
                 subjects = [(r.object, r.object_type) for r in acts if r.predicate == "participant" and r.subject in last]
@@ -2085,7 +2108,7 @@ def find_relations(text: str, mentions: list[Cand], lex: Lexicon, ctx: Context) 
                     (c.start for c in inside if c.start >= te and c.type in _SUBJECT_TYPES and c.start >= objects[-1].end), e)
                 window = _without(text, clause_start, until, objects) + ("共同" if joint_paragraph else "")
                 subjects = _default_subjects(pred, ctx, lex, objects, window)
-            vague = subjects == pair and (s, e) == headline
+            vague = subjects == pair and ((s, e) == headline or e <= vague_until)
             own = _own_agents(subjects, objects, lex) if len(subjects) > 1 and len(objects) > 1 and _EACH.search(text, s, te) else None
             if own is None and len(objects) > 1 and len(subjects) == 2 * len(objects) and "分别与" in text[s:te]:
                 # A、B分别与C、D签署《X》和《Y》: X by A and C, Y by B and D
@@ -2262,6 +2285,8 @@ _CLAUSE_END_AFTER = re.compile(r"[，。；]|并(?=[\u4e00-\u9fff]{2}[，。；]
 #: a sentence whose agent is the meeting: 会议审议通过了…, 会上印发了…
 _MEETING_AGENT = re.compile(
     r"\s*(?:\d+月\d+日，)?(?P<the>会议|会上|此次会议|本次会议|会议期间|(?:本次|此次)(?:联席会议|联席会|座谈会|论坛|大会|发布会|推进会))")
+#: 会上，县生态环境局通报了其牵头修订的《…》: one body reports on its own document, the meeting did not make it
+_REPORTED_AT_MEETING = re.compile(r"通报|介绍|汇报|报告|其")
 #: each side acts for itself (协同审议通过, 分别印发), not jointly (联合印发 gives every document to every body)
 _EACH = re.compile(r"分别|协同|同步|各自")
 
@@ -2535,6 +2560,11 @@ _ALONG_WITH = re.compile(r"[》」”\s]*(?:[（(][^（）()]{1,30}[）)])?(?:�
 _DERIVED_DOCUMENT = re.compile(r"[》”]?(?:的)?(?:配套|实施方案|实施细则|实施意见|任务分工|分工方案|解读|宣传|征求意见)")
 
 
+#: 继《X》之后 / 继X后: a document that came before the one the sentence is about
+_EARLIER_ONE = re.compile(r"继[《“]?$")
+_AFTER_IT = re.compile(r"[》”]?(?:之后|以后|后|以来)")
+
+
 def _objects(text: str, inside: list[Cand], te: int, next_t: int, sent_end: int, pred: str) -> list[Cand]:
     wanted = _OBJECT_TYPES[pred]
     out = []
@@ -2545,6 +2575,8 @@ def _objects(text: str, inside: list[Cand], te: int, next_t: int, sent_end: int,
             break
         if c.kind == "title" and _DERIVED_DOCUMENT.match(text, c.end):
             continue  # the document issued is one made for it, not the title itself
+        if _EARLIER_ONE.search(text, max(te, c.start - 3), c.start) and _AFTER_IT.match(text, c.end):
+            continue  # 此次签约是继《X》之后…: X came before, what is signed now is another
         gap = text[te : c.start]
         if _GAP_COMMA.search(gap) and not _NO_COMMA.fullmatch(gap.split("，")[-1]) :
             continue

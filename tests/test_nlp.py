@@ -1791,3 +1791,27 @@ def test_nlp_bodies_under_a_bracketed_podium_label_take_part(body):
 def test_nlp_bracketed_podium_and_a_speakers_words():
     assert ("川渝噪声污染防治新闻发布会", "participant", "四川省自然资源厅") not in _rels(_BRACKET_TRANSCRIPT)
     assert not {e for e in _ents(_BRACKET_TRANSCRIPT) if e[0] == "Standard"}
+
+
+def test_nlp_a_headline_split_by_a_cry_gives_no_vague_signers():
+    text = ("# 守护清江！五区县签署合作协议\n\n"
+            "3月2日，恩施市、利川市、宣恩县生态环境局和长阳县、宜都市生态环境局负责同志出席会议。\n\n"
+            "会上，五区县生态环境部门共同签署了《清江流域生态共保合作协议》（以下简称“合作协议”）。")
+    assert not {o for s, p, o in _rels(text) if p == "signedBy" and o in ("湖北省", "四川省", "重庆市")}
+
+
+def test_nlp_the_agreement_an_earlier_signing_followed_is_not_signed_now():
+    text = "川渝两地生态环境部门签署新协议。此次签约是继《川渝危险废物跨省转移合作协议》之后的又一次合作。"
+    assert not {r for r in _rels(text) if r[1] == "signedBy" and r[0] == "川渝危险废物跨省转移合作协议"}
+
+
+def test_nlp_a_body_reporting_its_plan_at_a_meeting_is_its_issuer():
+    text = ("5月8日，2024年涪江流域联防联控联席会议在潼南区召开。遂宁市船山区生态环境局、重庆市潼南区生态环境局负责同志参加会议。"
+            "会上，县水利局通报了其牵头编制的《涪江突发水污染事件应急预案》有关情况；潼南区生态环境局介绍了经验。")
+    assert not {o for s, p, o in _rels(text) if p == "issuedBy"}
+
+
+def test_nlp_a_county_short_form_is_the_one_county_body_named_before():
+    text = ("达州市渠县生态环境局、重庆市合川区生态环境局负责同志参加会议。"
+            "会上，县生态环境局通报了其牵头修订的《渠江突发水污染事件应急预案》。")
+    assert ("渠江突发水污染事件应急预案", "issuedBy", "渠县生态环境局") in _rels(text)
