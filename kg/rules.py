@@ -1830,6 +1830,13 @@ _ISSUER_LINE = re.compile(r"[ \t\u3000]*([^\n]{4,120}?)[ \t\u3000]*\n")
 _NOTICE_LINE = re.compile(r"\s*(关于[^\n。；]{2,120}的(?:通知|决定|实施意见|指导意见|意见|批复|通告|公告))[ \t\u3000]*(?:\n|$)")
 
 
+def _office_of(surface: str, lex: Lexicon) -> str:
+    """四川省生态环境厅办公室: the general office of a body named in full, which issues in its name; else ""."""
+    if surface.endswith("办公室") and (body := _resolve_agency(surface[:-3], lex, "", "", "")):
+        return body + "办公室"
+    return ""
+
+
 def _notice_under_issuers(text: str, lex: Lexicon) -> tuple[tuple[str, ...], int, int] | None:
     """An official notice's opening: a line of its issuers only, then its title (关于印发《…》的通知).
 
@@ -1839,7 +1846,7 @@ def _notice_under_issuers(text: str, lex: Lexicon) -> tuple[tuple[str, ...], int
     if m is None or "关于" in m.group(1):
         return None
     parts = m.group(1).split()
-    issuers = tuple(_resolve_agency(p, lex, "", "", "") or "" for p in parts)
+    issuers = tuple(_resolve_agency(p, lex, "", "", "") or _office_of(p, lex) for p in parts)
     if not all(issuers):
         return None
     t = _NOTICE_LINE.match(text, m.end())
@@ -2140,6 +2147,10 @@ def find_relations(text: str, mentions: list[Cand], lex: Lexicon, ctx: Context) 
                     if c.start == ns and c.end == ne and c.kind == "title" for a in issuers)
     if meetings:
         acts.extend(_speaker_units(text, ms, meetings))
+    # 四川省生态环境厅、重庆市生态环境局共同编制了《方案》 under their offices' 关于印发《方案》的通知: the bodies made it,
+    # their offices only sent it out
+    issuers = {(r.subject, r.object) for r in acts if r.predicate == "issuedBy"}
+    acts = [r for r in acts if r.predicate != "issuedBy" or not r.object.endswith("办公室") or (r.subject, r.object[:-3]) not in issuers]
     rels.extend(_stated_scope(text, by_sentence, lex))
     rels.extend(_bodies_for_places(acts, lex, headline))
     return sorted(set(rels))
@@ -2147,8 +2158,10 @@ def find_relations(text: str, mentions: list[Cand], lex: Lexicon, ctx: Context) 
 
 #: a sentence about a document's content: 《X》明确，…; 预案覆盖…; 根据备忘录，…; 按照新协议，…
 _DOCUMENT_TYPES = ("Agreement", "Programme", "Standard", "Regulation")
-_ACCORDING = re.compile(r"[ \t\u3000]*(?:根据|按照|依据|依照)?《?")
-_SAYS_SCOPE = re.compile(r"》?(?:[（(]以下简称[^（）()]{1,24}[）)])?(?:明确|提出|规定|要求|覆盖|涵盖|适用于|包括|指出|，)")
+_ACCORDING = re.compile(r"[ \t\u3000]*(?:根据|按照|依据|依照|在)?《?")
+_SAYS_SCOPE = re.compile(r"》?(?:[（(]以下简称[^（）()]{1,24}[）)])?(?:框架下|框架内)?(?:明确|提出|规定|要求|覆盖|涵盖|适用于|包括|指出|将|，)")
+#: verbs that give a document's scope itself: every place after them is what it covers (本方案覆盖…广安市、遂宁市…)
+_SCOPE_VERB = re.compile(r"覆盖|涵盖|适用于|范围")
 _BARE_DOCUMENT = re.compile(
     rf"[ \t\u3000]*(?:(根据|按照|依据|依照)《?)?(?:该|本|此|上述|新|新的)?([{CJK}]{{0,4}}?(?:协议书|协议|备忘录|预案|实施方案|工作方案|方案|规划|标准|条例|办法|工作要点|要点|计划))"
     r"》?(?:(明确|提出|规定|要求|覆盖|涵盖|适用于|包括|指出)|(，))")
@@ -2165,11 +2178,12 @@ def _document_of(text: str, s: int, inside: list[Cand], earlier: list[Cand]) -> 
     for c in inside:
         if c.start > lead + 1:
             break
-        if c.type in _DOCUMENT_TYPES and c.start >= lead - 1 and _SAYS_SCOPE.match(text, c.end) \
-                and (text[c.end : c.end + 1] != "，" or text[s:lead].strip(" \t\u3000《")):
+        if c.type in _DOCUMENT_TYPES and c.start >= lead - 1 and (says := _SAYS_SCOPE.match(text, c.end)) \
+                and (not says.group(0).endswith("，") or text[s:lead].strip(" \t\u3000《")) \
+                and (text[s:lead].strip(" \t\u3000《") != "在" or "框架" in says.group(0)):
             return c
     m = _BARE_DOCUMENT.match(text, s)
-    if m is None or (m.group(4) and not m.group(1)):
+    if m is None or (m.group(4) and not m.group(1)) or m.group(1) == "在":
         return None  # 方案，…: a bare head then a comma is the topic only after 根据/按照
     if any(c.start < m.end(2) and c.end > m.start(2) for c in inside):
         return None  # part of a name (协议 of 《…协议》 is the case above)
@@ -2213,10 +2227,14 @@ def _stated_scope(text: str, by_sentence: list[tuple[tuple[int, int], list[Cand]
                 own.update(listed)
                 out.extend(Rel(d.name, d.type, "concerns", c.name, c.type, (s, e)) for c in listed)
         if doc is not None:
-            # rivers and named zones: a district or town in such a sentence is more often one who acts (安居区与潼南区结对)
+            # rivers and named zones: a district or town in such a sentence is more often one who acts (安居区与潼南区结对),
+            # unless a scope verb says the places are what the document covers (本方案覆盖…广安市、遂宁市等区域)
+            lo = doc.end if doc.start >= s else s
+            scope = _SCOPE_VERB.search(text, lo, min(lo + 12, e))
             out.extend(Rel(doc.name, doc.type, "concerns", c.name, c.type, (s, e)) for c in places
                        if c not in own and c.start > doc.end and not any(t.start <= c.start < t.end for t in documents)
-                       and (c.type == "River" or getattr(lex.places.get(c.name), "level", "") == "zone"))
+                       and (c.type == "River" or getattr(lex.places.get(c.name), "level", "") == "zone"
+                            or scope is not None and c.type == "Region" and not c.kind.startswith("body")))
         previous = doc
         earlier.extend(documents)
         if len(earlier) > 80:

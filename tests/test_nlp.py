@@ -1815,3 +1815,32 @@ def test_nlp_a_county_short_form_is_the_one_county_body_named_before():
     text = ("达州市渠县生态环境局、重庆市合川区生态环境局负责同志参加会议。"
             "会上，县生态环境局通报了其牵头修订的《渠江突发水污染事件应急预案》。")
     assert ("渠江突发水污染事件应急预案", "issuedBy", "渠县生态环境局") in _rels(text)
+
+
+def test_nlp_the_places_a_plan_says_it_covers_are_what_it_concerns():
+    text = ("贵州省生态环境厅、重庆市生态环境局共同编制了《乌江流域入河排污口联合整治方案》。"
+            "本方案覆盖乌江、芙蓉江等跨界河流，重点为遵义市、铜仁市和重庆市綦江区、武隆区等区域。")
+    found = {o for s, p, o in _rels(text) if s == "乌江流域入河排污口联合整治方案" and p == "concerns"}
+    assert {"芙蓉江", "遵义市", "铜仁市", "綦江区", "武隆区"} <= found
+
+
+def test_nlp_a_plan_listing_zones_as_its_key_areas_concerns_them():
+    text = "近日，两省市联合印发《川渝冬季臭氧污染协同防控方案》（以下简称《方案》）。《方案》将成都平原经济区、川南经济区列为联防联控重点区域。"
+    found = {o for s, p, o in _rels(text) if p == "concerns"}
+    assert {"成都平原经济区", "川南经济区"} <= found
+
+
+def test_nlp_what_is_done_under_an_agreements_framework_is_its_scope():
+    text = "在《长江流域横向生态保护补偿协议》框架下，两省市政府已将綦江纳入补偿范围。"
+    assert ("长江流域横向生态保护补偿协议", "concerns", "綦江") in _rels(text)
+    assert ("长江流域横向生态保护补偿协议", "concerns", "綦江") not in _rels("在《长江流域横向生态保护补偿协议》签订后，綦江水质改善。")
+
+
+def test_nlp_a_notice_under_its_issuers_offices_and_the_plan_the_bodies_made():
+    text = ("贵州省生态环境厅办公室　重庆市生态环境局办公室\n"
+            "关于印发《乌江跨界河流排污口联合整治方案》的通知\n\n"
+            "各有关单位：\n　　贵州省生态环境厅、重庆市生态环境局共同编制了《乌江跨界河流排污口联合整治方案》，现印发给你们。\n")
+    rels = _rels(text)
+    notice = "关于印发乌江跨界河流排污口联合整治方案的通知"
+    assert (notice, "issuedBy", "重庆市生态环境局办公室") in rels
+    assert {o for s, p, o in rels if s == "乌江跨界河流排污口联合整治方案" and p == "issuedBy"} == {"贵州省生态环境厅", "重庆市生态环境局"}
