@@ -978,6 +978,18 @@ def _mechanisms(text: str, lex: Lexicon, cands: list[Cand]) -> None:
         cands.append(Cand(m.start(1), m.end(1), "Programme", clean_name(name), priority=9, kind="mechanism-pattern"))
 
 
+#: a joint information system of the two sides named in full: 川渝生态环境执法信息共享平台, 川渝突发环境事件信息共享平台
+#: (not 川渝两地生态环境监测平台, 川渝合作交流平台: a description, no name)
+_PLATFORM = re.compile(rf"川渝(?!两地|两省市|地区|毗邻)[{CJK}]{{4,14}}?(?:信息|数据)共享平台")
+_PLATFORM_ANCHOR = _anchor("共享平台")
+
+
+def _platforms(text: str, lex: Lexicon, cands: list[Cand]) -> None:
+    for m in _near(_PLATFORM, text, _PLATFORM_ANCHOR, 20, 0):
+        if not _NOT_IN_TRIGGERED_NAME.search(m.group(0)):
+            cands.append(Cand(m.start(), m.end(), "Programme", m.group(0), priority=9, kind="platform-pattern"))
+
+
 def _named(text: str, lex: Lexicon, cands: list[Cand]) -> None:
     pats = compile_patterns(lex)
     for m in pats.named.finditer(text):
@@ -1642,6 +1654,7 @@ def find_mentions(text: str, lex: Lexicon, ctx: Context) -> list[Cand]:
     _triggered_titles(text, lex, cands)
     _standards_and_actions(text, lex, cands)
     _mechanisms(text, lex, cands)
+    _platforms(text, lex, cands)
     chosen = _shared_body_word(text, _select(_outside_document_numbers(text, cands)), lex)
     chosen = _group_abbreviations(text, _shared_department(text, _counted_collectives(text, chosen, lex), lex))
     chosen = _the_two_parties(text, chosen)

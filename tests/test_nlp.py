@@ -1844,3 +1844,9 @@ def test_nlp_a_notice_under_its_issuers_offices_and_the_plan_the_bodies_made():
     notice = "关于印发乌江跨界河流排污口联合整治方案的通知"
     assert (notice, "issuedBy", "重庆市生态环境局办公室") in rels
     assert {o for s, p, o in rels if s == "乌江跨界河流排污口联合整治方案" and p == "issuedBy"} == {"贵州省生态环境厅", "重庆市生态环境局"}
+
+
+def test_nlp_a_joint_sharing_platform_named_in_full_is_a_programme_of_both_sides():
+    rels = _rels("两省市将依托川渝固体废物管理信息共享平台，实现转移联单电子化。")
+    assert {("川渝固体废物管理信息共享平台", "concerns", "四川省"), ("川渝固体废物管理信息共享平台", "concerns", "重庆市")} <= rels
+    assert not {e for e in _ents("数据接入川渝两地生态环境监测数据共享平台，构建川渝合作交流平台。") if e[0] == "Programme"}
