@@ -1262,6 +1262,8 @@ def document_context(text: str, title: str, lex: Lexicon) -> Context:
     juris = ""
     if author:
         juris = _region_prefix(author, lex)
+        if juris in _MUNICIPALITIES and (inner := _own_place(author, lex)) and _within(inner, juris, lex):
+            juris = inner  # 重庆市潼南区生态环境局: the district's letter, 区政府 is 潼南区's
         if not juris and author in lex.agencies:
             juris = lex.agencies[author].jurisdiction
     if not juris:

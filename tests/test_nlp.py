@@ -1850,3 +1850,11 @@ def test_nlp_a_joint_sharing_platform_named_in_full_is_a_programme_of_both_sides
     rels = _rels("两省市将依托川渝固体废物管理信息共享平台，实现转移联单电子化。")
     assert {("川渝固体废物管理信息共享平台", "concerns", "四川省"), ("川渝固体废物管理信息共享平台", "concerns", "重庆市")} <= rels
     assert not {e for e in _ents("数据接入川渝两地生态环境监测数据共享平台，构建川渝合作交流平台。") if e[0] == "Programme"}
+
+
+def test_nlp_a_chongqing_district_bodys_letter_reads_its_short_forms_as_the_districts():
+    text = ("重庆市永川区生态环境局\n关于区二届人大二次会议第0012号建议办理情况的答复函\n\n王明代表：\n"
+            "　　2023年6月，区政府与泸州市人民政府签订《濑溪河流域横向生态保护补偿协议》，我局会同区财政局做好资金核算。\n")
+    rels = _rels(text)
+    assert {o for s, p, o in rels if p == "signedBy"} == {"永川区人民政府", "泸州市人民政府"}
+    assert ("Agency", "永川区财政局") in _ents(text)
