@@ -576,6 +576,8 @@ def _agencies(text: str, lex: Lexicon, ctx: Context, cands: list[Cand]) -> None:
         _congress_committee(text, m.start(), m.end(), name, cands)
         if pending and surface.endswith(("委", "人民政府", "政府")):
             _listed_district_bodies(text, m, pending, lex, cands)
+    if pending:
+        _the_one_county_body(pending, lex, cands)
     for m in _FOUNDED.finditer(text):
         cands.append(Cand(m.start(1), m.end(1), "Agency", clean_name(m.group(1)), priority=21, kind="founded"))
     for m in _NATIONAL_BODY.finditer(text):
@@ -653,6 +655,23 @@ def _listed_district_bodies(text: str, body: re.Match[str], pending: list[re.Mat
             name = _resolve_agency(m.group(0), lex, "", "", "", place.name)
             if name:
                 cands.append(Cand(m.start(), m.end(), "Agency", name, priority=25, kind="lexicon"))
+
+
+def _the_one_county_body(pending: list[re.Match[str]], lex: Lexicon, cands: list[Cand]) -> None:
+    """县生态环境局 after 达州市渠县生态环境局, no other county's: that county's body (a 区 of another is no 县)."""
+    taken = {c.start for c in cands if c.type == "Agency"}
+    for m in pending:
+        if m.start() in taken:
+            continue
+        unit, rest = m.group(0)[0], m.group(0)[1:]
+        full = _resolve_agency("市" + rest, lex, "X", "", "")  # the department's full name, under a stand-in city
+        if not full or not full.startswith("X"):
+            continue
+        full = full[1:]
+        named = {c.name for c in cands if c.type == "Agency" and c.start < m.start() and c.name.endswith(full)
+                 and (p := lex.places.get(c.name[: -len(full)])) is not None and p.level == "county" and p.name.endswith(unit)}
+        if len(named) == 1:
+            cands.append(Cand(m.start(), m.end(), "Agency", named.pop(), priority=25, kind="lexicon"))
 
 
 def resolve_agency(surface: str, lex: Lexicon, ctx: Context) -> str | None:
@@ -981,6 +1000,18 @@ def _mechanisms(text: str, lex: Lexicon, cands: list[Cand]) -> None:
         cands.append(Cand(m.start(1), m.end(1), "Programme", clean_name(name), priority=9, kind="mechanism-pattern"))
 
 
+#: a joint information system of the two sides named in full: 川渝生态环境执法信息共享平台, 川渝突发环境事件信息共享平台
+#: (not 川渝两地生态环境监测平台, 川渝合作交流平台: a description, no name)
+_PLATFORM = re.compile(rf"川渝(?!两地|两省市|地区|毗邻)[{CJK}]{{4,14}}?(?:信息|数据)共享平台")
+_PLATFORM_ANCHOR = _anchor("共享平台")
+
+
+def _platforms(text: str, lex: Lexicon, cands: list[Cand]) -> None:
+    for m in _near(_PLATFORM, text, _PLATFORM_ANCHOR, 20, 0):
+        if not _NOT_IN_TRIGGERED_NAME.search(m.group(0)):
+            cands.append(Cand(m.start(), m.end(), "Programme", m.group(0), priority=9, kind="platform-pattern"))
+
+
 def _named(text: str, lex: Lexicon, cands: list[Cand]) -> None:
     pats = compile_patterns(lex)
     for m in pats.named.finditer(text):
@@ -1253,6 +1284,8 @@ def document_context(text: str, title: str, lex: Lexicon) -> Context:
     juris = ""
     if author:
         juris = _region_prefix(author, lex)
+        if juris in _MUNICIPALITIES and (inner := _own_place(author, lex)) and _within(inner, juris, lex):
+            juris = inner  # 重庆市潼南区生态环境局: the district's letter, 区政府 is 潼南区's
         if not juris and author in lex.agencies:
             juris = lex.agencies[author].jurisdiction
     if not juris:
@@ -1645,6 +1678,7 @@ def find_mentions(text: str, lex: Lexicon, ctx: Context) -> list[Cand]:
     _triggered_titles(text, lex, cands)
     _standards_and_actions(text, lex, cands)
     _mechanisms(text, lex, cands)
+    _platforms(text, lex, cands)
     chosen = _shared_body_word(text, _select(_outside_document_numbers(text, cands)), lex)
     chosen = _group_abbreviations(text, _shared_department(text, _counted_collectives(text, chosen, lex), lex))
     chosen = _counted_bodies(text, _the_two_parties(text, chosen))
@@ -1882,6 +1916,13 @@ _ISSUER_LINE = re.compile(r"[ \t\u3000]*([^\n]{4,120}?)[ \t\u3000]*\n")
 _NOTICE_LINE = re.compile(r"\s*(关于[^\n。；]{2,120}的(?:通知|决定|实施意见|指导意见|意见|批复|通告|公告))[ \t\u3000]*(?:\n|$)")
 
 
+def _office_of(surface: str, lex: Lexicon) -> str:
+    """四川省生态环境厅办公室: the general office of a body named in full, which issues in its name; else ""."""
+    if surface.endswith("办公室") and (body := _resolve_agency(surface[:-3], lex, "", "", "")):
+        return body + "办公室"
+    return ""
+
+
 def _notice_under_issuers(text: str, lex: Lexicon) -> tuple[tuple[str, ...], int, int] | None:
     """An official notice's opening: a line of its issuers only, then its title (关于印发《…》的通知).
 
@@ -1891,7 +1932,7 @@ def _notice_under_issuers(text: str, lex: Lexicon) -> tuple[tuple[str, ...], int
     if m is None or "关于" in m.group(1):
         return None
     parts = m.group(1).split()
-    issuers = tuple(_resolve_agency(p, lex, "", "", "") or "" for p in parts)
+    issuers = tuple(_resolve_agency(p, lex, "", "", "") or _office_of(p, lex) for p in parts)
     if not all(issuers):
         return None
     t = _NOTICE_LINE.match(text, m.end())
@@ -2088,6 +2129,9 @@ def find_relations(text: str, mentions: list[Cand], lex: Lexicon, ctx: Context) 
     pair = [(m, "Region") for m in lex.pair_members]
     end = _headline_end(text)
     headline = next((sp for sp in spans[:2] if sp[1] == end), None)  # the headline's sentence, if any (after 重磅！)
+    # a first line without 。 is a headline even when a cry splits it (共筑生态屏障！六市区签署合作协议): its parts are vague too
+    first_line = _HEADLINE.match(text)
+    vague_until = first_line.end(1) if first_line and "。" not in first_line.group(1) else end
     vague_rels: set[Rel] = set()  # relations whose agents are just the two sides in the headline
     acts: list[Rel] = []  # signedBy, issuedBy, participant (rels: concerns)
     # the meetings held in the text, not those whose spirit is carried out (贯彻…会议精神)
@@ -2137,7 +2181,8 @@ def find_relations(text: str, mentions: list[Cand], lex: Lexicon, ctx: Context) 
                 subjects = list(dict.fromkeys(item for c in _listed_agents(text, att.end(), at, lex, forward=True) for item in _expand(c)))
             else:
                 subjects = _subjects(text, inside, agents_from, first, pred, ctx, lex)
-            if not subjects and pred != "participant" and meeting_at and _MEETING_AGENT.match(text, s) \
+            if not subjects and pred != "participant" and meeting_at and (ma := _MEETING_AGENT.match(text, s)) \
+                    and not _REPORTED_AT_MEETING.search(text, ma.end(), ts) \
                     and (last := _last_meetings(meetings, meeting_at, spans, n_sent, text)):
                 # 会议审议通过了《…》: those who held the meeting just named
                 subjects = [(r.object, r.object_type) for r in acts if r.predicate == "participant" and r.subject in last]
@@ -2156,7 +2201,7 @@ def find_relations(text: str, mentions: list[Cand], lex: Lexicon, ctx: Context) 
                     (c.start for c in inside if c.start >= te and c.type in _SUBJECT_TYPES and c.start >= objects[-1].end), e)
                 window = _without(text, clause_start, until, objects) + ("共同" if joint_paragraph else "")
                 subjects = _default_subjects(pred, ctx, lex, objects, window)
-            vague = subjects == pair and (s, e) == headline
+            vague = subjects == pair and ((s, e) == headline or e <= vague_until)
             own = _own_agents(subjects, objects, lex) if len(subjects) > 1 and len(objects) > 1 and _EACH.search(text, s, te) else None
             if own is None and len(objects) > 1 and len(subjects) == 2 * len(objects) and "分别与" in text[s:te]:
                 # A、B分别与C、D签署《X》和《Y》: X by A and C, Y by B and D
@@ -2189,6 +2234,10 @@ def find_relations(text: str, mentions: list[Cand], lex: Lexicon, ctx: Context) 
     if meetings:
         acts.extend(_speaker_units(text, ms, meetings))
         acts.extend(_sitting_in(text, ms, meetings, meeting_at, spans))
+    # 四川省生态环境厅、重庆市生态环境局共同编制了《方案》 under their offices' 关于印发《方案》的通知: the bodies made it,
+    # their offices only sent it out
+    issuers = {(r.subject, r.object) for r in acts if r.predicate == "issuedBy"}
+    acts = [r for r in acts if r.predicate != "issuedBy" or not r.object.endswith("办公室") or (r.subject, r.object[:-3]) not in issuers]
     rels.extend(_stated_scope(text, by_sentence, lex))
     rels.extend(_bodies_for_places(acts, lex, headline))
     return sorted(set(rels))
@@ -2196,8 +2245,10 @@ def find_relations(text: str, mentions: list[Cand], lex: Lexicon, ctx: Context) 
 
 #: a sentence about a document's content: 《X》明确，…; 预案覆盖…; 根据备忘录，…; 按照新协议，…
 _DOCUMENT_TYPES = ("Agreement", "Programme", "Standard", "Regulation")
-_ACCORDING = re.compile(r"[ \t\u3000]*(?:根据|按照|依据|依照)?《?")
-_SAYS_SCOPE = re.compile(r"》?(?:[（(]以下简称[^（）()]{1,24}[）)])?(?:明确|提出|规定|要求|覆盖|涵盖|适用于|包括|指出|，)")
+_ACCORDING = re.compile(r"[ \t\u3000]*(?:根据|按照|依据|依照|在)?《?")
+_SAYS_SCOPE = re.compile(r"》?(?:[（(]以下简称[^（）()]{1,24}[）)])?(?:框架下|框架内)?(?:明确|提出|规定|要求|覆盖|涵盖|适用于|包括|指出|将|，)")
+#: verbs that give a document's scope itself: every place after them is what it covers (本方案覆盖…广安市、遂宁市…)
+_SCOPE_VERB = re.compile(r"覆盖|涵盖|适用于|范围")
 _BARE_DOCUMENT = re.compile(
     rf"[ \t\u3000]*(?:(根据|按照|依据|依照)《?)?(?:该|本|此|上述|新|新的)?([{CJK}]{{0,4}}?(?:协议书|协议|备忘录|预案|实施方案|工作方案|方案|规划|标准|条例|办法|工作要点|要点|计划))"
     r"》?(?:(明确|提出|规定|要求|覆盖|涵盖|适用于|包括|指出)|(，))")
@@ -2214,11 +2265,12 @@ def _document_of(text: str, s: int, inside: list[Cand], earlier: list[Cand]) -> 
     for c in inside:
         if c.start > lead + 1:
             break
-        if c.type in _DOCUMENT_TYPES and c.start >= lead - 1 and _SAYS_SCOPE.match(text, c.end) \
-                and (text[c.end : c.end + 1] != "，" or text[s:lead].strip(" \t\u3000《")):
+        if c.type in _DOCUMENT_TYPES and c.start >= lead - 1 and (says := _SAYS_SCOPE.match(text, c.end)) \
+                and (not says.group(0).endswith("，") or text[s:lead].strip(" \t\u3000《")) \
+                and (text[s:lead].strip(" \t\u3000《") != "在" or "框架" in says.group(0)):
             return c
     m = _BARE_DOCUMENT.match(text, s)
-    if m is None or (m.group(4) and not m.group(1)):
+    if m is None or (m.group(4) and not m.group(1)) or m.group(1) == "在":
         return None  # 方案，…: a bare head then a comma is the topic only after 根据/按照
     if any(c.start < m.end(2) and c.end > m.start(2) for c in inside):
         return None  # part of a name (协议 of 《…协议》 is the case above)
@@ -2262,10 +2314,14 @@ def _stated_scope(text: str, by_sentence: list[tuple[tuple[int, int], list[Cand]
                 own.update(listed)
                 out.extend(Rel(d.name, d.type, "concerns", c.name, c.type, (s, e)) for c in listed)
         if doc is not None:
-            # rivers and named zones: a district or town in such a sentence is more often one who acts (安居区与潼南区结对)
+            # rivers and named zones: a district or town in such a sentence is more often one who acts (安居区与潼南区结对),
+            # unless a scope verb says the places are what the document covers (本方案覆盖…广安市、遂宁市等区域)
+            lo = doc.end if doc.start >= s else s
+            scope = _SCOPE_VERB.search(text, lo, min(lo + 12, e))
             out.extend(Rel(doc.name, doc.type, "concerns", c.name, c.type, (s, e)) for c in places
                        if c not in own and c.start > doc.end and not any(t.start <= c.start < t.end for t in documents)
-                       and (c.type == "River" or getattr(lex.places.get(c.name), "level", "") == "zone"))
+                       and (c.type == "River" or getattr(lex.places.get(c.name), "level", "") == "zone"
+                            or scope is not None and c.type == "Region" and not c.kind.startswith("body")))
         previous = doc
         earlier.extend(documents)
         if len(earlier) > 80:
@@ -2355,6 +2411,8 @@ _CLAUSE_END_AFTER = re.compile(r"[，。；]|并(?=[\u4e00-\u9fff]{2}[，。；]
 #: a sentence whose agent is the meeting: 会议审议通过了…, 会上印发了…
 _MEETING_AGENT = re.compile(
     r"\s*(?:\d+月\d+日，)?(?P<the>会议|会上|此次会议|本次会议|会议期间|(?:本次|此次)(?:联席会议|联席会|座谈会|论坛|大会|发布会|推进会))")
+#: 会上，县生态环境局通报了其牵头修订的《…》: one body reports on its own document, the meeting did not make it
+_REPORTED_AT_MEETING = re.compile(r"通报|介绍|汇报|报告|其")
 #: each side acts for itself (协同审议通过, 分别印发), not jointly (联合印发 gives every document to every body)
 _EACH = re.compile(r"分别|协同|同步|各自")
 
@@ -2628,6 +2686,11 @@ _ALONG_WITH = re.compile(r"[》」”\s]*(?:[（(][^（）()]{1,30}[）)])?(?:�
 _DERIVED_DOCUMENT = re.compile(r"[》”]?(?:的)?(?:配套|实施方案|实施细则|实施意见|任务分工|分工方案|解读|宣传|征求意见)")
 
 
+#: 继《X》之后 / 继X后: a document that came before the one the sentence is about
+_EARLIER_ONE = re.compile(r"继[《“]?$")
+_AFTER_IT = re.compile(r"[》”]?(?:之后|以后|后|以来)")
+
+
 def _objects(text: str, inside: list[Cand], te: int, next_t: int, sent_end: int, pred: str) -> list[Cand]:
     wanted = _OBJECT_TYPES[pred]
     out = []
@@ -2638,6 +2701,8 @@ def _objects(text: str, inside: list[Cand], te: int, next_t: int, sent_end: int,
             break
         if c.kind == "title" and _DERIVED_DOCUMENT.match(text, c.end):
             continue  # the document issued is one made for it, not the title itself
+        if _EARLIER_ONE.search(text, max(te, c.start - 3), c.start) and _AFTER_IT.match(text, c.end):
+            continue  # 此次签约是继《X》之后…: X came before, what is signed now is another
         gap = text[te : c.start]
         if _GAP_COMMA.search(gap) and not _NO_COMMA.fullmatch(gap.split("，")[-1]) :
             continue

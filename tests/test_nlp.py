@@ -1887,3 +1887,70 @@ def test_nlp_a_body_marked_as_sitting_in_takes_part(text, body):
 
 def test_nlp_sitting_in_without_a_meeting_names_nothing():
     assert not any(p == "participant" for _s, p, _o in _rels("重庆市永川区（列席）共同推进濑溪河治理。"))
+
+
+def test_nlp_a_headline_split_by_a_cry_gives_no_vague_signers():
+    text = ("# 守护清江！五区县签署合作协议\n\n"
+            "3月2日，恩施市、利川市、宣恩县生态环境局和长阳县、宜都市生态环境局负责同志出席会议。\n\n"
+            "会上，五区县生态环境部门共同签署了《清江流域生态共保合作协议》（以下简称“合作协议”）。")
+    assert not {o for s, p, o in _rels(text) if p == "signedBy" and o in ("湖北省", "四川省", "重庆市")}
+
+
+def test_nlp_the_agreement_an_earlier_signing_followed_is_not_signed_now():
+    text = "川渝两地生态环境部门签署新协议。此次签约是继《川渝危险废物跨省转移合作协议》之后的又一次合作。"
+    assert not {r for r in _rels(text) if r[1] == "signedBy" and r[0] == "川渝危险废物跨省转移合作协议"}
+
+
+def test_nlp_a_body_reporting_its_plan_at_a_meeting_is_its_issuer():
+    text = ("5月8日，2024年涪江流域联防联控联席会议在潼南区召开。遂宁市船山区生态环境局、重庆市潼南区生态环境局负责同志参加会议。"
+            "会上，县水利局通报了其牵头编制的《涪江突发水污染事件应急预案》有关情况；潼南区生态环境局介绍了经验。")
+    assert not {o for s, p, o in _rels(text) if p == "issuedBy"}
+
+
+def test_nlp_a_county_short_form_is_the_one_county_body_named_before():
+    text = ("达州市渠县生态环境局、重庆市合川区生态环境局负责同志参加会议。"
+            "会上，县生态环境局通报了其牵头修订的《渠江突发水污染事件应急预案》。")
+    assert ("渠江突发水污染事件应急预案", "issuedBy", "渠县生态环境局") in _rels(text)
+
+
+def test_nlp_the_places_a_plan_says_it_covers_are_what_it_concerns():
+    text = ("贵州省生态环境厅、重庆市生态环境局共同编制了《乌江流域入河排污口联合整治方案》。"
+            "本方案覆盖乌江、芙蓉江等跨界河流，重点为遵义市、铜仁市和重庆市綦江区、武隆区等区域。")
+    found = {o for s, p, o in _rels(text) if s == "乌江流域入河排污口联合整治方案" and p == "concerns"}
+    assert {"芙蓉江", "遵义市", "铜仁市", "綦江区", "武隆区"} <= found
+
+
+def test_nlp_a_plan_listing_zones_as_its_key_areas_concerns_them():
+    text = "近日，两省市联合印发《川渝冬季臭氧污染协同防控方案》（以下简称《方案》）。《方案》将成都平原经济区、川南经济区列为联防联控重点区域。"
+    found = {o for s, p, o in _rels(text) if p == "concerns"}
+    assert {"成都平原经济区", "川南经济区"} <= found
+
+
+def test_nlp_what_is_done_under_an_agreements_framework_is_its_scope():
+    text = "在《长江流域横向生态保护补偿协议》框架下，两省市政府已将綦江纳入补偿范围。"
+    assert ("长江流域横向生态保护补偿协议", "concerns", "綦江") in _rels(text)
+    assert ("长江流域横向生态保护补偿协议", "concerns", "綦江") not in _rels("在《长江流域横向生态保护补偿协议》签订后，綦江水质改善。")
+
+
+def test_nlp_a_notice_under_its_issuers_offices_and_the_plan_the_bodies_made():
+    text = ("贵州省生态环境厅办公室　重庆市生态环境局办公室\n"
+            "关于印发《乌江跨界河流排污口联合整治方案》的通知\n\n"
+            "各有关单位：\n　　贵州省生态环境厅、重庆市生态环境局共同编制了《乌江跨界河流排污口联合整治方案》，现印发给你们。\n")
+    rels = _rels(text)
+    notice = "关于印发乌江跨界河流排污口联合整治方案的通知"
+    assert (notice, "issuedBy", "重庆市生态环境局办公室") in rels
+    assert {o for s, p, o in rels if s == "乌江跨界河流排污口联合整治方案" and p == "issuedBy"} == {"贵州省生态环境厅", "重庆市生态环境局"}
+
+
+def test_nlp_a_joint_sharing_platform_named_in_full_is_a_programme_of_both_sides():
+    rels = _rels("两省市将依托川渝固体废物管理信息共享平台，实现转移联单电子化。")
+    assert {("川渝固体废物管理信息共享平台", "concerns", "四川省"), ("川渝固体废物管理信息共享平台", "concerns", "重庆市")} <= rels
+    assert not {e for e in _ents("数据接入川渝两地生态环境监测数据共享平台，构建川渝合作交流平台。") if e[0] == "Programme"}
+
+
+def test_nlp_a_chongqing_district_bodys_letter_reads_its_short_forms_as_the_districts():
+    text = ("重庆市永川区生态环境局\n关于区二届人大二次会议第0012号建议办理情况的答复函\n\n王明代表：\n"
+            "　　2023年6月，区政府与泸州市人民政府签订《濑溪河流域横向生态保护补偿协议》，我局会同区财政局做好资金核算。\n")
+    rels = _rels(text)
+    assert {o for s, p, o in rels if p == "signedBy"} == {"永川区人民政府", "泸州市人民政府"}
+    assert ("Agency", "永川区财政局") in _ents(text)
