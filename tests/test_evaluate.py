@@ -64,7 +64,7 @@ def test_evaluate_unseen_documents_quality():
     extractions, _ = extract_all([UNSEEN / "docs" / g.doc for g in gold])
     entities, relations = resolve(extractions)
     rep = evaluate(gold, entities, relations)
-    assert len(gold) == 40
+    assert len(gold) == 48
     assert rep.total("entities").f1 >= UNSEEN_ENTITY_F1_FLOOR, rep.to_text()
     assert rep.total("relations").f1 >= UNSEEN_RELATION_F1_FLOOR, rep.to_text()
 
@@ -74,4 +74,4 @@ UNSEEN = Path(__file__).parent / "data" / "unseen"
 ENTITY_F1_FLOOR = 0.915
 RELATION_F1_FLOOR = 0.85
 UNSEEN_ENTITY_F1_FLOOR = 0.95
-UNSEEN_RELATION_F1_FLOOR = 0.89
+UNSEEN_RELATION_F1_FLOOR = 0.90
