@@ -152,6 +152,9 @@ _SPAN = attrgetter("doc", "start", "end", "exact")
 _Span = tuple[str, int, int, str]
 
 
+_RIVER_PART_END = re.compile(r"(?:流域|干流|干支流|上游|中游|下游)$")
+
+
 @lru_cache(maxsize=1 << 16)
 def _identity(type_: str, name: str, surface: str) -> tuple[str, tuple[str, str, str], tuple[str, str] | None]:
     """What a mention of ``type_`` called ``name``, written ``surface``, adds to a summary: its
@@ -163,6 +166,8 @@ def _identity(type_: str, name: str, surface: str) -> tuple[str, tuple[str, str,
     """
     key = resolution_key(type_, name)
     surface = display_name(surface)
+    if type_ == "River":
+        surface = _RIVER_PART_END.sub("", surface) or surface  # 澎溪河流域: the river's name is 澎溪河
     return key, (key, type_, simple_name(name)), ((key, surface) if surface else None)
 
 

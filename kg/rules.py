@@ -308,18 +308,18 @@ def _title_cand(inner: str, start: int, lex: Lexicon, cands: list[Cand], *, oute
     cands.append(Cand(start, start + len(inner), typ, name, priority=30, kind="title"))
 
 
-_QUOTE = re.compile(r"“([^“”\n]{1,40})”")
+_QUOTE = re.compile(r"“([^“”\n]{1,40})”|「([^「」“”《》\n]{1,40})」")  # 「」: the quotation marks of Taiwan and Hong Kong texts
 _QUOTE_TAIL_HEADS = (
     "自然保护地强化监督行动|定向利用豁免管理|生态产品价值实现平台|共建指导意见|生态廊道建设规划|集团建设|工作体系|指标体系|"
     "专项行动|公益行动|采风活动|发展战略|分区管控方案|实施方案|工作方案|行动|建设|制度|机制|工程|计划|活动|试点|战略|体系|措施|平台|攻坚|项目|走廊|回头看"
 )
-_QUOTE_TAIL = re.compile(rf"(?!“)[{CJK}“”·]{{0,16}}?(?:{_QUOTE_TAIL_HEADS})+")
+_QUOTE_TAIL = re.compile(rf"(?![“「])[{CJK}“”「」·]{{0,16}}?(?:{_QUOTE_TAIL_HEADS})+")
 _QUOTE_INNER_HEAD = re.compile(r"(?:走廊|工程|行动|计划|制度|机制|体系|平台|战略|措施|研究与应用|项目)$")
 #: words that end a name's left edge: verbs, function words, ordinals
 _LEFT_EDGE = re.compile(
     r".*(?:开展|推进|实施|启动|打造|建立|建成|深化|协同|协作|联动|用好|推动|印发|集成|提质|全面|加快|积极|构建|开放|推行|持续|"
-    r"实现|强化|完成|发现|推广|深入|采取|首创|率先|营造|共建|落实|贯彻|围绕|依托|通过|加强|组织|参与|参加|纳入|列入|获评|荣获|"
-    r"举办|主办|支持|形成|制定|健全|迭代|升级|上线|发布|出台|编制|"
+    r"实现|实行|结合|强化|完成|发现|推广|深入|采取|首创|率先|营造|共建|落实|贯彻|围绕|依托|通过|加强|组织|参与|参加|纳入|列入|获评|荣获|"
+    r"举办|主办|支持|形成|制定|健全|迭代|升级|上线|发布|出台|编制|搭建|关于|地市|市县|区县|各地|各市|全域|全市|全省|全区|"
     r"[一二三四五六七八九十]是|下一步|的|和|与|及|在|等|为|以|将|对|把|了|是|要|个|为)"
 )
 _QUOTE_INTRO = re.compile(r"(?:营造|打造|共建|开展|实施|推进|启动|推动|深化|提质共建)了?$")
@@ -350,6 +350,10 @@ def _glued_length(before: str, lex: Lexicon | None) -> int:
 
 
 _LIST_OR_SENTENCE_MARK = re.compile(r"[。；！？、]")
+#: 和/及/与 in the words after a quote: the head that ends them belongs to a second name
+_CONJUNCTION = re.compile(r"[和及与]")
+#: a quoted proposal or a document's words cited: 关于“扩大结果运用”的建议, 《规划》关于“建立…体系”的部署
+_CITED_PROPOSAL = re.compile(r"的(?:建议|提案|议案|意见建议|部署|要求|规定|重要指示)")
 _SLOGAN_MARK = re.compile(r"[，。；！？、]")
 
 
@@ -361,8 +365,11 @@ def _quoted(text: str, lex: Lexicon, cands: list[Cand]) -> None:
             s = m.start(1) + q.start()
             cands.append(Cand(s, m.start(1) + q.end(), "Programme", clean_name(q.group(0)) + m.group(2), priority=20, kind="quoted"))
     for m in _QUOTE.finditer(text):
-        inner = m.group(1)
+        g = 1 if m.group(1) is not None else 2
+        inner = m.group(g)
         s, e = m.start(), m.end()
+        if _CITED_PROPOSAL.match(text, e):
+            continue  # 关于“建立信用修复互认机制”的建议: a proposal quoted, not a name
         tail = _QUOTE_TAIL.match(text, e)  # matched in place: slicing off the rest of the text costs O(n)
         if tail and "等" in tail.group(0):
             tail = None
@@ -371,6 +378,13 @@ def _quoted(text: str, lex: Lexicon, cands: list[Cand]) -> None:
                 continue
             start = _glued_prefix(text, s, lex)
             e2 = tail.end()
+            if (conj := _CONJUNCTION.search(tail.group(0))) is not None:
+                # “绿盾”自然保护地强化监督和“清四乱”专项行动: two names, the second found by its own quote;
+                # “信用中国（四川）”网站和川渝…共享平台: the head is the second name's, the first has none
+                if text[e + conj.end() : e + conj.end() + 1] in "“「" and conj.start() >= 2:
+                    cands.append(Cand(start, e + conj.start(), "Programme", clean_name(text[start : e + conj.start()]),
+                                      priority=20, kind="quoted"))
+                continue
             name = clean_name(text[start:e2])
             typ = "Standard" if classify_title(name, lex) == "Standard" else "Programme"
             cands.append(Cand(start, e2, typ, name, priority=20, kind="quoted"))
@@ -382,7 +396,7 @@ def _quoted(text: str, lex: Lexicon, cands: list[Cand]) -> None:
             start = _glued_prefix(text, s, lex)
             cands.append(Cand(start, e, "Programme", clean_name(text[start:e]), priority=20, kind="quoted"))
         elif _QUOTE_INTRO.search(text[max(0, s - 4) : s]) and 4 <= len(inner) <= 12 and not _QUOTE_NOT_NAME.match(text[e : e + 2]):
-            cands.append(Cand(m.start(1), m.end(1), "Programme", clean_name(inner), priority=18, kind="quoted"))
+            cands.append(Cand(m.start(g), m.end(g), "Programme", clean_name(inner), priority=18, kind="quoted"))
 
 
 _RIVER_PART = re.compile(r"(?:流域|干流|上游|中游|下游|干支流)")
@@ -467,6 +481,9 @@ def _rivers_open(text: str, lex: Lexicon, cands: list[Cand]) -> None:
         # trim a leading function word
         while form and form[0] in "和与及对在将等是的、" and len(form) > 2:
             form, s = form[1:], s + 1
+        if len(form) > 3 and s > 0 and (text[s - 1 : s + 1] in ("支流", "干流", "河流", "江流")
+                                        or form[0] in "省市县区州" and _CJK_CHAR.match(text[s - 1])):
+            form, s = form[1:], s + 1  # 支流|西充河, 达州市|明月江: the end of the word before
         if lex.place(form) is not None or _NOT_RIVER.search(form) or len(form) < 2:
             continue
         if any(lex.place(form[k:]) is not None for k in range(1, len(form) - 1)):
@@ -756,7 +773,7 @@ _MEETING_HEAD_END = re.compile(f"(?:{_MEETING_HEADS}){_MEETING_SESSION}(?:座谈
 _ACTIVITY = "保护|治理|修复|防治|防控|发展|利用|开发|管理|监管|监测|建设|执法"
 _MEETING_LEFT_CUT = re.compile(
     r".*(?:(?<=[会议])暨|联合召开了|联合召开|组织召开了|组织召开|召开了|召开|举行了|举行|举办了|举办|承办了|承办|主办了|主办|协办|办好|开好|筹备|筹办|出席|列席|参加|主持|参会|贯彻|落实|精神|围绕|"
-    r"丨|｜|开展|通过|认真|按照|根据|依托|获评|荣获|会上|多次|每两周|每周|每月|\d+场|建立|明确|在|于|赴|的|了|是|为|将|(?<![应面相核比])对|要以|以|、|\d+月\d+日|\d+日|"
+    r"(?<![已曾神])经(?!济|开|信|贸|营|典|验|过|费|发)|丨|｜|开展|通过|认真|按照|根据|依托|获评|荣获|会上|多次|每两周|每周|每月|\d+场|建立|明确|在|于|赴|的|了|是|为|将|(?<![应面相核比])对|要以|以|、|\d+月\d+日|\d+日|"
     # 和/及/与 end the words before, except between two activities of the name (岸线保护与修复第一次联席会议)
     # (塑料污染治理和新污染物防控工作座谈会: two activities, each with its object)
     # and inside a word (碳达峰碳中和)
@@ -884,6 +901,8 @@ def _triggered_titles(text: str, lex: Lexicon, cands: list[Cand]) -> None:
         if pred == "participant" or m.group(0) in _TITLE_ONLY_TRIGGERS:
             continue
         s = m.end()
+        if (longer := pats.trigger.match(text, s - 1)) is not None and longer.end() > s:
+            s = longer.end()  # 共签|署: the scan took 共签 where 签署 goes on
         s = _TRIGGER_VERBS.match(text, s).end()  # in place: no copy of the rest of the text
         if text[s : s + 1] in "《“":
             if text[s : s + 1] == "“":
@@ -974,6 +993,8 @@ def _standards_and_actions(text: str, lex: Lexicon, cands: list[Cand]) -> None:
             continue
         if re.match(r"^(?:[一二三四五六七八九十\d]+|相关|有关|各类|系列)", name) or "等" in name:
             continue
+        if re.search(r"[和及与][“「]", name):
+            continue  # “绿盾”…监督和“清四乱”专项行动: two names, each found by its quote
         cands.append(Cand(s, e, "Programme", clean_name(name), priority=9, kind="action-pattern"))
     # 打赢蓝天、碧水保卫战 → 蓝天保卫战, 碧水保卫战
     for m in _near(_BATTLES, text, _BATTLE_HEAD, len(text), 1, stops=_NOT_CJK_OR_LIST):
@@ -1001,15 +1022,16 @@ def _mechanisms(text: str, lex: Lexicon, cands: list[Cand]) -> None:
 
 
 #: a joint information system of the two sides named in full: 川渝生态环境执法信息共享平台, 川渝突发环境事件信息共享平台
-#: (not 川渝两地生态环境监测平台, 川渝合作交流平台: a description, no name)
-_PLATFORM = re.compile(rf"川渝(?!两地|两省市|地区|毗邻)[{CJK}]{{4,14}}?(?:信息|数据)共享平台")
+#: (not 川渝两地生态环境监测平台, 川渝合作交流平台: a description, no name); quotes may stand inside (川渝“无废城市”建设信息共享平台),
+#: but not 和/与/及 or a 川渝 that begins a quoted name (“川渝通办”网站和…平台)
+_PLATFORM = re.compile(rf"(?<![“「])川渝(?!两地|两省市|地区|毗邻)(?:(?![和与及])[{CJK}“”「」]){{3,16}}?(?:信息|数据)共享平台")
 _PLATFORM_ANCHOR = _anchor("共享平台")
 
 
 def _platforms(text: str, lex: Lexicon, cands: list[Cand]) -> None:
     for m in _near(_PLATFORM, text, _PLATFORM_ANCHOR, 20, 0):
         if not _NOT_IN_TRIGGERED_NAME.search(m.group(0)):
-            cands.append(Cand(m.start(), m.end(), "Programme", m.group(0), priority=9, kind="platform-pattern"))
+            cands.append(Cand(m.start(), m.end(), "Programme", clean_name(m.group(0)), priority=9, kind="platform-pattern"))
 
 
 def _named(text: str, lex: Lexicon, cands: list[Cand]) -> None:

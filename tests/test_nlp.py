@@ -1954,3 +1954,41 @@ def test_nlp_a_chongqing_district_bodys_letter_reads_its_short_forms_as_the_dist
     rels = _rels(text)
     assert {o for s, p, o in rels if p == "signedBy"} == {"永川区人民政府", "泸州市人民政府"}
     assert ("Agency", "永川区财政局") in _ents(text)
+
+
+def test_nlp_traditional_texts_quote_names_with_corner_brackets():
+    found = _ents("兩地實行「雙河長」聯合巡查制度，開展「清四亂」專項行動。")
+    assert {("Programme", "双河长联合巡查制度"), ("Programme", "清四乱专项行动")} <= found
+
+
+def test_nlp_two_quoted_names_joined_by_and_are_two_names():
+    found = {n for t, n in _ents("联合开展“蓝天”执法检查和“碧水”专项行动，依托“川渝通办”网站和川渝生态环境执法信息共享平台办理。")
+             if t == "Programme"}
+    assert found == {"蓝天执法检查", "碧水专项行动", "川渝生态环境执法信息共享平台"}
+
+
+def test_nlp_a_quoted_proposal_or_cited_words_are_not_a_name():
+    text = "针对关于“完善跨界补偿机制”的建议，我局认真落实《规划》关于“建立统一的监测体系”的部署。"
+    assert not {e for e in _ents(text) if e[0] == "Programme"}
+
+
+def test_nlp_a_plural_place_word_or_verb_before_a_quote_is_not_part_of_the_name():
+    found = {n for t, n in _ents("全省15个地市“无废城市”建设取得进展，两地共同搭建川渝“无废城市”建设信息共享平台，"
+                                 "加快建设川渝林长制信息共享平台。") if t == "Programme"}
+    assert found == {"无废城市建设", "川渝无废城市建设信息共享平台", "川渝林长制信息共享平台"}
+
+
+def test_nlp_a_river_name_does_not_take_the_end_of_the_word_before():
+    found = {n for t, n in _ents("嘉陵江及其支流黄泥河、白石溪沿线设站。市人大常委会通过《巴中市恩阳河流域保护条例》。") if t == "River"}
+    assert {"黄泥河", "恩阳河"} <= found and not {n for n in found if n[0] in "流市"}
+
+
+def test_nlp_a_meeting_that_adopted_something_is_named_without_the_preposition():
+    found = _ents("方案经遂潼一体化发展联席会议第二次会议审议通过后印发。论坛上双方共签署3项合作协议。")
+    assert ("Meeting", "遂潼一体化发展联席会议第二次会议") in found
+    assert not {e for e in found if e[0] == "Agreement"}
+
+
+def test_resolve_a_river_named_with_its_basin_word_keeps_the_bare_name_as_alias():
+    from kg.resolve import _identity
+    assert _identity("River", "小江", "澎溪河流域")[2] == ("River:小江", "澎溪河")
