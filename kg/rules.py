@@ -639,8 +639,22 @@ _COMMITTEE_SHORT = {"法工委": "法制工作委员会", "环资委": "环境�
                     "财经委": "财政经济委员会", "教科文卫委": "教育科学文化卫生委员会"}
 
 
+#: the special committees of a committee of the CPPCC: 省政协提案委员会, 市政协人口资源环境委员会
+_CPPCC_COMMITTEE = re.compile(r"(?:提案|人口资源环境(?:和建设)?|城乡建设和生态环境|经济|农业和农村|社会和法制|教科卫体|民族和宗教|"
+                              r"港澳台侨和外事|文化文史和学习)委员会")
+#: an institute of an academy named right after it: 中国科学院成都生物研究所, 中国科学院水利部成都山地灾害与环境研究所
+_ACADEMY_INSTITUTE = re.compile(rf"(?:(?![与和及、的在对将由同])[{CJK}]){{2,14}}?(?:研究所|研究中心)")
+
+
 def _congress_committee(text: str, start: int, end: int, name: str, cands: list[Cand]) -> None:
-    """重庆市人大城乡建设环境保护委员会, 四川省人大常委会法工委: a committee of the people's congress named just before."""
+    """重庆市人大城乡建设环境保护委员会, 四川省人大常委会法工委: a committee of the people's congress named just before;
+    likewise a CPPCC committee's special committee and an academy's institute."""
+    if name.startswith("中国人民政治协商会议") and name.endswith("委员会") and (m := _CPPCC_COMMITTEE.match(text, end)):
+        cands.append(Cand(start, m.end(), "Agency", name + m.group(0), priority=28, kind="subunit"))
+        return
+    if name.endswith("科学院") and (m := _ACADEMY_INSTITUTE.match(text, end)) and not _NOT_IN_AGENCY_NAME.search(m.group(0)):
+        cands.append(Cand(start, m.end(), "Agency", name + m.group(0), priority=28, kind="subunit"))
+        return
     if not name.endswith(("人民代表大会", "人民代表大会常务委员会")):
         return
     m = _CONGRESS_COMMITTEE.match(text, end)
