@@ -1235,6 +1235,10 @@ def _opening_agency(title: str, lex: Lexicon, pats: Patterns) -> str:
     return _resolve_agency(m.group(0), lex, "", "", "") or ""
 
 
+#: a line naming a speaker by their post only: 达州市人民政府市长 (the body before the post)
+_BYLINE = re.compile(r"(?:——)?([^\s，。；：]{4,30}?)(?:市长|省长|区长|县长|局长|厅长|主任|党组书记)")
+
+
 def _in_title_marks(text: str, pos: int) -> bool:
     """``pos`` lies inside 《…》: a body named in a title (《重庆市人民代表大会常务委员会关于…的决定》) is not the author."""
     return text.rfind("《", 0, pos) > text.rfind("》", 0, pos)
@@ -1265,9 +1269,15 @@ def document_context(text: str, title: str, lex: Lexicon) -> Context:
     ctx.author = author
     ctx.letter = bool(re.search(r"(函|报告|通知|意见|答复|发布会|实录|总结)$", title or ""))
     if not author and ctx.letter:
+        for ln in lines[:8]:
+            # the speaker's byline under a report's title: 达州市人民政府市长, 某某区生态环境局局长
+            if (m := _BYLINE.fullmatch(ln.strip())) and (name := _opening_agency(m.group(1), lex, pats)):
+                ctx.author = author = name
+                break
+    if not author and ctx.letter:
         src = "\n".join(lines[:8])
         for m in pats.agency.finditer(src):
-            if m.group(0) in lex.agency_forms and not _in_title_marks(src, m.start()):
+            if m.group(0) in lex.agency_forms and not _in_title_marks(src, m.start()) and not src.startswith("门", m.end()):
                 ctx.author = author = lex.agency_forms[m.group(0)]
                 break
     counts: Counter[str] = Counter()

@@ -1954,3 +1954,9 @@ def test_nlp_a_chongqing_district_bodys_letter_reads_its_short_forms_as_the_dist
     rels = _rels(text)
     assert {o for s, p, o in rels if p == "signedBy"} == {"永川区人民政府", "泸州市人民政府"}
     assert ("Agency", "永川区财政局") in _ents(text)
+
+
+def test_nlp_a_report_under_its_speakers_post_is_that_bodys_and_its_we_signs():
+    text = ("政府工作报告\n——在广元市第八届人民代表大会第三次会议上\n广元市人民政府市长\n\n"
+            "过去一年，我们与汉中市人民政府签署《嘉陵江上游生态环境联防联控合作协议》，两省市生态环境部门开展联合执法。\n")
+    assert {o for s, p, o in _rels(text) if p == "signedBy"} == {"广元市人民政府", "汉中市人民政府"}
