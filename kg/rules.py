@@ -2747,6 +2747,7 @@ def pats_trigger_de(ts: int, text: str) -> bool:
 
 
 _JOINTLY = re.compile(r"会同|协同|配合|联合")
+_HELPS = re.compile(r"配合|协助")
 #: …，并与X召开: X and the bodies of the clause before (not the places they went to)
 _CO_WITH = re.compile(r"\s*(?:并|还|也|同时)?(?:与|同)(?!会)")
 #: a body that makes others act: 生态环境部指导川渝两地编制…, 市生态环境局督促区县签订…
@@ -2811,6 +2812,15 @@ def _subjects(text: str, inside: list[Cand], sent_start: int, ts: int, pred: str
             guided = [c for c, nxt in zip(near, near[1:], strict=False) if _GUIDES.search(text, c.end, nxt.start)]
             if guided:
                 near = [c for c in near if c.start > guided[-1].start]
+        if near and (helps := _HELPS.search(text, lo, near[-1].start)) is not None:
+            helped = [c for c in near if c.start >= helps.end()]
+            if helped:
+                # 配合广安市、渝北区出台《…》: those helped made it; the helper (and the clauses before) only assisted
+                return list(dict.fromkeys(item for c in helped for item in _expand(c)))
+        if not near and k == len(bounds) - 2 and k > 0 and text[lo - 1] == "；" and letter_author \
+                and _SELF.search(text, sent_start, lo):
+            # 我们…：与A签署《X》；与B共同编制《Y》；牵头制定《Z》: an item naming nobody is the reporting body's
+            return [(ctx.author, "Agency")]
         if near:
             if letter_author and _CO_PARTY.fullmatch(text, lo, near[0].start):
                 out.append((ctx.author, "Agency"))  # a report's 与遂宁市生态环境局签订…: the author is the other party

@@ -1960,3 +1960,15 @@ def test_nlp_a_report_under_its_speakers_post_is_that_bodys_and_its_we_signs():
     text = ("政府工作报告\n——在广元市第八届人民代表大会第三次会议上\n广元市人民政府市长\n\n"
             "过去一年，我们与汉中市人民政府签署《嘉陵江上游生态环境联防联控合作协议》，两省市生态环境部门开展联合执法。\n")
     assert {o for s, p, o in _rels(text) if p == "signedBy"} == {"广元市人民政府", "汉中市人民政府"}
+
+
+def test_nlp_a_reports_semicolon_items_naming_nobody_are_the_reporting_bodys():
+    text = ("政府工作报告\n广元市人民政府市长\n\n"
+            "过去一年，我们扎实推进生态环境共建：与汉中市人民政府签署《嘉陵江上游联防联控合作协议》；"
+            "与汉中共同编制《嘉陵江上游生态保护规划》，由两省生态环境部门联合印发；牵头制定《嘉陵江上游入河排污口设置技术导则》。\n")
+    assert {o for s, p, o in _rels(text) if p == "issuedBy" and s == "嘉陵江上游入河排污口设置技术导则"} == {"广元市人民政府"}
+
+
+def test_nlp_the_bodies_helped_issue_not_the_helper():
+    text = "2023年，遂宁市生态环境局配合潼南区生态环境局出台《琼江流域跨界水体应急处置预案》。"
+    assert {o for s, p, o in _rels(text) if p == "issuedBy"} == {"潼南区生态环境局"}
