@@ -2175,6 +2175,8 @@ def find_relations(text: str, mentions: list[Cand], lex: Lexicon, ctx: Context) 
             if not objects and _CLAUSE_FINAL_TRIGGER.match(text[te : te + 2]):
                 objects = _objects_before(text, inside, s, ts, pred)
                 first = min((o.start for o in objects), default=ts)
+                if not objects and (objects := _objects_of_clause_before(text, inside, s, ts, pred)):
+                    first = ts  # the agents are those of the trigger's clause (计划与A联合印发), else of the clauses before
                 if objects and (by := _PASSIVE_BY.search(text, max(o.end for o in objects), ts)):
                     first, agents_from = ts, by.end()  # 《…》由四川省生态环境厅、重庆市生态环境局联合印发
             if not objects and pred == "participant" and meeting_at and (ref := _to_the_meeting(text, s, ts, te)) is not None \
@@ -2754,7 +2756,7 @@ _CO_WITH = re.compile(r"\s*(?:并|还|也|同时)?(?:与|同)(?!会)")
 _GUIDES = re.compile(r"支持|指导|督促|帮助|鼓励|引导|要求|推动")
 #: a body under whose guidance others act: 在生态环境部指导下签订
 _SUPERVISING = re.compile(r"(?:的)?(?:指导|支持|见证|主持|牵头协调|协调)下")
-_CO_PARTY = re.compile(r"\s*(?:[一二三四五六七八九十]是)?(?:主动|积极|继续|还)?(?:与|同|和)$")
+_CO_PARTY = re.compile(r"\s*(?:[一二三四五六七八九十]是)?(?:主动|积极|继续|还|计划|拟|将)?(?:与|同|和)$")
 _ITEM_START = re.compile(r"\s*(?:[一二三四五六七八九十]+是|[一二三四五六七八九十]+、|[(（][一二三四五六七八九十]+[)）]|\d+[.．、])")
 
 
@@ -3027,6 +3029,20 @@ def _default_subjects(pred: str, ctx: Context, lex: Lexicon, objects: list[Cand]
             return [(region, "Region")]
         return [(ctx.author, "Agency")]
     return []
+
+
+#: a clause that goes on with what the clause before made: …起草《X》，计划与A联合印发 / 拟由A、B联合印发 / 经…审议通过后由A印发
+_NEXT_STEP = re.compile(r"(?:计划|拟|并|随后|再|待|经[^，,；;。]{0,40}?后|后)(?:由|与|同|会同)?")
+
+
+def _objects_of_clause_before(text: str, inside: list[Cand], sent_start: int, ts: int, pred: str) -> list[Cand]:
+    """The documents of the clause before a clause-final trigger whose own clause names none and goes on from it."""
+    clause_start = max(max(text.rfind(p, sent_start, ts) for p in "，,；") + 1, sent_start)
+    if clause_start <= sent_start or text[clause_start - 1] not in "，," or not _NEXT_STEP.match(text, clause_start):
+        return []
+    before = max(max(text.rfind(p, sent_start, clause_start - 1) for p in "，,；") + 1, sent_start)
+    wanted = _OBJECT_TYPES[pred]
+    return [c for c in inside if before <= c.start and c.end < clause_start and c.type in wanted and c.kind == "title"]
 
 
 def _objects_before(text: str, inside: list[Cand], sent_start: int, ts: int, pred: str) -> list[Cand]:

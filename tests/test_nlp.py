@@ -1972,3 +1972,14 @@ def test_nlp_a_reports_semicolon_items_naming_nobody_are_the_reporting_bodys():
 def test_nlp_the_bodies_helped_issue_not_the_helper():
     text = "2023年，遂宁市生态环境局配合潼南区生态环境局出台《琼江流域跨界水体应急处置预案》。"
     assert {o for s, p, o in _rels(text) if p == "issuedBy"} == {"潼南区生态环境局"}
+
+
+def test_nlp_a_clause_that_goes_on_issues_the_document_of_the_clause_before():
+    rels = _rels("双方已共同研究起草《川渝地方生态环境监测数据共享实施方案》，拟由两省市人民政府联合印发，重点推进三统一。")
+    found = {o for s, p, o in rels if p == "issuedBy"}
+    assert {"四川省人民政府", "重庆市人民政府"} <= found
+    text = ("四川省生态环境厅关于省政协提案答复的函\n\n王委员：\n"
+            "　　我厅已启动《川渝危险废物转移管理办法》起草工作，计划与重庆市生态环境局联合印发。\n")
+    assert {o for s, p, o in _rels(text) if p == "issuedBy"} == {"四川省生态环境厅", "重庆市生态环境局"}
+    text = "我们与万州共同编制《万州区生态保护规划》，经党政联席会议审议通过后由两省市生态环境部门联合印发。"
+    assert ("万州区生态保护规划", "issuedBy", "重庆市生态环境局") in _rels(text)
