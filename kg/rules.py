@@ -17,7 +17,7 @@ import unicodedata
 from bisect import bisect_left, bisect_right, insort
 from collections import Counter
 from collections.abc import Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import lru_cache
 from itertools import accumulate
 from typing import NamedTuple
@@ -59,6 +59,15 @@ class Context:
     letter: bool = False  # a letter or report that speaks as its author
     both_sides: bool = False  # the document speaks of Sichuan and of Chongqing
     abbreviations: dict[str, tuple[str, str]] = field(default_factory=dict)  # alias → (type, canonical)
+    speakers: tuple[tuple[int, str], ...] = ()  # a transcript's turns: (where the turn starts, the speaker's body or "")
+
+    def self_at(self, pos: int) -> str:
+        """The body 我们 / 我厅 / 我委 at ``pos`` stands for: the speaker's in a transcript's turn, else the author."""
+        if self.speakers:
+            k = bisect_right(self.speakers, (pos, "\uffff")) - 1
+            if k >= 0:
+                return self.speakers[k][1]
+        return self.author
 
 
 @lru_cache(maxsize=65536)  # a pure function of short strings that recur across documents
@@ -2148,6 +2157,8 @@ def find_relations(text: str, mentions: list[Cand], lex: Lexicon, ctx: Context) 
     meetings = [c for c in ms if c.type == "Meeting" and not _PAST_MEETING.match(text, c.end)]
     meeting_at = [c.start for c in meetings]
     at_meeting = _at_meeting(text, ms, meetings, meeting_at, spans, lex) if meetings else {}
+    if turns := _speaker_turns(text, ms):
+        ctx = replace(ctx, speakers=turns)
     for n_sent, (((s, e), inside), found) in enumerate(zip(by_sentence, _triggers_by_sentence(text, spans, pats), strict=True)):
         _concerns(inside, (s, e), rels, lex)
         acts.extend(at_meeting.get(n_sent, ()))
@@ -2201,7 +2212,7 @@ def find_relations(text: str, mentions: list[Cand], lex: Lexicon, ctx: Context) 
                 subjects = list(dict.fromkeys(subjects))
             if not subjects and text.startswith("关于", s) and n_sent:
                 subjects = _header_bodies(text, by_sentence[n_sent - 1])  # XX厅办公室 XX局办公室 / 关于印发《…》的通知
-            subjects = _named_parties(text, inside, s, first, subjects, lex, (ms, starts))
+            subjects = _named_parties(text, inside, s, first, subjects, lex, (ms, starts), ctx)
             if not subjects:
                 clause_start = max(max(text.rfind(p, s, ts) for p in "，,；") + 1, s)
                 line_start = text.rfind("\n", 0, s) + 1
@@ -2349,6 +2360,26 @@ _SPEAKER_TURN = re.compile(r"^[ \t\u3000]*[\u4e00-\u9fff·]{2,6}[（(]([^（()�
 _PODIUM_HEADER = re.compile(r"^[ \t\u3000]*[【\[](?:主持人|发布人|出席人|发言人)[】\]][ \t\u3000]*$", re.M)
 _PODIUM_LINE = re.compile(r"[^\n：:，。；！？,;!?]{0,60}(?=\n|$)")
 _PODIUM_MORE = re.compile(r"[ \t\u3000]+[^\s：:，。；！？,;!?][^：:，。；！？,;!?\n]{3,60}$", re.M)  # an indented line under the label
+
+
+#: the label of a turn in a transcript: 发布人（重庆市生态环境局副局长 张三）：, 张三（A局副局长）：, 主持人：
+_TURN = re.compile(r"^[ \t\u3000]*(?:主持人|发布人|出席人|发言人|[\u4e00-\u9fff·]{2,6}(?=[（(]))(?:[（(]([^（()）\n]{4,40})[）)])?[：:]", re.M)
+
+
+def _speaker_turns(text: str, ms: list[Cand]) -> tuple[tuple[int, str], ...]:
+    """Where each turn of a transcript starts and the body of its speaker ("" when the label names none)."""
+    if "：" not in text and ":" not in text:
+        return ()
+    bodies = [c for c in ms if c.type == "Agency" and not c.members]
+    starts = [c.start for c in bodies]
+    out: list[tuple[int, str]] = []
+    for m in _TURN.finditer(text):
+        body = ""
+        if m.group(1) is not None:
+            lo, hi = m.span(1)
+            body = next((c.name for c in bodies[bisect_left(starts, lo) : bisect_left(starts, hi)] if c.end <= hi), "")
+        out.append((m.start(), body))
+    return tuple(out) if any(b for _p, b in out) else ()
 
 
 def _speaker_units(text: str, ms: list[Cand], meetings: list[Cand]) -> list[Rel]:
@@ -2785,6 +2816,8 @@ def _subjects(text: str, inside: list[Cand], sent_start: int, ts: int, pred: str
             if nxt is not None and nxt.type == "Region" and _contains(c.name, nxt.name, lex):
                 continue  # 四川省成都市: the province only qualifies the city (遂宁潼南 are two sides)
         before.append(c)
+    if ctx is not None and ctx.speakers:
+        ctx = replace(ctx, author=ctx.self_at(ts), speakers=())  # in a transcript, 我们 and 我厅 are the speaker's
     if ctx is not None and ctx.author:
         for m in _SELF.finditer(text, sent_start, ts):
             before.append(Cand(m.start(), m.end(), "Agency", ctx.author, kind="self"))
@@ -2919,12 +2952,12 @@ def _is_object_place(text: str, c: Cand, ts: int, ends: dict[int, Cand] | None =
 _JOINT = re.compile(r"共同|联合|携手|两地|两省市|双方|川渝|互认")
 
 
-_PARTIES = re.compile(r"双方|两地|三方")
+_PARTIES = re.compile(r"双方|两地|三方|两厅局|两局|两厅")
 _PARTIES_LOOKBACK = 3  # sentences
 
 
 def _named_parties(text: str, inside: list[Cand], sent_start: int, ts: int, subjects: list[tuple[str, str]],
-                   lex: Lexicon, earlier: tuple[list[Cand], list[int]] | None = None) -> list[tuple[str, str]]:
+                   lex: Lexicon, earlier: tuple[list[Cand], list[int]] | None = None, ctx: Context | None = None) -> list[tuple[str, str]]:
     """双方 / 三方 after two / three named bodies means those bodies: 四川省生态环境厅与重庆市生态环境局…，双方签署…
 
     The bodies are looked for before 双方 in the sentence, else in the nearest of the three
@@ -2938,7 +2971,7 @@ def _named_parties(text: str, inside: list[Cand], sent_start: int, ts: int, subj
     if found is None:
         return subjects
     n = 3 if found.group(0) == "三方" else 2
-    named = _parties_named(text, [c for c in inside if c.end <= found.start()], lex)
+    named = _with_self(text, sent_start, found.start(), _parties_named(text, [c for c in inside if c.end <= found.start()], lex), ctx)
     if found.group(0) == "两地":
         # only two local governments' bodies named before it in the sentence (梁平区…与…达川区…召开…，会上两地…)
         local = all((p := lex.places.get(_own_place(a, lex))) is not None and p.level in ("prefecture", "county") for a, _t in named)
@@ -2948,10 +2981,20 @@ def _named_parties(text: str, inside: list[Cand], sent_start: int, ts: int, subj
         spans = sentences(text)
         at = bisect_left(spans, (sent_start,))  # this sentence
         for lo, hi in spans[max(0, at - _PARTIES_LOOKBACK) : at][::-1]:
-            named = _parties_named(text, ms[bisect_left(starts, lo) : bisect_left(starts, hi)], lex)
+            named = _with_self(text, lo, hi, _parties_named(text, ms[bisect_left(starts, lo) : bisect_left(starts, hi)], lex), ctx)
             if named:
                 break
     return named if len(named) == n else subjects
+
+
+def _with_self(text: str, lo: int, hi: int, named: list[tuple[str, str]], ctx: Context | None) -> list[tuple[str, str]]:
+    """``named`` and the body that 我厅 / 我局 / 我们 between ``lo`` and ``hi`` stands for (我厅与重庆市生态环境局签署…。双方…)."""
+    if ctx is None or not ctx.author and not ctx.speakers:
+        return named
+    for m in _SELF.finditer(text, lo, hi):
+        if (who := ctx.self_at(m.start())) and (who, "Agency") not in named:
+            named = [(who, "Agency"), *named]
+    return named
 
 
 def _parties_named(text: str, cands: list[Cand], lex: Lexicon) -> list[tuple[str, str]]:

@@ -1983,3 +1983,20 @@ def test_nlp_a_clause_that_goes_on_issues_the_document_of_the_clause_before():
     assert {o for s, p, o in _rels(text) if p == "issuedBy"} == {"四川省生态环境厅", "重庆市生态环境局"}
     text = "我们与万州共同编制《万州区生态保护规划》，经党政联席会议审议通过后由两省市生态环境部门联合印发。"
     assert ("万州区生态保护规划", "issuedBy", "重庆市生态环境局") in _rels(text)
+
+
+def test_nlp_in_a_transcript_we_are_the_speakers_body_and_the_two_bureaus_those_named():
+    text = ("川渝生态环境执法互认新闻发布会文字实录\n\n"
+            "主持人（重庆市人民政府新闻办公室副主任 王五）：\n请张三先生作发布。\n\n"
+            "发布人（重庆市生态环境局副局长 张三）：\n去年以来，我们与四川省生态环境厅推动执法互认。"
+            "今天上午，两厅局正式签署了《川渝生态环境执法互认合作备忘录》。\n\n"
+            "发布人（四川省生态环境厅副厅长 李四）：\n此次互认，我厅与重庆市生态环境局共同编制了《川渝生态环境执法互认技术规范》。\n")
+    rels = _rels(text)
+    assert {o for s, p, o in rels if p == "signedBy"} == {"重庆市生态环境局", "四川省生态环境厅"}
+    assert {o for s, p, o in rels if p == "issuedBy"} == {"重庆市生态环境局", "四川省生态环境厅"}
+
+
+def test_nlp_both_parties_after_a_letters_own_agreement_are_the_author_and_the_other():
+    text = ("四川省生态环境厅关于省政协提案答复的函\n\n王委员：\n"
+            "　　2022年9月，我厅与重庆市生态环境局签署《川渝生态环境执法合作协议》。2023年6月，双方联合印发《川渝生态环境执法互认工作方案》。\n")
+    assert {o for s, p, o in _rels(text) if p == "issuedBy"} == {"四川省生态环境厅", "重庆市生态环境局"}
