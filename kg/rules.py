@@ -2128,6 +2128,9 @@ def _expand(c: Cand) -> list[tuple[str, str]]:
 #: 由 before the agents of a clause-final trigger (《…》由…联合印发); not 由于, 理由, 经由
 #: a recommendation that others act: 建议由A编制, 提议由A牵头制定
 _PROPOSED = re.compile(r"(?:建议|提议|倡议)[，,]?由")
+#: a party that is no public body (companies, exchanges, universities) signs or issues: not the two sides by default
+_ORG_AFTER_PLACE = re.compile(rf"[{CJK}]{{0,12}}?(?:交易所|交易中心|有限公司|股份公司|公司|集团|银行|大学|学院|协会|商会)(?![{CJK}]{{0,2}}(?:局|厅|委|办))")
+_UNLISTED_PARTY = re.compile(rf"[{CJK}]{{2,}}(?:交易所|交易中心|有限公司|股份公司|公司|集团|银行|大学|学院|协会|商会)(?:[与和、]|(?:正式|共同|联合)?(?:签|印发|发布))")
 _PASSIVE_BY = re.compile(r"(?<![理自经缘来])由(?!于|此|来|衷)")
 _CLAUSE_FINAL_TRIGGER = re.compile(r"[，。；、\s]|$|工作|等")
 
@@ -2223,7 +2226,8 @@ def find_relations(text: str, mentions: list[Cand], lex: Lexicon, ctx: Context) 
                 until = _clause_end(text, objects[-1].end, e) if pred != "participant" else next(
                     (c.start for c in inside if c.start >= te and c.type in _SUBJECT_TYPES and c.start >= objects[-1].end), e)
                 window = _without(text, clause_start, until, objects) + ("共同" if joint_paragraph else "")
-                subjects = _default_subjects(pred, ctx, lex, objects, window)
+                if not _UNLISTED_PARTY.search(text, clause_start, ts):
+                    subjects = _default_subjects(pred, ctx, lex, objects, window)
             vague = subjects == pair and ((s, e) == headline or e <= vague_until)
             own = _own_agents(subjects, objects, lex) if len(subjects) > 1 and len(objects) > 1 and _EACH.search(text, s, te) else None
             if own is None and len(objects) > 1 and len(subjects) == 2 * len(objects) and "分别与" in text[s:te]:
@@ -2808,6 +2812,8 @@ def _subjects(text: str, inside: list[Cand], sent_start: int, ts: int, pred: str
             continue  # 总结了2023年川渝大气污染联防联控工作成效: 川渝 qualifies a noun
         if any(t is not c and not (t.type == "Meeting" and t.start == c.start and c.type == "Agency") for t in titles.around(c)):
             continue  # a body named inside a title is no agent, unless it opens a meeting's name (X常务委员会第五次会议审议通过)
+        if c.type == "Region" and not c.members and _ORG_AFTER_PLACE.match(text, c.end):
+            continue  # 四川联合环境交易所与重庆碳排放权交易中心签署: the places name companies, which are no parties here
         if c.type == "Region" and lex is not None and not c.members:
             place = lex.places.get(c.name)
             if place is not None and place.level not in ("province", "prefecture", "county"):
@@ -2825,6 +2831,8 @@ def _subjects(text: str, inside: list[Cand], sent_start: int, ts: int, pred: str
     if not before:
         return []
     bounds = [sent_start] + [m.end() for m in _CLAUSE_MARK.finditer(text, sent_start, ts)] + [ts]
+    if _UNLISTED_PARTY.search(text, bounds[-2], ts) and not any(c.start >= bounds[-2] for c in before):
+        return []  # ；四川联合环境交易所与重庆碳排放权交易中心签署《…》: parties of their own, not those of the item before
     attributive = pats_trigger_de(ts, text)
     out: list[tuple[str, str]] = []
     letter_author = ctx is not None and ctx.letter and ctx.author

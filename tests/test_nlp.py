@@ -2000,3 +2000,11 @@ def test_nlp_both_parties_after_a_letters_own_agreement_are_the_author_and_the_o
     text = ("四川省生态环境厅关于省政协提案答复的函\n\n王委员：\n"
             "　　2022年9月，我厅与重庆市生态环境局签署《川渝生态环境执法合作协议》。2023年6月，双方联合印发《川渝生态环境执法互认工作方案》。\n")
     assert {o for s, p, o in _rels(text) if p == "issuedBy"} == {"四川省生态环境厅", "重庆市生态环境局"}
+
+
+def test_nlp_a_ceremonys_agreement_signed_by_companies_has_no_public_signers():
+    text = ("论坛期间举行了集中签约仪式。其中，遂宁市人民政府与重庆市潼南区人民政府签订《琼江流域水生态环境共治协议》；"
+            "四川能源交易所与重庆排污权交易中心签署《川渝排污权交易合作备忘录》。")
+    rels = _rels(text)
+    assert not {o for s, p, o in rels if p == "signedBy" and s == "川渝排污权交易合作备忘录"}
+    assert {o for s, p, o in rels if p == "signedBy" and s == "琼江流域水生态环境共治协议"} == {"遂宁市人民政府", "重庆市潼南区人民政府"}
