@@ -2216,6 +2216,8 @@ def find_relations(text: str, mentions: list[Cand], lex: Lexicon, ctx: Context) 
             if not subjects and text.startswith("关于", s) and n_sent:
                 subjects = _header_bodies(text, by_sentence[n_sent - 1])  # XX厅办公室 XX局办公室 / 关于印发《…》的通知
             subjects = _named_parties(text, inside, s, first, subjects, lex, (ms, starts), ctx)
+            if (not subjects or subjects == pair) and (signers := _parties_of_agreement(text, inside, s, first, acts)):
+                subjects = signers  # 根据《合作协议》，三方将共同编制《…》: the parties are those who signed it
             if not subjects:
                 clause_start = max(max(text.rfind(p, s, ts) for p in "，,；") + 1, s)
                 line_start = text.rfind("\n", 0, s) + 1
@@ -3003,6 +3005,32 @@ def _with_self(text: str, lo: int, hi: int, named: list[tuple[str, str]], ctx: C
         if (who := ctx.self_at(m.start())) and (who, "Agency") not in named:
             named = [(who, "Agency"), *named]
     return named
+
+
+_THE_PARTIES = re.compile(r"双方|三方|四方")
+
+
+def _parties_of_agreement(text: str, inside: list[Cand], s: int, ts: int, acts: list[Rel]) -> list[tuple[str, str]]:
+    """双方 / 三方 before the trigger: the signers of the agreement the sentence names before it, else of the last one signed.
+
+    Only when they number as many as the word says.
+    """
+    found = max(_THE_PARTIES.finditer(text, s, ts), key=lambda m: m.start(), default=None)
+    if found is None:
+        return []
+    n = {"双方": 2, "三方": 3, "四方": 4}[found.group(0)]
+    signers: dict[str, list[tuple[str, str]]] = {}
+    for r in acts:
+        if r.predicate == "signedBy" and (r.object, r.object_type) not in signers.setdefault(r.subject, []):
+            signers[r.subject].append((r.object, r.object_type))
+    if not signers:
+        return []
+    named = [c.name for c in inside if c.type == "Agreement" and c.end <= found.start() and c.name in signers]
+    parties = signers[named[-1]] if named else list(signers.values())[-1]
+    bodies = [p for p in parties if p[1] == "Agency"]
+    if len(bodies) == n:
+        return bodies  # the bodies that signed, not the places a headline names for them
+    return parties if len(parties) == n else []
 
 
 def _parties_named(text: str, cands: list[Cand], lex: Lexicon) -> list[tuple[str, str]]:

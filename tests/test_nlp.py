@@ -2008,3 +2008,10 @@ def test_nlp_a_ceremonys_agreement_signed_by_companies_has_no_public_signers():
     rels = _rels(text)
     assert not {o for s, p, o in rels if p == "signedBy" and s == "川渝排污权交易合作备忘录"}
     assert {o for s, p, o in rels if p == "signedBy" and s == "琼江流域水生态环境共治协议"} == {"遂宁市人民政府", "重庆市潼南区人民政府"}
+
+
+def test_nlp_the_three_parties_under_an_agreement_are_those_who_signed_it():
+    text = ("5月10日，泸州市人民政府与重庆市荣昌区人民政府、重庆市大足区人民政府共同签署《濑溪河流域生态保护合作协议》（以下简称《合作协议》）。"
+            "泸州地处长江、沱江交汇处。根据《合作协议》，三方将联合开展执法巡查；共同编制《濑溪河流域水生态修复方案》。")
+    found = {o for s, p, o in _rels(text) if p == "issuedBy" and s == "濑溪河流域水生态修复方案"}
+    assert found == {"泸州市人民政府", "重庆市荣昌区人民政府", "重庆市大足区人民政府"}
