@@ -17,7 +17,7 @@ import unicodedata
 from bisect import bisect_left, bisect_right, insort
 from collections import Counter
 from collections.abc import Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import lru_cache
 from itertools import accumulate
 from typing import NamedTuple
@@ -59,6 +59,15 @@ class Context:
     letter: bool = False  # a letter or report that speaks as its author
     both_sides: bool = False  # the document speaks of Sichuan and of Chongqing
     abbreviations: dict[str, tuple[str, str]] = field(default_factory=dict)  # alias → (type, canonical)
+    speakers: tuple[tuple[int, str], ...] = ()  # a transcript's turns: (where the turn starts, the speaker's body or "")
+
+    def self_at(self, pos: int) -> str:
+        """The body 我们 / 我厅 / 我委 at ``pos`` stands for: the speaker's in a transcript's turn, else the author."""
+        if self.speakers:
+            k = bisect_right(self.speakers, (pos, "\uffff")) - 1
+            if k >= 0:
+                return self.speakers[k][1]
+        return self.author
 
 
 @lru_cache(maxsize=65536)  # a pure function of short strings that recur across documents
@@ -1271,6 +1280,10 @@ def _opening_agency(title: str, lex: Lexicon, pats: Patterns) -> str:
     return _resolve_agency(m.group(0), lex, "", "", "") or ""
 
 
+#: a line naming a speaker by their post only: 达州市人民政府市长 (the body before the post)
+_BYLINE = re.compile(r"(?:——)?([^\s，。；：]{4,30}?)(?:市长|省长|区长|县长|局长|厅长|主任|党组书记)")
+
+
 def _in_title_marks(text: str, pos: int) -> bool:
     """``pos`` lies inside 《…》: a body named in a title (《重庆市人民代表大会常务委员会关于…的决定》) is not the author."""
     return text.rfind("《", 0, pos) > text.rfind("》", 0, pos)
@@ -1301,9 +1314,15 @@ def document_context(text: str, title: str, lex: Lexicon) -> Context:
     ctx.author = author
     ctx.letter = bool(re.search(r"(函|报告|通知|意见|答复|发布会|实录|总结)$", title or ""))
     if not author and ctx.letter:
+        for ln in lines[:8]:
+            # the speaker's byline under a report's title: 达州市人民政府市长, 某某区生态环境局局长
+            if (m := _BYLINE.fullmatch(ln.strip())) and (name := _opening_agency(m.group(1), lex, pats)):
+                ctx.author = author = name
+                break
+    if not author and ctx.letter:
         src = "\n".join(lines[:8])
         for m in pats.agency.finditer(src):
-            if m.group(0) in lex.agency_forms and not _in_title_marks(src, m.start()):
+            if m.group(0) in lex.agency_forms and not _in_title_marks(src, m.start()) and not src.startswith("门", m.end()):
                 ctx.author = author = lex.agency_forms[m.group(0)]
                 break
     counts: Counter[str] = Counter()
@@ -2145,6 +2164,9 @@ def _expand(c: Cand) -> list[tuple[str, str]]:
 #: 由 before the agents of a clause-final trigger (《…》由…联合印发); not 由于, 理由, 经由
 #: a recommendation that others act: 建议由A编制, 提议由A牵头制定
 _PROPOSED = re.compile(r"(?:建议|提议|倡议)[，,]?由")
+#: a party that is no public body (companies, exchanges, universities) signs or issues: not the two sides by default
+_ORG_AFTER_PLACE = re.compile(rf"[{CJK}]{{0,12}}?(?:交易所|交易中心|有限公司|股份公司|公司|集团|银行|大学|学院|协会|商会)(?![{CJK}]{{0,2}}(?:局|厅|委|办))")
+_UNLISTED_PARTY = re.compile(rf"[{CJK}]{{2,}}(?:交易所|交易中心|有限公司|股份公司|公司|集团|银行|大学|学院|协会|商会)(?:[与和、]|(?:正式|共同|联合)?(?:签|印发|发布))")
 _PASSIVE_BY = re.compile(r"(?<![理自经缘来])由(?!于|此|来|衷)")
 _CLAUSE_FINAL_TRIGGER = re.compile(r"[，。；、\s]|$|工作|等")
 
@@ -2174,6 +2196,8 @@ def find_relations(text: str, mentions: list[Cand], lex: Lexicon, ctx: Context) 
     meetings = [c for c in ms if c.type == "Meeting" and not _PAST_MEETING.match(text, c.end)]
     meeting_at = [c.start for c in meetings]
     at_meeting = _at_meeting(text, ms, meetings, meeting_at, spans, lex) if meetings else {}
+    if turns := _speaker_turns(text, ms):
+        ctx = replace(ctx, speakers=turns)
     for n_sent, (((s, e), inside), found) in enumerate(zip(by_sentence, _triggers_by_sentence(text, spans, pats), strict=True)):
         _concerns(inside, (s, e), rels, lex)
         acts.extend(at_meeting.get(n_sent, ()))
@@ -2201,6 +2225,8 @@ def find_relations(text: str, mentions: list[Cand], lex: Lexicon, ctx: Context) 
             if not objects and _CLAUSE_FINAL_TRIGGER.match(text[te : te + 2]):
                 objects = _objects_before(text, inside, s, ts, pred)
                 first = min((o.start for o in objects), default=ts)
+                if not objects and (objects := _objects_of_clause_before(text, inside, s, ts, pred)):
+                    first = ts  # the agents are those of the trigger's clause (计划与A联合印发), else of the clauses before
                 if objects and (by := _PASSIVE_BY.search(text, max(o.end for o in objects), ts)):
                     first, agents_from = ts, by.end()  # 《…》由四川省生态环境厅、重庆市生态环境局联合印发
             if not objects and pred == "participant" and meeting_at and (ref := _to_the_meeting(text, s, ts, te)) is not None \
@@ -2225,7 +2251,9 @@ def find_relations(text: str, mentions: list[Cand], lex: Lexicon, ctx: Context) 
                 subjects = list(dict.fromkeys(subjects))
             if not subjects and text.startswith("关于", s) and n_sent:
                 subjects = _header_bodies(text, by_sentence[n_sent - 1])  # XX厅办公室 XX局办公室 / 关于印发《…》的通知
-            subjects = _named_parties(text, inside, s, first, subjects, lex, (ms, starts))
+            subjects = _named_parties(text, inside, s, first, subjects, lex, (ms, starts), ctx)
+            if (not subjects or subjects == pair) and (signers := _parties_of_agreement(text, inside, s, first, acts)):
+                subjects = signers  # 根据《合作协议》，三方将共同编制《…》: the parties are those who signed it
             if not subjects:
                 clause_start = max(max(text.rfind(p, s, ts) for p in "，,；") + 1, s)
                 line_start = text.rfind("\n", 0, s) + 1
@@ -2236,7 +2264,8 @@ def find_relations(text: str, mentions: list[Cand], lex: Lexicon, ctx: Context) 
                 until = _clause_end(text, objects[-1].end, e) if pred != "participant" else next(
                     (c.start for c in inside if c.start >= te and c.type in _SUBJECT_TYPES and c.start >= objects[-1].end), e)
                 window = _without(text, clause_start, until, objects) + ("共同" if joint_paragraph else "")
-                subjects = _default_subjects(pred, ctx, lex, objects, window)
+                if not _UNLISTED_PARTY.search(text, clause_start, ts):
+                    subjects = _default_subjects(pred, ctx, lex, objects, window)
             vague = subjects == pair and ((s, e) == headline or e <= vague_until)
             own = _own_agents(subjects, objects, lex) if len(subjects) > 1 and len(objects) > 1 and _EACH.search(text, s, te) else None
             if own is None and len(objects) > 1 and len(subjects) == 2 * len(objects) and "分别与" in text[s:te]:
@@ -2373,6 +2402,26 @@ _SPEAKER_TURN = re.compile(r"^[ \t\u3000]*[\u4e00-\u9fff·]{2,6}[（(]([^（()�
 _PODIUM_HEADER = re.compile(r"^[ \t\u3000]*[【\[](?:主持人|发布人|出席人|发言人)[】\]][ \t\u3000]*$", re.M)
 _PODIUM_LINE = re.compile(r"[^\n：:，。；！？,;!?]{0,60}(?=\n|$)")
 _PODIUM_MORE = re.compile(r"[ \t\u3000]+[^\s：:，。；！？,;!?][^：:，。；！？,;!?\n]{3,60}$", re.M)  # an indented line under the label
+
+
+#: the label of a turn in a transcript: 发布人（重庆市生态环境局副局长 张三）：, 张三（A局副局长）：, 主持人：
+_TURN = re.compile(r"^[ \t\u3000]*(?:主持人|发布人|出席人|发言人|[\u4e00-\u9fff·]{2,6}(?=[（(]))(?:[（(]([^（()）\n]{4,40})[）)])?[：:]", re.M)
+
+
+def _speaker_turns(text: str, ms: list[Cand]) -> tuple[tuple[int, str], ...]:
+    """Where each turn of a transcript starts and the body of its speaker ("" when the label names none)."""
+    if "：" not in text and ":" not in text:
+        return ()
+    bodies = [c for c in ms if c.type == "Agency" and not c.members]
+    starts = [c.start for c in bodies]
+    out: list[tuple[int, str]] = []
+    for m in _TURN.finditer(text):
+        body = ""
+        if m.group(1) is not None:
+            lo, hi = m.span(1)
+            body = next((c.name for c in bodies[bisect_left(starts, lo) : bisect_left(starts, hi)] if c.end <= hi), "")
+        out.append((m.start(), body))
+    return tuple(out) if any(b for _p, b in out) else ()
 
 
 def _speaker_units(text: str, ms: list[Cand], meetings: list[Cand]) -> list[Rel]:
@@ -2773,13 +2822,14 @@ def pats_trigger_de(ts: int, text: str) -> bool:
 
 
 _JOINTLY = re.compile(r"会同|协同|配合|联合")
+_HELPS = re.compile(r"配合|协助")
 #: …，并与X召开: X and the bodies of the clause before (not the places they went to)
 _CO_WITH = re.compile(r"\s*(?:并|还|也|同时)?(?:与|同)(?!会)")
 #: a body that makes others act: 生态环境部指导川渝两地编制…, 市生态环境局督促区县签订…
 _GUIDES = re.compile(r"支持|指导|督促|帮助|鼓励|引导|要求|推动")
 #: a body under whose guidance others act: 在生态环境部指导下签订
 _SUPERVISING = re.compile(r"(?:的)?(?:指导|支持|见证|主持|牵头协调|协调)下")
-_CO_PARTY = re.compile(r"\s*(?:[一二三四五六七八九十]是)?(?:主动|积极|继续|还)?(?:与|同|和)$")
+_CO_PARTY = re.compile(r"\s*(?:[一二三四五六七八九十]是)?(?:主动|积极|继续|还|计划|拟|将)?(?:与|同|和)$")
 _ITEM_START = re.compile(r"\s*(?:[一二三四五六七八九十]+是|[一二三四五六七八九十]+、|[(（][一二三四五六七八九十]+[)）]|\d+[.．、])")
 
 
@@ -2800,6 +2850,8 @@ def _subjects(text: str, inside: list[Cand], sent_start: int, ts: int, pred: str
             continue  # 总结了2023年川渝大气污染联防联控工作成效: 川渝 qualifies a noun
         if any(t is not c and not (t.type == "Meeting" and t.start == c.start and c.type == "Agency") for t in titles.around(c)):
             continue  # a body named inside a title is no agent, unless it opens a meeting's name (X常务委员会第五次会议审议通过)
+        if c.type == "Region" and not c.members and _ORG_AFTER_PLACE.match(text, c.end):
+            continue  # 四川联合环境交易所与重庆碳排放权交易中心签署: the places name companies, which are no parties here
         if c.type == "Region" and lex is not None and not c.members:
             place = lex.places.get(c.name)
             if place is not None and place.level not in ("province", "prefecture", "county"):
@@ -2808,6 +2860,8 @@ def _subjects(text: str, inside: list[Cand], sent_start: int, ts: int, pred: str
             if nxt is not None and nxt.type == "Region" and _contains(c.name, nxt.name, lex):
                 continue  # 四川省成都市: the province only qualifies the city (遂宁潼南 are two sides)
         before.append(c)
+    if ctx is not None and ctx.speakers:
+        ctx = replace(ctx, author=ctx.self_at(ts), speakers=())  # in a transcript, 我们 and 我厅 are the speaker's
     if ctx is not None and ctx.author:
         for m in _SELF.finditer(text, sent_start, ts):
             before.append(Cand(m.start(), m.end(), "Agency", ctx.author, kind="self"))
@@ -2815,6 +2869,8 @@ def _subjects(text: str, inside: list[Cand], sent_start: int, ts: int, pred: str
     if not before:
         return []
     bounds = [sent_start] + [m.end() for m in _CLAUSE_MARK.finditer(text, sent_start, ts)] + [ts]
+    if _UNLISTED_PARTY.search(text, bounds[-2], ts) and not any(c.start >= bounds[-2] for c in before):
+        return []  # ；四川联合环境交易所与重庆碳排放权交易中心签署《…》: parties of their own, not those of the item before
     attributive = pats_trigger_de(ts, text)
     out: list[tuple[str, str]] = []
     letter_author = ctx is not None and ctx.letter and ctx.author
@@ -2837,6 +2893,15 @@ def _subjects(text: str, inside: list[Cand], sent_start: int, ts: int, pred: str
             guided = [c for c, nxt in zip(near, near[1:], strict=False) if _GUIDES.search(text, c.end, nxt.start)]
             if guided:
                 near = [c for c in near if c.start > guided[-1].start]
+        if near and (helps := _HELPS.search(text, lo, near[-1].start)) is not None:
+            helped = [c for c in near if c.start >= helps.end()]
+            if helped:
+                # 配合广安市、渝北区出台《…》: those helped made it; the helper (and the clauses before) only assisted
+                return list(dict.fromkeys(item for c in helped for item in _expand(c)))
+        if not near and k == len(bounds) - 2 and k > 0 and text[lo - 1] == "；" and letter_author \
+                and _SELF.search(text, sent_start, lo):
+            # 我们…：与A签署《X》；与B共同编制《Y》；牵头制定《Z》: an item naming nobody is the reporting body's
+            return [(ctx.author, "Agency")]
         if near:
             if letter_author and _CO_PARTY.fullmatch(text, lo, near[0].start):
                 out.append((ctx.author, "Agency"))  # a report's 与遂宁市生态环境局签订…: the author is the other party
@@ -2933,12 +2998,12 @@ def _is_object_place(text: str, c: Cand, ts: int, ends: dict[int, Cand] | None =
 _JOINT = re.compile(r"共同|联合|携手|两地|两省市|双方|川渝|互认")
 
 
-_PARTIES = re.compile(r"双方|两地|三方")
+_PARTIES = re.compile(r"双方|两地|三方|两厅局|两局|两厅")
 _PARTIES_LOOKBACK = 3  # sentences
 
 
 def _named_parties(text: str, inside: list[Cand], sent_start: int, ts: int, subjects: list[tuple[str, str]],
-                   lex: Lexicon, earlier: tuple[list[Cand], list[int]] | None = None) -> list[tuple[str, str]]:
+                   lex: Lexicon, earlier: tuple[list[Cand], list[int]] | None = None, ctx: Context | None = None) -> list[tuple[str, str]]:
     """双方 / 三方 after two / three named bodies means those bodies: 四川省生态环境厅与重庆市生态环境局…，双方签署…
 
     The bodies are looked for before 双方 in the sentence, else in the nearest of the three
@@ -2952,7 +3017,7 @@ def _named_parties(text: str, inside: list[Cand], sent_start: int, ts: int, subj
     if found is None:
         return subjects
     n = 3 if found.group(0) == "三方" else 2
-    named = _parties_named(text, [c for c in inside if c.end <= found.start()], lex)
+    named = _with_self(text, sent_start, found.start(), _parties_named(text, [c for c in inside if c.end <= found.start()], lex), ctx)
     if found.group(0) == "两地":
         # only two local governments' bodies named before it in the sentence (梁平区…与…达川区…召开…，会上两地…)
         local = all((p := lex.places.get(_own_place(a, lex))) is not None and p.level in ("prefecture", "county") for a, _t in named)
@@ -2962,10 +3027,46 @@ def _named_parties(text: str, inside: list[Cand], sent_start: int, ts: int, subj
         spans = sentences(text)
         at = bisect_left(spans, (sent_start,))  # this sentence
         for lo, hi in spans[max(0, at - _PARTIES_LOOKBACK) : at][::-1]:
-            named = _parties_named(text, ms[bisect_left(starts, lo) : bisect_left(starts, hi)], lex)
+            named = _with_self(text, lo, hi, _parties_named(text, ms[bisect_left(starts, lo) : bisect_left(starts, hi)], lex), ctx)
             if named:
                 break
     return named if len(named) == n else subjects
+
+
+def _with_self(text: str, lo: int, hi: int, named: list[tuple[str, str]], ctx: Context | None) -> list[tuple[str, str]]:
+    """``named`` and the body that 我厅 / 我局 / 我们 between ``lo`` and ``hi`` stands for (我厅与重庆市生态环境局签署…。双方…)."""
+    if ctx is None or not ctx.author and not ctx.speakers:
+        return named
+    for m in _SELF.finditer(text, lo, hi):
+        if (who := ctx.self_at(m.start())) and (who, "Agency") not in named:
+            named = [(who, "Agency"), *named]
+    return named
+
+
+_THE_PARTIES = re.compile(r"双方|三方|四方")
+
+
+def _parties_of_agreement(text: str, inside: list[Cand], s: int, ts: int, acts: list[Rel]) -> list[tuple[str, str]]:
+    """双方 / 三方 before the trigger: the signers of the agreement the sentence names before it, else of the last one signed.
+
+    Only when they number as many as the word says.
+    """
+    found = max(_THE_PARTIES.finditer(text, s, ts), key=lambda m: m.start(), default=None)
+    if found is None:
+        return []
+    n = {"双方": 2, "三方": 3, "四方": 4}[found.group(0)]
+    signers: dict[str, list[tuple[str, str]]] = {}
+    for r in acts:
+        if r.predicate == "signedBy" and (r.object, r.object_type) not in signers.setdefault(r.subject, []):
+            signers[r.subject].append((r.object, r.object_type))
+    if not signers:
+        return []
+    named = [c.name for c in inside if c.type == "Agreement" and c.end <= found.start() and c.name in signers]
+    parties = signers[named[-1]] if named else list(signers.values())[-1]
+    bodies = [p for p in parties if p[1] == "Agency"]
+    if len(bodies) == n:
+        return bodies  # the bodies that signed, not the places a headline names for them
+    return parties if len(parties) == n else []
 
 
 def _parties_named(text: str, cands: list[Cand], lex: Lexicon) -> list[tuple[str, str]]:
@@ -3043,6 +3144,20 @@ def _default_subjects(pred: str, ctx: Context, lex: Lexicon, objects: list[Cand]
             return [(region, "Region")]
         return [(ctx.author, "Agency")]
     return []
+
+
+#: a clause that goes on with what the clause before made: …起草《X》，计划与A联合印发 / 拟由A、B联合印发 / 经…审议通过后由A印发
+_NEXT_STEP = re.compile(r"(?:计划|拟|并|随后|再|待|经[^，,；;。]{0,40}?后|后)(?:由|与|同|会同)?")
+
+
+def _objects_of_clause_before(text: str, inside: list[Cand], sent_start: int, ts: int, pred: str) -> list[Cand]:
+    """The documents of the clause before a clause-final trigger whose own clause names none and goes on from it."""
+    clause_start = max(max(text.rfind(p, sent_start, ts) for p in "，,；") + 1, sent_start)
+    if clause_start <= sent_start or text[clause_start - 1] not in "，," or not _NEXT_STEP.match(text, clause_start):
+        return []
+    before = max(max(text.rfind(p, sent_start, clause_start - 1) for p in "，,；") + 1, sent_start)
+    wanted = _OBJECT_TYPES[pred]
+    return [c for c in inside if before <= c.start and c.end < clause_start and c.type in wanted and c.kind == "title"]
 
 
 def _objects_before(text: str, inside: list[Cand], sent_start: int, ts: int, pred: str) -> list[Cand]:

@@ -1998,3 +1998,64 @@ def test_nlp_a_cppcc_special_committee_and_an_academy_institute_are_named_after_
     found = _ents("抄送：省政协提案委员会，省政府办公厅。中国科学院成都生物研究所与重庆市生态环境科学研究院签署科研合作协议。")
     assert {("Agency", "中国人民政治协商会议四川省委员会提案委员会"), ("Agency", "中国科学院成都生物研究所")} <= found
     assert ("Agency", "中国科学院") in _ents("中国科学院与重庆市生态环境科学研究院签署协议。")
+
+
+def test_nlp_a_report_under_its_speakers_post_is_that_bodys_and_its_we_signs():
+    text = ("政府工作报告\n——在广元市第八届人民代表大会第三次会议上\n广元市人民政府市长\n\n"
+            "过去一年，我们与汉中市人民政府签署《嘉陵江上游生态环境联防联控合作协议》，两省市生态环境部门开展联合执法。\n")
+    assert {o for s, p, o in _rels(text) if p == "signedBy"} == {"广元市人民政府", "汉中市人民政府"}
+
+
+def test_nlp_a_reports_semicolon_items_naming_nobody_are_the_reporting_bodys():
+    text = ("政府工作报告\n广元市人民政府市长\n\n"
+            "过去一年，我们扎实推进生态环境共建：与汉中市人民政府签署《嘉陵江上游联防联控合作协议》；"
+            "与汉中共同编制《嘉陵江上游生态保护规划》，由两省生态环境部门联合印发；牵头制定《嘉陵江上游入河排污口设置技术导则》。\n")
+    assert {o for s, p, o in _rels(text) if p == "issuedBy" and s == "嘉陵江上游入河排污口设置技术导则"} == {"广元市人民政府"}
+
+
+def test_nlp_the_bodies_helped_issue_not_the_helper():
+    text = "2023年，遂宁市生态环境局配合潼南区生态环境局出台《琼江流域跨界水体应急处置预案》。"
+    assert {o for s, p, o in _rels(text) if p == "issuedBy"} == {"潼南区生态环境局"}
+
+
+def test_nlp_a_clause_that_goes_on_issues_the_document_of_the_clause_before():
+    rels = _rels("双方已共同研究起草《川渝地方生态环境监测数据共享实施方案》，拟由两省市人民政府联合印发，重点推进三统一。")
+    found = {o for s, p, o in rels if p == "issuedBy"}
+    assert {"四川省人民政府", "重庆市人民政府"} <= found
+    text = ("四川省生态环境厅关于省政协提案答复的函\n\n王委员：\n"
+            "　　我厅已启动《川渝危险废物转移管理办法》起草工作，计划与重庆市生态环境局联合印发。\n")
+    assert {o for s, p, o in _rels(text) if p == "issuedBy"} == {"四川省生态环境厅", "重庆市生态环境局"}
+    text = "我们与万州共同编制《万州区生态保护规划》，经党政联席会议审议通过后由两省市生态环境部门联合印发。"
+    assert ("万州区生态保护规划", "issuedBy", "重庆市生态环境局") in _rels(text)
+
+
+def test_nlp_in_a_transcript_we_are_the_speakers_body_and_the_two_bureaus_those_named():
+    text = ("川渝生态环境执法互认新闻发布会文字实录\n\n"
+            "主持人（重庆市人民政府新闻办公室副主任 王五）：\n请张三先生作发布。\n\n"
+            "发布人（重庆市生态环境局副局长 张三）：\n去年以来，我们与四川省生态环境厅推动执法互认。"
+            "今天上午，两厅局正式签署了《川渝生态环境执法互认合作备忘录》。\n\n"
+            "发布人（四川省生态环境厅副厅长 李四）：\n此次互认，我厅与重庆市生态环境局共同编制了《川渝生态环境执法互认技术规范》。\n")
+    rels = _rels(text)
+    assert {o for s, p, o in rels if p == "signedBy"} == {"重庆市生态环境局", "四川省生态环境厅"}
+    assert {o for s, p, o in rels if p == "issuedBy"} == {"重庆市生态环境局", "四川省生态环境厅"}
+
+
+def test_nlp_both_parties_after_a_letters_own_agreement_are_the_author_and_the_other():
+    text = ("四川省生态环境厅关于省政协提案答复的函\n\n王委员：\n"
+            "　　2022年9月，我厅与重庆市生态环境局签署《川渝生态环境执法合作协议》。2023年6月，双方联合印发《川渝生态环境执法互认工作方案》。\n")
+    assert {o for s, p, o in _rels(text) if p == "issuedBy"} == {"四川省生态环境厅", "重庆市生态环境局"}
+
+
+def test_nlp_a_ceremonys_agreement_signed_by_companies_has_no_public_signers():
+    text = ("论坛期间举行了集中签约仪式。其中，遂宁市人民政府与重庆市潼南区人民政府签订《琼江流域水生态环境共治协议》；"
+            "四川能源交易所与重庆排污权交易中心签署《川渝排污权交易合作备忘录》。")
+    rels = _rels(text)
+    assert not {o for s, p, o in rels if p == "signedBy" and s == "川渝排污权交易合作备忘录"}
+    assert {o for s, p, o in rels if p == "signedBy" and s == "琼江流域水生态环境共治协议"} == {"遂宁市人民政府", "重庆市潼南区人民政府"}
+
+
+def test_nlp_the_three_parties_under_an_agreement_are_those_who_signed_it():
+    text = ("5月10日，泸州市人民政府与重庆市荣昌区人民政府、重庆市大足区人民政府共同签署《濑溪河流域生态保护合作协议》（以下简称《合作协议》）。"
+            "泸州地处长江、沱江交汇处。根据《合作协议》，三方将联合开展执法巡查；共同编制《濑溪河流域水生态修复方案》。")
+    found = {o for s, p, o in _rels(text) if p == "issuedBy" and s == "濑溪河流域水生态修复方案"}
+    assert found == {"泸州市人民政府", "重庆市荣昌区人民政府", "重庆市大足区人民政府"}
