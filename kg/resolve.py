@@ -156,19 +156,23 @@ _RIVER_PART_END = re.compile(r"(?:流域|干流|干支流|上游|中游|下游)$
 
 
 @lru_cache(maxsize=1 << 16)
-def _identity(type_: str, name: str, surface: str) -> tuple[str, tuple[str, str, str], tuple[str, str] | None]:
+def _identity(type_: str, name: str, surface: str) -> tuple[str, tuple[str, str, str], tuple[tuple[str, str], ...]]:
     """What a mention of ``type_`` called ``name``, written ``surface``, adds to a summary: its
-    resolution key, its ``(key, type, simple name)`` and its ``(key, shown surface)`` (if any;
-    see :func:`display_name`).
+    resolution key, its ``(key, type, simple name)`` and its ``(key, shown surface)`` pairs (none
+    for an empty surface; see :func:`display_name`).  A river written with its basin or a part
+    (澎溪河流域, 长江干流) is also known by its bare name.
 
     >>> _identity("Region", "重庆市", "《重庆》")
-    ('Region:重庆市', ('Region:重庆市', 'Region', '重庆市'), ('Region:重庆市', '重庆'))
+    ('Region:重庆市', ('Region:重庆市', 'Region', '重庆市'), (('Region:重庆市', '重庆'),))
+    >>> _identity("River", "小江", "澎溪河流域")[2]
+    (('River:小江', '澎溪河流域'), ('River:小江', '澎溪河'))
     """
     key = resolution_key(type_, name)
     surface = display_name(surface)
-    if type_ == "River":
-        surface = _RIVER_PART_END.sub("", surface) or surface  # 澎溪河流域: the river's name is 澎溪河
-    return key, (key, type_, simple_name(name)), ((key, surface) if surface else None)
+    shown = [surface] if surface else []
+    if type_ == "River" and (bare := _RIVER_PART_END.sub("", surface)) and bare != surface:
+        shown.append(bare)
+    return key, (key, type_, simple_name(name)), tuple((key, s) for s in shown)
 
 
 def summarize(mentions: Iterable[Mention], relations: Iterable[RelationMention] = ()) -> Summary:
@@ -186,10 +190,9 @@ def summarize(mentions: Iterable[Mention], relations: Iterable[RelationMention] 
     implied: dict[tuple[str, str], dict[_Span, Evidence]] = {}  # sentences naming it only by implication
     for m in mentions:
         ev = m.evidence
-        key, name, surface = _identity(m.type, m.name, m.surface)
+        key, name, shown = _identity(m.type, m.name, m.surface)
         names[name] = names.get(name, 0) + 1
-        if surface:
-            surfaces.add(surface)
+        surfaces.update(shown)
         span = _SPAN(ev)
         found = implied if m.source == "implied" else explicit
         bag = found.get((key, span[0]))

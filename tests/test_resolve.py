@@ -57,6 +57,19 @@ def test_resolve_label_keeps_quotation_marks_of_the_text(surfaces, label, aliase
     assert [(e.label, e.aliases) for e in ents] == [(label, aliases)]
 
 
+@pytest.mark.parametrize(
+    ("name", "surface", "aliases"),
+    [
+        ("小江", "澎溪河流域", ("澎溪河", "澎溪河流域")),  # a basin is its river: the bare name too, the written form kept
+        ("长江", "长江干流", ("长江干流",)),  # the bare name is the label already
+        ("小江", "小江", ()),
+    ],
+)
+def test_resolve_river_written_with_its_basin_is_known_by_both_names(name, surface, aliases):
+    ents, _ = resolve([], mentions=[_m("River", name, name, "a.txt"), _m("River", name, surface, "b.txt")])
+    assert [(e.label, e.aliases) for e in ents] == [(name, aliases)]
+
+
 def test_resolve_relations_need_both_ends():
     doc = SourceDocument("a.txt", "0", 1, "utf-8", DocumentMeta())
     ev = Evidence("a.txt", 0, 4, "两地签订")
