@@ -1989,11 +1989,6 @@ def test_nlp_a_meeting_that_adopted_something_is_named_without_the_preposition()
     assert not {e for e in found if e[0] == "Agreement"}
 
 
-def test_resolve_a_river_named_with_its_basin_word_keeps_the_bare_name_as_alias():
-    from kg.resolve import _identity
-    assert _identity("River", "小江", "澎溪河流域")[2] == ("River:小江", "澎溪河")
-
-
 def test_nlp_a_cppcc_special_committee_and_an_academy_institute_are_named_after_their_parent():
     found = _ents("抄送：省政协提案委员会，省政府办公厅。中国科学院成都生物研究所与重庆市生态环境科学研究院签署科研合作协议。")
     assert {("Agency", "中国人民政治协商会议四川省委员会提案委员会"), ("Agency", "中国科学院成都生物研究所")} <= found
