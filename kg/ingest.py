@@ -240,9 +240,12 @@ def looks_like_html(text: str, suffix: str) -> bool:
 
 
 _VOID_TAGS = frozenset({"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "param", "source", "track", "wbr"})
+#: page furniture named by class/id/role; comments, replies, 热榜/排行 lists and recommendations are
+#: readers' words and other articles' headlines, not the article
 _NOISE_ATTR = re.compile(
     r"""\b(?:class|id|role)\s*=\s*["']?[^"'>]*?\b(?:nav|navbar|navigation|menu|breadcrumbs?|crumbs?|footer|sidebar|"""
-    r"""share|copyright|toolbar|pagination|pager|related|banner|ad|ads)\b""",
+    r"""share|copyright|toolbar|pagination|pager|related|banner|ad|ads|"""
+    r"""comments?|comment-list|replies|reply|hot|hotlist|hot-list|rank|ranking|recommend)\b""",
     re.I,
 )
 

@@ -1734,7 +1734,7 @@ def find_mentions(text: str, lex: Lexicon, ctx: Context) -> list[Cand]:
     _standards_and_actions(text, lex, cands)
     _mechanisms(text, lex, cands)
     _platforms(text, lex, cands)
-    chosen = _shared_body_word(text, _select(_outside_document_numbers(text, cands)), lex)
+    chosen = _shared_body_word(text, _select(_outside_credit_lines(text, _outside_document_numbers(text, cands))), lex)
     chosen = _group_abbreviations(text, _shared_department(text, _counted_collectives(text, chosen, lex), lex))
     chosen = _counted_bodies(text, _the_two_parties(text, chosen))
     return _anaphors(text, _short_titles(_with_municipality(chosen, lex), _headline_end(text), text))
@@ -1885,6 +1885,40 @@ def _outside_document_numbers(text: str, cands: list[Cand]) -> list[Cand]:
     if not numbers:
         return cands
     return [c for c in cands if not any(a <= c.start and c.end <= b for a, b in numbers)]
+
+
+#: a page's credit line, not article text: 来源：某某局, （供稿：某某办公室）, 编辑：… 审核：…, 2024-09-13 来源：某报 作者：某某
+#: (at most 80 characters, no sentence inside); the bodies it names are the page's, not the story's
+_CREDIT_LINE = re.compile(
+    r"^[^\S\n]*[*_【\[（(]?[^\n。；！？]{0,30}?(?<![一-鿿])(?:来源|信息来源|稿源|供稿|供图|作者|责任编辑|编辑|审核|审校|校对|通讯员)"
+    r"[^\S\n]*[:：][^\n。；！？]{0,60}$",
+    re.M,
+)
+
+
+#: an office inside a body (土壤生态环境处, 信访办公室, 政府办公室): on a credit line it is the desk that filed the page;
+#: a media outlet there (融媒体中心, 日报) is the press, which is not annotated
+_DESK = re.compile(r"(?:处|办公室|办|科|室|股|融媒体中心|新闻中心|报社|日报|晚报|电视台)$")
+
+
+def _outside_credit_lines(text: str, cands: list[Cand]) -> list[Cand]:
+    """``cands`` without those on a credit line, except the publishing body of a 来源 line.
+
+    来源：四川省生态环境厅 names the body that published the page (kept); the desk that
+    filed it (来源：某厅土壤生态环境处, 供稿：某区人民政府办公室), editors' lines and places
+    or media named there (来源：潼南区融媒体中心) are page furniture.
+    """
+    if "：" not in text and ":" not in text:
+        return cands
+    lines = [(m.start(), m.end(), "来源" in m.group(0)) for m in _CREDIT_LINE.finditer(text)]
+    if not lines:
+        return cands
+    out = []
+    for c in cands:
+        line = next((ln for ln in lines if ln[0] <= c.start and c.end <= ln[1]), None)
+        if line is None or line[2] and c.type == "Agency" and not _DESK.search(c.name):
+            out.append(c)
+    return out
 
 
 #: （以下简称“两厅局”）, （以下简称“双方”）: a short name for the bodies just named together

@@ -223,3 +223,17 @@ def test_ingest_hidden_elements_are_not_article_text(hidden):
     text = document_from_bytes(page.encode(), path="p.html").text
     assert "两地签订协议。" in text and "水质持续改善" in text
     assert "小说" not in text and "推广" not in text
+
+
+@pytest.mark.parametrize(
+    "furniture",
+    ['<div class="comments"><ul><li>网友甲：建议把沱江也纳进来。</li></ul></div>',
+     '<div id="reply-box"><p>评论：岷江那段也该管管。</p></div>',
+     '<div class="hot-list"><h3>热榜</h3><ol><li><a href="/a">《沱江流域保护方案》印发</a></li></ol></div>',
+     '<section class="recommend"><a href="/b">岷江流域联防联治会议召开</a></section>'],
+)
+def test_ingest_comment_sections_and_hot_lists_are_not_article_text(furniture):
+    page = f"<html><body><div class=\"article\"><p>两地联合巡河。</p></div>{furniture}<p>结束。</p></body></html>"
+    text = document_from_bytes(page.encode(), path="p.html").text
+    assert "两地联合巡河。" in text and "结束。" in text
+    assert "沱江" not in text and "岷江" not in text

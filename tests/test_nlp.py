@@ -2054,3 +2054,25 @@ def test_nlp_the_three_parties_under_an_agreement_are_those_who_signed_it():
             "泸州地处长江、沱江交汇处。根据《合作协议》，三方将联合开展执法巡查；共同编制《濑溪河流域水生态修复方案》。")
     found = {o for s, p, o in _rels(text) if p == "issuedBy" and s == "濑溪河流域水生态修复方案"}
     assert found == {"泸州市人民政府", "重庆市荣昌区人民政府", "重庆市大足区人民政府"}
+
+
+@pytest.mark.parametrize(
+    "credit",
+    ["来源：四川省生态环境厅大气环境处", "*来源：重庆市生态环境局宣传教育处*", "（供稿：重庆市永川区人民政府办公室）",
+     "编辑：李明　审核：遂宁市生态环境局", "2024-05-06 09:10　来源：江津区融媒体中心　作者：王芳"],
+)
+def test_nlp_a_credit_line_names_no_entity_of_the_story(credit):
+    text = f"川渝联合开展沱江巡河\n\n5月6日，泸州市生态环境局组织开展沱江联合巡河。\n\n{credit}\n"
+    ents = _ents(text)
+    assert ("Agency", "泸州市生态环境局") in ents and ("River", "沱江") in ents
+    assert not {n for t, n in ents if any(w in n for w in ("大气", "宣传", "永川", "遂宁", "江津"))}
+
+
+def test_nlp_a_source_line_naming_the_publishing_body_keeps_it():
+    text = "川渝联合开展沱江巡河\n\n5月6日，两地组织开展沱江联合巡河。\n\n来源：四川省生态环境厅 |\n"
+    assert ("Agency", "四川省生态环境厅") in _ents(text)
+
+
+def test_nlp_a_sentence_that_mentions_a_source_is_not_a_credit_line():
+    text = "会议指出，数据来源：重庆市生态环境监测中心与四川省生态环境监测总站联合监测。\n"
+    assert ("Agency", "重庆市生态环境监测中心") in _ents(text)
