@@ -787,7 +787,9 @@ _MEETING_HEADS = (
     "启动会|对接会|会商会|部署会|观摩会|专题会|圆桌会|推介会|总结会|动员会|洽谈会|联络会|分析会|评审会|通报会|协商会|恳谈会"
 )
 #: the session of a body that follows its name: 第五次会议, 常务委员会第五次会议, 第三次全体会议
-_MEETING_SESSION = r"(?:(?:常务委员会|常委会)?第[一二三四五六七八九十\d]+次(?:全体)?会议)?"
+#: or a year's session of a series (联席会议2024年会议, 联席会议2025年度第一次会议)
+_MEETING_SESSION = (r"(?:(?:常务委员会|常委会)?第[一二三四五六七八九十\d]+次(?:全体)?会议"
+                    r"|\d{4}年度?(?:第[一二三四五六七八九十\d]+次)?(?:全体)?会议)?")
 _MEETING = re.compile(rf"[{CJK}\d“”·—]{{4,50}}?(?:{_MEETING_HEADS}){_MEETING_SESSION}(?:座谈会)?")
 _MEETING_ANCHOR = LiteralScanner(_MEETING_HEADS.split("|"))  # the heads, found fast (a plain alternation tries each)
 _MEETING_RUN = re.compile(rf"[{CJK}\d“”·—]*")  # every character of a meeting name is one of these (宜宾—泸州—江津段)
@@ -795,7 +797,7 @@ _MEETING_HEAD_END = re.compile(f"(?:{_MEETING_HEADS}){_MEETING_SESSION}(?:座谈
 #: what a meeting's name says is done (保护, 治理 …): 和 / 与 between two of them is inside the name
 _ACTIVITY = "保护|治理|修复|防治|防控|发展|利用|开发|管理|监管|监测|建设|执法"
 _MEETING_LEFT_CUT = re.compile(
-    r".*(?:(?<=[会议])暨|联合召开了|联合召开|组织召开了|组织召开|召开了|召开|举行了|举行|举办了|举办|承办了|承办|主办了|主办|协办|办好|开好|筹备|筹办|出席|列席|参加|主持|参会|贯彻|落实|精神|围绕|"
+    r".*(?:(?<=[会议])暨|商定|议定|约定|提交|提请|报送|报请|联合召开了|联合召开|组织召开了|组织召开|召开了|召开|举行了|举行|举办了|举办|承办了|承办|主办了|主办|协办|办好|开好|筹备|筹办|出席|列席|参加|主持|参会|贯彻|落实|精神|围绕|"
     r"(?<![已曾神])经(?!济|开|信|贸|营|典|验|过|费|发)|丨|｜|开展|通过|认真|按照|根据|依托|获评|荣获|会上|多次|每两周|每周|每月|\d+场|建立|明确|在|于|赴|的|了|是|为|将|(?<![应面相核比])对|要以|以|、|\d+月\d+日|\d+日|"
     # 和/及/与 end the words before, except between two activities of the name (岸线保护与修复第一次联席会议)
     # (塑料污染治理和新污染物防控工作座谈会: two activities, each with its object)
@@ -851,6 +853,8 @@ def _meetings(text: str, lex: Lexicon, ctx: Context, cands: list[Cand]) -> None:
             continue
         if not head or is_generic(surface, head.group(0)) or len(surface) - len(head.group(0)) < 4:
             continue
+        if _YEAR_ONLY.match(surface) and not _HELD_BY.search(text, max(0, s - 4), s):
+            continue  # 2025年座谈会由…承办: next year's session of the series, named by its year alone
         if text.startswith(("制度", "机制"), e):
             continue  # 建立…联席会议制度: an arrangement for meeting, not a meeting
         if _SESSION_ONLY.match(surface) and (verb := _HELD_BY.search(text, max(0, s - 4), s)) is not None \
@@ -892,6 +896,8 @@ _SERIES_OF = re.compile(rf"(.{{4,}}?(?:{_MEETING_HEADS}))第[一二三四五六�
 _ONCE = re.compile(r"(下|上)?[一两二三四五六七八九十]次(?!会议)")
 #: a year's session and nothing else (2025年第一次会议): whose, the text says before it
 _SESSION_ONLY = re.compile(r"(?:\d{4}年度?(?:第[一二三四五六七八九十\d]+次)?|第[一二三四五六七八九十\d]+次)(?:全体)?会议$")
+#: a year and a head word, nothing else (2025年座谈会, 2024年年会): a session of a series, not a name
+_YEAR_ONLY = re.compile(rf"\d{{4}}年度?(?:{_MEETING_HEADS})$")
 #: the verb between a body and its session: A领导小组召开2024年度会议
 _HELD_BY = re.compile(r"(?:召开了|召开|举行了|举行)$")
 #: the ceremony or activity a meeting is held together with (…会议暨集中签约仪式, …推进会暨启动仪式)

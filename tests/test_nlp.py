@@ -2076,3 +2076,24 @@ def test_nlp_a_source_line_naming_the_publishing_body_keeps_it():
 def test_nlp_a_sentence_that_mentions_a_source_is_not_a_credit_line():
     text = "会议指出，数据来源：重庆市生态环境监测中心与四川省生态环境监测总站联合监测。\n"
     assert ("Agency", "重庆市生态环境监测中心") in _ents(text)
+
+
+def test_nlp_a_series_year_session_is_one_meeting_name():
+    text = "6月3日，成渝地区固体废物污染防治合作联席会议2025年会议在内江市召开，内江市生态环境局、重庆市荣昌区生态环境局负责人参加。"
+    meetings = {n for t, n in _ents(text) if t == "Meeting"}
+    assert meetings == {"成渝地区固体废物污染防治合作联席会议2025年会议"}
+
+
+def test_nlp_next_years_session_named_by_its_year_alone_is_no_meeting():
+    text = ("5月8日，川南经济区大气污染联防联控工作座谈会在自贡市召开。会议明确，2026年座谈会由宜宾市生态环境局承办。"
+            "2025年度会议纪要已印发。")
+    meetings = {n for t, n in _ents(text) if t == "Meeting"}
+    assert meetings == {"川南经济区大气污染联防联控工作座谈会"}
+
+
+def test_nlp_a_verb_agreeing_on_the_next_session_is_not_in_its_name():
+    text = ("4月2日，沱江流域生态环境保护联席会议第一次会议在内江市召开。"
+            "会议审议了年度工作安排，并商定第二次会议于明年在资阳市召开。评估报告将提交两省市人大常委会主任会议。")
+    meetings = {n for t, n in _ents(text) if t == "Meeting"}
+    assert "沱江流域生态环境保护联席会议第二次会议" in meetings
+    assert not {n for n in meetings if "商定" in n or "提交" in n or "主任会议" in n}
