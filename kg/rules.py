@@ -1027,6 +1027,8 @@ def _standards_and_actions(text: str, lex: Lexicon, cands: list[Cand]) -> None:
         cands.append(Cand(s, e, "Programme", clean_name(name), priority=9, kind="action-pattern"))
     # 打赢蓝天、碧水保卫战 → 蓝天保卫战, 碧水保卫战
     for m in _near(_BATTLES, text, _BATTLE_HEAD, len(text), 1, stops=_NOT_CJK_OR_LIST):
+        if text.endswith(m.group(2), 0, m.start() + 2):
+            continue  # 蓝天保卫战、碧水保卫战: the first "item" is the end of a name written out, each name found by itself
         for item in m.group(1).split("、"):
             cands.append(Cand(m.start(), m.end(), "Programme", item + m.group(2), priority=13, kind="distributive"))
 

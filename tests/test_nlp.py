@@ -2097,3 +2097,12 @@ def test_nlp_a_verb_agreeing_on_the_next_session_is_not_in_its_name():
     meetings = {n for t, n in _ents(text) if t == "Meeting"}
     assert "沱江流域生态环境保护联席会议第二次会议" in meetings
     assert not {n for n in meetings if "商定" in n or "提交" in n or "主任会议" in n}
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    ["今年将持续打好蓝天保卫战、碧水保卫战、净土保卫战，推动环境质量改善。", "两地将协同打赢蓝天、碧水、净土保卫战。"],
+)
+def test_nlp_battles_written_out_or_shared_are_each_named_once(sentence):
+    progs = {n for t, n in _ents(sentence) if t == "Programme"}
+    assert progs == {"蓝天保卫战", "碧水保卫战", "净土保卫战"}
