@@ -2310,8 +2310,8 @@ def find_relations(text: str, mentions: list[Cand], lex: Lexicon, ctx: Context) 
 
 #: a sentence about a document's content: 《X》明确，…; 预案覆盖…; 根据备忘录，…; 按照新协议，…
 _DOCUMENT_TYPES = ("Agreement", "Programme", "Standard", "Regulation")
-_ACCORDING = re.compile(r"[ \t\u3000]*(?:根据|按照|依据|依照|在)?《?")
-_SAYS_SCOPE = re.compile(r"》?(?:[（(]以下简称[^（）()]{1,24}[）)])?(?:框架下|框架内)?(?:明确|提出|规定|要求|覆盖|涵盖|适用于|包括|指出|将|，)")
+_ACCORDING = re.compile(r"[ \t\u3000]*(?:根据|按照|依据|依照|在)?[《「“『]?")
+_SAYS_SCOPE = re.compile(r"[》」”』]?(?:[（(]以下简称[^（）()]{1,24}[）)])?(?:框架下|框架内)?(?:明确|提出|规定|要求|覆盖|涵盖|适用于|包括|指出|将|，)")
 #: verbs that give a document's scope itself: every place after them is what it covers (本方案覆盖…广安市、遂宁市…)
 _SCOPE_VERB = re.compile(r"覆盖|涵盖|适用于|范围")
 _BARE_DOCUMENT = re.compile(
@@ -2331,8 +2331,8 @@ def _document_of(text: str, s: int, inside: list[Cand], earlier: list[Cand]) -> 
         if c.start > lead + 1:
             break
         if c.type in _DOCUMENT_TYPES and c.start >= lead - 1 and (says := _SAYS_SCOPE.match(text, c.end)) \
-                and (not says.group(0).endswith("，") or text[s:lead].strip(" \t\u3000《")) \
-                and (text[s:lead].strip(" \t\u3000《") != "在" or "框架" in says.group(0)):
+                and (not says.group(0).endswith("，") or text[s:lead].strip(" \t\u3000《「“『")) \
+                and (text[s:lead].strip(" \t\u3000《「“『") != "在" or "框架" in says.group(0)):
             return c
     m = _BARE_DOCUMENT.match(text, s)
     if m is None or (m.group(4) and not m.group(1)) or m.group(1) == "在":
@@ -2724,6 +2724,9 @@ def _concerns(inside: list[Cand], sent: tuple[int, int], rels: list[Rel], lex: L
 
 
 _BOTH_SIDES = re.compile(r"川渝|成渝两地|重庆四川|四川重庆")
+#: three or more one-character province names in a row that include Sichuan or Chongqing (川黔渝, 川渝滇, 渝黔川)
+_PROVINCE_RUN = re.compile(rf"(?<![{''.join(_PROVINCE_ABBREVIATIONS)}])(?=[{''.join(_PROVINCE_ABBREVIATIONS)}]{{0,3}}[川渝])"
+                           rf"[{''.join(_PROVINCE_ABBREVIATIONS)}]{{3,4}}(?![{''.join(_PROVINCE_ABBREVIATIONS)}])")
 _LEADING_YEAR = re.compile(r"(?:\d{4}年(?:度)?)?")
 
 
@@ -2749,6 +2752,11 @@ def places_in_name(name: str, lex: Lexicon) -> tuple[tuple[str, str], ...]:
         if name.startswith(short, lead) and not any(a <= lead < b for a, b in zones):
             # 遂潼生态环境保护一体化发展联席会议, 成德眉资同城化…备忘录: the places the short name stands for
             out.extend(m for m in ((p, "Region") for p in members) if m not in out)
+    for m in _PROVINCE_RUN.finditer(name):
+        # 川黔渝, 川滇黔: three provinces by their one-character names, outside any place or zone name (青川县)
+        provinces = [_PROVINCE_ABBREVIATIONS[ch] for ch in m.group(0)]
+        if len(set(provinces)) == len(provinces) and not any(c.start < m.end() and m.start() < c.end for c in chosen):
+            out.extend(p for p in ((q, "Region") for q in provinces) if p not in out)
     if any(not any(a <= m.start() and m.end() <= b for a, b in zones) for m in _BOTH_SIDES.finditer(name)):
         # not the 川渝 of a zone's own name (川渝高竹新区生态环境保护规划: the zone only)
         for m in lex.pair_members:

@@ -2054,3 +2054,17 @@ def test_nlp_the_three_parties_under_an_agreement_are_those_who_signed_it():
             "泸州地处长江、沱江交汇处。根据《合作协议》，三方将联合开展执法巡查；共同编制《濑溪河流域水生态修复方案》。")
     found = {o for s, p, o in _rels(text) if p == "issuedBy" and s == "濑溪河流域水生态修复方案"}
     assert found == {"泸州市人民政府", "重庆市荣昌区人民政府", "重庆市大足区人民政府"}
+
+
+def test_nlp_three_provinces_by_their_one_character_names_in_a_title():
+    lex = load_lexicon()
+    assert set(places_in_name("乌江流域渝黔川生态保护合作协议", lex)) >= {("四川省", "Region"), ("贵州省", "Region"), ("重庆市", "Region")}
+    assert set(places_in_name("川滇黔交界地区大气污染联防联控方案", lex)) == {("四川省", "Region"), ("云南省", "Region"), ("贵州省", "Region")}
+    assert ("青海省", "Region") not in places_in_name("青川县水污染防治方案", lex)
+
+
+def test_nlp_scope_of_a_document_named_in_corner_brackets():
+    text = ("甲市与乙区签署「岷江沱江跨界水体保护协作方案」（以下简称「方案」）。"
+            "根据「方案」，其实施范围涵盖宜宾市、泸州市、江津区等地。")
+    found = {o for s, p, o in _rels(text) if p == "concerns" and s == "岷江沱江跨界水体保护协作方案"}
+    assert {"宜宾市", "泸州市", "江津区"} <= found
