@@ -2311,17 +2311,21 @@ def find_relations(text: str, mentions: list[Cand], lex: Lexicon, ctx: Context) 
 #: a sentence about a document's content: 《X》明确，…; 预案覆盖…; 根据备忘录，…; 按照新协议，…
 _DOCUMENT_TYPES = ("Agreement", "Programme", "Standard", "Regulation")
 _ACCORDING = re.compile(r"[ \t\u3000]*(?:根据|按照|依据|依照|在)?[《「“『]?")
-_SAYS_SCOPE = re.compile(r"[》」”』]?(?:[（(]以下简称[^（）()]{1,24}[）)])?(?:框架下|框架内)?(?:明确|提出|规定|要求|覆盖|涵盖|适用于|包括|指出|将|，)")
+_SAYS_SCOPE = re.compile(r"[》」”』]?(?:[（(]以下简称[^（）()]{1,24}[）)])?(?:框架下|框架内)?(?:明确|提出|规定|要求|覆盖|涵盖|适用于|包括|指出|聚焦|将|，)")
 #: verbs that give a document's scope itself: every place after them is what it covers (本方案覆盖…广安市、遂宁市…)
 _SCOPE_VERB = re.compile(r"覆盖|涵盖|适用于|范围")
 _BARE_DOCUMENT = re.compile(
     rf"[ \t\u3000]*(?:(根据|按照|依据|依照)《?)?(?:该|本|此|上述|新|新的)?([{CJK}]{{0,4}}?(?:协议书|协议|备忘录|预案|实施方案|工作方案|方案|规划|标准|条例|办法|工作要点|要点|计划))"
-    r"》?(?:(明确|提出|规定|要求|覆盖|涵盖|适用于|包括|指出)|(，))")
+    r"[》」”』]?(?:(明确|提出|规定|要求|覆盖|涵盖|适用于|包括|指出|聚焦)|(，))")
 #: 补偿范围覆盖…, 适用范围包括…: the scope of the document the sentence before was about
 _SCOPE_NOUN = re.compile(rf"[ \t\u3000]*[{CJK}]{{0,4}}范围(?:覆盖|涵盖|包括|为|扩大到|扩大至|扩展到|扩展至)")
 #: 在嘉陵江干流联合开展“…”专项行动: where an action is carried out is what it is about
 _CARRIED_OUT = re.compile(r"(?:沿线|沿岸|干流|流域|等地|一带)?(?:率先|联合|共同|协同|全面|深入)?(?:开展|推进|实施|启动)(?:了|的)?[“《]?")
 _SCOPE_LOOKBACK = 6  # sentences
+#: 濑溪河已纳入《…补偿协议》补偿范围: the places before are in the document's scope
+_TAKEN_INTO = re.compile(r"(?:已经|已|被|均|也|一并|一起|同时|全部|正式)*纳入[《「“]?$")
+_ITS_SCOPE = re.compile(rf"[》」”]?(?:的)?[{CJK}]{{0,6}}范围")
+_CLAUSE_BREAK = re.compile(r"[，；]")
 
 
 def _document_of(text: str, s: int, inside: list[Cand], earlier: list[Cand]) -> Cand | None:
@@ -2387,6 +2391,23 @@ def _stated_scope(text: str, by_sentence: list[tuple[tuple[int, int], list[Cand]
                        if c not in own and c.start > doc.end and not any(t.start <= c.start < t.end for t in documents)
                        and (c.type == "River" or getattr(lex.places.get(c.name), "level", "") == "zone"
                             or scope is not None and c.type == "Region" and not c.kind.startswith("body")))
+        for d in documents:
+            if _TAKEN_INTO.search(text, max(s, d.start - 12), d.start) and _ITS_SCOPE.match(text, d.end):
+                clause = max(text.rfind(p, s, d.start) for p in "，；：,;") + 1 or s
+                out.extend(Rel(d.name, d.type, "concerns", c.name, c.type, (s, e)) for c in places
+                           if clause <= c.start and c.end <= d.start and not c.kind.startswith("body"))
+        if doc is None:
+            # …《X工作要点》，工作要点聚焦长江干流及濑溪河…: a later clause whose topic is a document named before
+            for m in _CLAUSE_BREAK.finditer(text, s, e):
+                bare = _BARE_DOCUMENT.match(text, m.end())
+                if bare is None or not bare.group(3) or bare.group(1) or any(c.start < bare.end(2) and c.end > bare.start(2) for c in inside):
+                    continue
+                word = bare.group(2)
+                before = earlier[-40:] + [d for d in documents if d.end <= m.start()]
+                if (topic := next((c for c in reversed(before) if base_title(c.name).endswith(word)), None)) is not None:
+                    out.extend(Rel(topic.name, topic.type, "concerns", c.name, c.type, (s, e)) for c in places
+                               if c.start >= bare.end() and (c.type == "River" or getattr(lex.places.get(c.name), "level", "") == "zone"))
+                    break
         previous = doc
         earlier.extend(documents)
         if len(earlier) > 80:

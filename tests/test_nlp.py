@@ -2068,3 +2068,18 @@ def test_nlp_scope_of_a_document_named_in_corner_brackets():
             "根据「方案」，其实施范围涵盖宜宾市、泸州市、江津区等地。")
     found = {o for s, p, o in _rels(text) if p == "concerns" and s == "岷江沱江跨界水体保护协作方案"}
     assert {"宜宾市", "泸州市", "江津区"} <= found
+
+
+def test_nlp_a_later_clause_about_a_document_named_before_gives_its_rivers():
+    text = ("两市生态环境部门联合印发《琼江流域2025年水环境联合治理工作要点》，工作要点聚焦琼江干流及姚市河、龙台河等支流，"
+            "提出8项任务。")
+    found = {o for s, p, o in _rels(text) if p == "concerns" and s == "琼江流域2025年水环境联合治理工作要点"}
+    assert "琼江" in found and "姚市河" in found
+
+
+def test_nlp_a_river_taken_into_a_documents_scope():
+    text = "自2022年起，大清流河已纳入《沱江流域横向生态保护补偿协议》补偿范围，水质考核结果与补偿资金挂钩。"
+    assert ("沱江流域横向生态保护补偿协议", "concerns", "大清流河") in _rels(text)
+    # 纳入 without a scope word is something else
+    text = "该项目已纳入《成渝地区双城经济圈生态环境保护规划》，将在涪江沿线实施。"
+    assert ("成渝地区双城经济圈生态环境保护规划", "concerns", "涪江") not in _rels(text)
