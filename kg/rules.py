@@ -2304,6 +2304,7 @@ def find_relations(text: str, mentions: list[Cand], lex: Lexicon, ctx: Context) 
     issuers = {(r.subject, r.object) for r in acts if r.predicate == "issuedBy"}
     acts = [r for r in acts if r.predicate != "issuedBy" or not r.object.endswith("办公室") or (r.subject, r.object[:-3]) not in issuers]
     rels.extend(_stated_scope(text, by_sentence, lex))
+    rels.extend(_parties_abbreviated(acts, lex))
     rels.extend(_bodies_for_places(acts, lex, headline))
     return sorted(set(rels))
 
@@ -2710,6 +2711,38 @@ def _bodies_for_places(rels: list[Rel], lex: Lexicon, headline: tuple[int, int] 
             places.setdefault((r.subject, r.predicate), set()).add(where)
     drop = {r for key, mine in places.items() for r in regions[key] if any(p == r.object or _within(p, r.object, lex) for p in mine)}
     return [r for r in rels if r not in drop] if drop else rels
+
+
+def _parties_abbreviated(acts: list[Rel], lex: Lexicon) -> list[Rel]:
+    """A title that opens with one character of each party's place: 《达梁开…备忘录》 signed by 达州市, 梁平区 and 开州区 bodies.
+
+    The characters stand for those places (as 遂潼, 泸永江 do for theirs), so the document concerns each of them.
+    """
+    parties: dict[tuple[str, str], dict[str, Rel]] = {}  # (document, type) → the parties' places → a relation that names one
+    for r in acts:
+        if r.predicate in ("signedBy", "issuedBy"):
+            where = r.object if r.object_type == "Region" else _own_place(r.object, lex)
+            place = lex.places.get(where) if where else None
+            if place is not None and place.level not in ("province", "zone"):
+                parties.setdefault((r.subject, r.subject_type), {}).setdefault(where, r)
+    out: list[Rel] = []
+    for (name, typ), places in parties.items():
+        if len(places) < 2:
+            continue
+        lead = _LEADING_YEAR.match(name).end()
+        if _region_prefix(name[lead:], lex):
+            continue  # 大足区…: a place's own name, not a run of initials
+        initials: dict[str, list[str]] = {}
+        for where in places:
+            initials.setdefault(where[0], []).append(where)
+        run: list[str] = []
+        for ch in name[lead : lead + 5]:
+            if len(initials.get(ch, ())) != 1 or initials[ch][0] in run:
+                break
+            run.append(initials[ch][0])
+        if 2 <= len(run) <= 4 and len(name) > lead + len(run) and name[lead + len(run)] not in initials:
+            out.extend(Rel(name, typ, "concerns", where, "Region", places[where].sentence) for where in run)
+    return out
 
 
 def _own_place(name: str, lex: Lexicon) -> str:

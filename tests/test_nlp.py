@@ -2083,3 +2083,13 @@ def test_nlp_a_river_taken_into_a_documents_scope():
     # 纳入 without a scope word is something else
     text = "该项目已纳入《成渝地区双城经济圈生态环境保护规划》，将在涪江沿线实施。"
     assert ("成渝地区双城经济圈生态环境保护规划", "concerns", "涪江") not in _rels(text)
+
+
+def test_nlp_a_title_opening_with_one_character_of_each_partys_place():
+    text = ("6月，宜宾市生态环境局与重庆市江津区生态环境局、重庆市永川区生态环境局签订《宜江永跨界水污染联防联控合作协议》，"
+            "三地约定联合巡河。")
+    found = {o for s, p, o in _rels(text) if p == "concerns" and s == "宜江永跨界水污染联防联控合作协议"}
+    assert {"宜宾市", "江津区", "永川区"} <= found
+    # a title that starts with an ordinary word is no run of initials
+    text = "宜宾市生态环境局与重庆市江津区生态环境局签订《宜居环境共建合作协议》。"
+    assert not {o for s, p, o in _rels(text) if p == "concerns" and s == "宜居环境共建合作协议"}
