@@ -2251,9 +2251,12 @@ def find_relations(text: str, mentions: list[Cand], lex: Lexicon, ctx: Context) 
                 subjects = list(dict.fromkeys(subjects))
             if not subjects and text.startswith("关于", s) and n_sent:
                 subjects = _header_bodies(text, by_sentence[n_sent - 1])  # XX厅办公室 XX局办公室 / 关于印发《…》的通知
+            unnamed = not subjects or subjects == pair
             subjects = _named_parties(text, inside, s, first, subjects, lex, (ms, starts), ctx)
-            if (not subjects or subjects == pair) and (signers := _parties_of_agreement(text, inside, s, first, acts)):
-                subjects = signers  # 根据《合作协议》，三方将共同编制《…》: the parties are those who signed it
+            if unnamed and (not subjects or subjects == pair or _cites_agreement(text, inside, s, first)) \
+                    and (signers := _parties_of_agreement(text, inside, s, first, acts)):
+                # 根据《合作协议》，三方将共同编制《…》: the parties are those who signed it, not places named in the sentences before
+                subjects = signers
             if not subjects:
                 clause_start = max(max(text.rfind(p, s, ts) for p in "，,；") + 1, s)
                 line_start = text.rfind("\n", 0, s) + 1
@@ -3106,6 +3109,12 @@ def _with_self(text: str, lo: int, hi: int, named: list[tuple[str, str]], ctx: C
 
 
 _THE_PARTIES = re.compile(r"双方|三方|四方")
+
+
+def _cites_agreement(text: str, inside: list[Cand], s: int, ts: int) -> bool:
+    """The sentence names an agreement before its 双方 / 三方 (根据《协议》，三方将…)."""
+    found = max(_THE_PARTIES.finditer(text, s, ts), key=lambda m: m.start(), default=None)
+    return found is not None and any(c.type == "Agreement" and c.end <= found.start() for c in inside)
 
 
 def _parties_of_agreement(text: str, inside: list[Cand], s: int, ts: int, acts: list[Rel]) -> list[tuple[str, str]]:

@@ -2093,3 +2093,11 @@ def test_nlp_a_title_opening_with_one_character_of_each_partys_place():
     # a title that starts with an ordinary word is no run of initials
     text = "宜宾市生态环境局与重庆市江津区生态环境局签订《宜居环境共建合作协议》。"
     assert not {o for s, p, o in _rels(text) if p == "concerns" and s == "宜居环境共建合作协议"}
+
+
+def test_nlp_the_parties_of_a_cited_agreement_not_places_described_before():
+    text = ("长江上游三地签署跨界水体共治协议\n\n3月5日，宜宾市人民政府、重庆市江津区人民政府与重庆市永川区人民政府共同签署《长江上游跨界水体共治协议》（以下简称《协议》）。\n\n"
+            "该河段发源于重庆市永川区，流经江津区后进入四川省宜宾市，在宜宾市翠屏区汇入长江，全长约100公里，是川渝两地共饮一江水的典型跨界河流。近年来，三地虽已分别开展治理，但标准不一。\n\n"
+            "根据《协议》，三方将共同编制《长江上游跨界水体保护实施方案》，统一治理目标。\n")
+    found = {o for s, p, o in _rels(text) if p == "issuedBy" and s == "长江上游跨界水体保护实施方案"}
+    assert found == {"宜宾市人民政府", "重庆市江津区人民政府", "重庆市永川区人民政府"}
