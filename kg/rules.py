@@ -2293,9 +2293,12 @@ def find_relations(text: str, mentions: list[Cand], lex: Lexicon, ctx: Context) 
                 subjects = list(dict.fromkeys(subjects))
             if not subjects and text.startswith("关于", s) and n_sent:
                 subjects = _header_bodies(text, by_sentence[n_sent - 1])  # XX厅办公室 XX局办公室 / 关于印发《…》的通知
+            unnamed = not subjects or subjects == pair
             subjects = _named_parties(text, inside, s, first, subjects, lex, (ms, starts), ctx)
-            if (not subjects or subjects == pair) and (signers := _parties_of_agreement(text, inside, s, first, acts)):
-                subjects = signers  # 根据《合作协议》，三方将共同编制《…》: the parties are those who signed it
+            if unnamed and (not subjects or subjects == pair or _cites_agreement(text, inside, s, first)) \
+                    and (signers := _parties_of_agreement(text, inside, s, first, acts)):
+                # 根据《合作协议》，三方将共同编制《…》: the parties are those who signed it, not places named in the sentences before
+                subjects = signers
             if not subjects:
                 clause_start = max(max(text.rfind(p, s, ts) for p in "，,；") + 1, s)
                 line_start = text.rfind("\n", 0, s) + 1
@@ -2346,24 +2349,29 @@ def find_relations(text: str, mentions: list[Cand], lex: Lexicon, ctx: Context) 
     issuers = {(r.subject, r.object) for r in acts if r.predicate == "issuedBy"}
     acts = [r for r in acts if r.predicate != "issuedBy" or not r.object.endswith("办公室") or (r.subject, r.object[:-3]) not in issuers]
     rels.extend(_stated_scope(text, by_sentence, lex))
+    rels.extend(_parties_abbreviated(acts, lex))
     rels.extend(_bodies_for_places(acts, lex, headline))
     return sorted(set(rels))
 
 
 #: a sentence about a document's content: 《X》明确，…; 预案覆盖…; 根据备忘录，…; 按照新协议，…
 _DOCUMENT_TYPES = ("Agreement", "Programme", "Standard", "Regulation")
-_ACCORDING = re.compile(r"[ \t\u3000]*(?:根据|按照|依据|依照|在)?《?")
-_SAYS_SCOPE = re.compile(r"》?(?:[（(]以下简称[^（）()]{1,24}[）)])?(?:框架下|框架内)?(?:明确|提出|规定|要求|覆盖|涵盖|适用于|包括|指出|将|，)")
+_ACCORDING = re.compile(r"[ \t\u3000]*(?:根据|按照|依据|依照|在)?[《「“『]?")
+_SAYS_SCOPE = re.compile(r"[》」”』]?(?:[（(]以下简称[^（）()]{1,24}[）)])?(?:框架下|框架内)?(?:明确|提出|规定|要求|覆盖|涵盖|适用于|包括|指出|聚焦|将|，)")
 #: verbs that give a document's scope itself: every place after them is what it covers (本方案覆盖…广安市、遂宁市…)
 _SCOPE_VERB = re.compile(r"覆盖|涵盖|适用于|范围")
 _BARE_DOCUMENT = re.compile(
     rf"[ \t\u3000]*(?:(根据|按照|依据|依照)《?)?(?:该|本|此|上述|新|新的)?([{CJK}]{{0,4}}?(?:协议书|协议|备忘录|预案|实施方案|工作方案|方案|规划|标准|条例|办法|工作要点|要点|计划))"
-    r"》?(?:(明确|提出|规定|要求|覆盖|涵盖|适用于|包括|指出)|(，))")
+    r"[》」”』]?(?:(明确|提出|规定|要求|覆盖|涵盖|适用于|包括|指出|聚焦)|(，))")
 #: 补偿范围覆盖…, 适用范围包括…: the scope of the document the sentence before was about
 _SCOPE_NOUN = re.compile(rf"[ \t\u3000]*[{CJK}]{{0,4}}范围(?:覆盖|涵盖|包括|为|扩大到|扩大至|扩展到|扩展至)")
 #: 在嘉陵江干流联合开展“…”专项行动: where an action is carried out is what it is about
 _CARRIED_OUT = re.compile(r"(?:沿线|沿岸|干流|流域|等地|一带)?(?:率先|联合|共同|协同|全面|深入)?(?:开展|推进|实施|启动)(?:了|的)?[“《]?")
 _SCOPE_LOOKBACK = 6  # sentences
+#: 濑溪河已纳入《…补偿协议》补偿范围: the places before are in the document's scope
+_TAKEN_INTO = re.compile(r"(?:已经|已|被|均|也|一并|一起|同时|全部|正式)*纳入[《「“]?$")
+_ITS_SCOPE = re.compile(rf"[》」”]?(?:的)?[{CJK}]{{0,6}}范围")
+_CLAUSE_BREAK = re.compile(r"[，；]")
 
 
 def _document_of(text: str, s: int, inside: list[Cand], earlier: list[Cand]) -> Cand | None:
@@ -2373,8 +2381,8 @@ def _document_of(text: str, s: int, inside: list[Cand], earlier: list[Cand]) -> 
         if c.start > lead + 1:
             break
         if c.type in _DOCUMENT_TYPES and c.start >= lead - 1 and (says := _SAYS_SCOPE.match(text, c.end)) \
-                and (not says.group(0).endswith("，") or text[s:lead].strip(" \t\u3000《")) \
-                and (text[s:lead].strip(" \t\u3000《") != "在" or "框架" in says.group(0)):
+                and (not says.group(0).endswith("，") or text[s:lead].strip(" \t\u3000《「“『")) \
+                and (text[s:lead].strip(" \t\u3000《「“『") != "在" or "框架" in says.group(0)):
             return c
     m = _BARE_DOCUMENT.match(text, s)
     if m is None or (m.group(4) and not m.group(1)) or m.group(1) == "在":
@@ -2429,6 +2437,23 @@ def _stated_scope(text: str, by_sentence: list[tuple[tuple[int, int], list[Cand]
                        if c not in own and c.start > doc.end and not any(t.start <= c.start < t.end for t in documents)
                        and (c.type == "River" or getattr(lex.places.get(c.name), "level", "") == "zone"
                             or scope is not None and c.type == "Region" and not c.kind.startswith("body")))
+        for d in documents:
+            if _TAKEN_INTO.search(text, max(s, d.start - 12), d.start) and _ITS_SCOPE.match(text, d.end):
+                clause = max(text.rfind(p, s, d.start) for p in "，；：,;") + 1 or s
+                out.extend(Rel(d.name, d.type, "concerns", c.name, c.type, (s, e)) for c in places
+                           if clause <= c.start and c.end <= d.start and not c.kind.startswith("body"))
+        if doc is None:
+            # …《X工作要点》，工作要点聚焦长江干流及濑溪河…: a later clause whose topic is a document named before
+            for m in _CLAUSE_BREAK.finditer(text, s, e):
+                bare = _BARE_DOCUMENT.match(text, m.end())
+                if bare is None or not bare.group(3) or bare.group(1) or any(c.start < bare.end(2) and c.end > bare.start(2) for c in inside):
+                    continue
+                word = bare.group(2)
+                before = earlier[-40:] + [d for d in documents if d.end <= m.start()]
+                if (topic := next((c for c in reversed(before) if base_title(c.name).endswith(word)), None)) is not None:
+                    out.extend(Rel(topic.name, topic.type, "concerns", c.name, c.type, (s, e)) for c in places
+                               if c.start >= bare.end() and (c.type == "River" or getattr(lex.places.get(c.name), "level", "") == "zone"))
+                    break
         previous = doc
         earlier.extend(documents)
         if len(earlier) > 80:
@@ -2733,6 +2758,38 @@ def _bodies_for_places(rels: list[Rel], lex: Lexicon, headline: tuple[int, int] 
     return [r for r in rels if r not in drop] if drop else rels
 
 
+def _parties_abbreviated(acts: list[Rel], lex: Lexicon) -> list[Rel]:
+    """A title that opens with one character of each party's place: 《达梁开…备忘录》 signed by 达州市, 梁平区 and 开州区 bodies.
+
+    The characters stand for those places (as 遂潼, 泸永江 do for theirs), so the document concerns each of them.
+    """
+    parties: dict[tuple[str, str], dict[str, Rel]] = {}  # (document, type) → the parties' places → a relation that names one
+    for r in acts:
+        if r.predicate in ("signedBy", "issuedBy"):
+            where = r.object if r.object_type == "Region" else _own_place(r.object, lex)
+            place = lex.places.get(where) if where else None
+            if place is not None and place.level not in ("province", "zone"):
+                parties.setdefault((r.subject, r.subject_type), {}).setdefault(where, r)
+    out: list[Rel] = []
+    for (name, typ), places in parties.items():
+        if len(places) < 2:
+            continue
+        lead = _LEADING_YEAR.match(name).end()
+        if _region_prefix(name[lead:], lex):
+            continue  # 大足区…: a place's own name, not a run of initials
+        initials: dict[str, list[str]] = {}
+        for where in places:
+            initials.setdefault(where[0], []).append(where)
+        run: list[str] = []
+        for ch in name[lead : lead + 5]:
+            if len(initials.get(ch, ())) != 1 or initials[ch][0] in run:
+                break
+            run.append(initials[ch][0])
+        if 2 <= len(run) <= 4 and len(name) > lead + len(run) and name[lead + len(run)] not in initials:
+            out.extend(Rel(name, typ, "concerns", where, "Region", places[where].sentence) for where in run)
+    return out
+
+
 def _own_place(name: str, lex: Lexicon) -> str:
     """The place whose body ``name`` is: 泸州市 of 四川省泸州市人民政府, 达川区 of 四川省达州市达川区人民政府."""
     where = _region_prefix(name, lex)
@@ -2766,6 +2823,9 @@ def _concerns(inside: list[Cand], sent: tuple[int, int], rels: list[Rel], lex: L
 
 
 _BOTH_SIDES = re.compile(r"川渝|成渝两地|重庆四川|四川重庆")
+#: three or more one-character province names in a row that include Sichuan or Chongqing (川黔渝, 川渝滇, 渝黔川)
+_PROVINCE_RUN = re.compile(rf"(?<![{''.join(_PROVINCE_ABBREVIATIONS)}])(?=[{''.join(_PROVINCE_ABBREVIATIONS)}]{{0,3}}[川渝])"
+                           rf"[{''.join(_PROVINCE_ABBREVIATIONS)}]{{3,4}}(?![{''.join(_PROVINCE_ABBREVIATIONS)}])")
 _LEADING_YEAR = re.compile(r"(?:\d{4}年(?:度)?)?")
 
 
@@ -2791,6 +2851,11 @@ def places_in_name(name: str, lex: Lexicon) -> tuple[tuple[str, str], ...]:
         if name.startswith(short, lead) and not any(a <= lead < b for a, b in zones):
             # 遂潼生态环境保护一体化发展联席会议, 成德眉资同城化…备忘录: the places the short name stands for
             out.extend(m for m in ((p, "Region") for p in members) if m not in out)
+    for m in _PROVINCE_RUN.finditer(name):
+        # 川黔渝, 川滇黔: three provinces by their one-character names, outside any place or zone name (青川县)
+        provinces = [_PROVINCE_ABBREVIATIONS[ch] for ch in m.group(0)]
+        if len(set(provinces)) == len(provinces) and not any(c.start < m.end() and m.start() < c.end for c in chosen):
+            out.extend(p for p in ((q, "Region") for q in provinces) if p not in out)
     if any(not any(a <= m.start() and m.end() <= b for a, b in zones) for m in _BOTH_SIDES.finditer(name)):
         # not the 川渝 of a zone's own name (川渝高竹新区生态环境保护规划: the zone only)
         for m in lex.pair_members:
@@ -3086,6 +3151,12 @@ def _with_self(text: str, lo: int, hi: int, named: list[tuple[str, str]], ctx: C
 
 
 _THE_PARTIES = re.compile(r"双方|三方|四方")
+
+
+def _cites_agreement(text: str, inside: list[Cand], s: int, ts: int) -> bool:
+    """The sentence names an agreement before its 双方 / 三方 (根据《协议》，三方将…)."""
+    found = max(_THE_PARTIES.finditer(text, s, ts), key=lambda m: m.start(), default=None)
+    return found is not None and any(c.type == "Agreement" and c.end <= found.start() for c in inside)
 
 
 def _parties_of_agreement(text: str, inside: list[Cand], s: int, ts: int, acts: list[Rel]) -> list[tuple[str, str]]:

@@ -2106,3 +2106,50 @@ def test_nlp_a_verb_agreeing_on_the_next_session_is_not_in_its_name():
 def test_nlp_battles_written_out_or_shared_are_each_named_once(sentence):
     progs = {n for t, n in _ents(sentence) if t == "Programme"}
     assert progs == {"蓝天保卫战", "碧水保卫战", "净土保卫战"}
+
+
+def test_nlp_three_provinces_by_their_one_character_names_in_a_title():
+    lex = load_lexicon()
+    assert set(places_in_name("乌江流域渝黔川生态保护合作协议", lex)) >= {("四川省", "Region"), ("贵州省", "Region"), ("重庆市", "Region")}
+    assert set(places_in_name("川滇黔交界地区大气污染联防联控方案", lex)) == {("四川省", "Region"), ("云南省", "Region"), ("贵州省", "Region")}
+    assert ("青海省", "Region") not in places_in_name("青川县水污染防治方案", lex)
+
+
+def test_nlp_scope_of_a_document_named_in_corner_brackets():
+    text = ("甲市与乙区签署「岷江沱江跨界水体保护协作方案」（以下简称「方案」）。"
+            "根据「方案」，其实施范围涵盖宜宾市、泸州市、江津区等地。")
+    found = {o for s, p, o in _rels(text) if p == "concerns" and s == "岷江沱江跨界水体保护协作方案"}
+    assert {"宜宾市", "泸州市", "江津区"} <= found
+
+
+def test_nlp_a_later_clause_about_a_document_named_before_gives_its_rivers():
+    text = ("两市生态环境部门联合印发《琼江流域2025年水环境联合治理工作要点》，工作要点聚焦琼江干流及姚市河、龙台河等支流，"
+            "提出8项任务。")
+    found = {o for s, p, o in _rels(text) if p == "concerns" and s == "琼江流域2025年水环境联合治理工作要点"}
+    assert "琼江" in found and "姚市河" in found
+
+
+def test_nlp_a_river_taken_into_a_documents_scope():
+    text = "自2022年起，大清流河已纳入《沱江流域横向生态保护补偿协议》补偿范围，水质考核结果与补偿资金挂钩。"
+    assert ("沱江流域横向生态保护补偿协议", "concerns", "大清流河") in _rels(text)
+    # 纳入 without a scope word is something else
+    text = "该项目已纳入《成渝地区双城经济圈生态环境保护规划》，将在涪江沿线实施。"
+    assert ("成渝地区双城经济圈生态环境保护规划", "concerns", "涪江") not in _rels(text)
+
+
+def test_nlp_a_title_opening_with_one_character_of_each_partys_place():
+    text = ("6月，宜宾市生态环境局与重庆市江津区生态环境局、重庆市永川区生态环境局签订《宜江永跨界水污染联防联控合作协议》，"
+            "三地约定联合巡河。")
+    found = {o for s, p, o in _rels(text) if p == "concerns" and s == "宜江永跨界水污染联防联控合作协议"}
+    assert {"宜宾市", "江津区", "永川区"} <= found
+    # a title that starts with an ordinary word is no run of initials
+    text = "宜宾市生态环境局与重庆市江津区生态环境局签订《宜居环境共建合作协议》。"
+    assert not {o for s, p, o in _rels(text) if p == "concerns" and s == "宜居环境共建合作协议"}
+
+
+def test_nlp_the_parties_of_a_cited_agreement_not_places_described_before():
+    text = ("长江上游三地签署跨界水体共治协议\n\n3月5日，宜宾市人民政府、重庆市江津区人民政府与重庆市永川区人民政府共同签署《长江上游跨界水体共治协议》（以下简称《协议》）。\n\n"
+            "该河段发源于重庆市永川区，流经江津区后进入四川省宜宾市，在宜宾市翠屏区汇入长江，全长约100公里，是川渝两地共饮一江水的典型跨界河流。近年来，三地虽已分别开展治理，但标准不一。\n\n"
+            "根据《协议》，三方将共同编制《长江上游跨界水体保护实施方案》，统一治理目标。\n")
+    found = {o for s, p, o in _rels(text) if p == "issuedBy" and s == "长江上游跨界水体保护实施方案"}
+    assert found == {"宜宾市人民政府", "重庆市江津区人民政府", "重庆市永川区人民政府"}
