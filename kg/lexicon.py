@@ -273,29 +273,38 @@ class LiteralScanner:
             hits = hits[np.concatenate(([True], hits[1:] != hits[:-1]))] if len(hits) else hits
         return hits.tolist()
 
+    def _branch_at(self, text: str, pos: int, endpos: int) -> re.Pattern[str] | None:
+        """The expression of the words starting with the character at ``pos`` (None: no word does)."""
+        if 0 <= pos < min(len(text), endpos) and text[pos] in self._by_first:
+            return self._branch[text[pos]]
+        return None
+
+    def _scan(self, text: str, pos: int, endpos: int) -> Iterator[re.Match[str]]:
+        """The matches from ``pos`` on, one character at a time (for short texts and short spans)."""
+        first, branch = self._by_first, self._branch
+        i, n = max(pos, 0), min(endpos, len(text))
+        while i < n:
+            if text[i] in first and (m := branch[text[i]].match(text, i, endpos)):
+                yield m
+                i = m.end()  # every word has a character: never an empty match
+            else:
+                i += 1
+
     def match(self, text: str, pos: int = 0, endpos: int = sys.maxsize) -> re.Match[str] | None:
         """``regex.match(text, pos, endpos)``: only the branch of the character at ``pos`` can match."""
-        pos = max(pos, 0)
-        if pos < len(text) and pos < endpos and text[pos] in self._by_first:
-            return self._branch[text[pos]].match(text, pos, endpos)
-        return None
+        branch = self._branch_at(text, max(pos, 0), endpos)
+        return branch.match(text, max(pos, 0), endpos) if branch is not None else None
 
     def fullmatch(self, text: str, pos: int = 0, endpos: int = sys.maxsize) -> re.Match[str] | None:
         """``regex.fullmatch(text, pos, endpos)`` (see :meth:`match`)."""
-        pos = max(pos, 0)
-        if pos < len(text) and pos < endpos and text[pos] in self._by_first:
-            return self._branch[text[pos]].fullmatch(text, pos, endpos)
-        return None
+        branch = self._branch_at(text, max(pos, 0), endpos)
+        return branch.fullmatch(text, max(pos, 0), endpos) if branch is not None else None
 
     def search(self, text: str, pos: int = 0, endpos: int = sys.maxsize) -> re.Match[str] | None:
         """``regex.search(text, pos, endpos)``."""
         if pos <= 0 and endpos >= len(text):
             return next(self.finditer(text), None)
-        first, branch = self._by_first, self._branch
-        for i in range(max(pos, 0), min(endpos, len(text))):
-            if text[i] in first and (m := branch[text[i]].match(text, i, endpos)):
-                return m
-        return None
+        return next(self._scan(text, pos, endpos), None)
 
     def finditer(self, text: str) -> Iterator[re.Match[str]]:
         """The matches of ``regex.finditer(text)``, the same, in order (the last text's are kept).
@@ -306,18 +315,10 @@ class LiteralScanner:
         last = self._last
         if last[0] is text:
             return iter(last[1])
+        if len(text) < _SHORT_TEXT:  # a plain loop is faster than the bulk search for so few characters
+            return self._scan(text, 0, len(text))
         matches = []
         branch = self._branch
-        if len(text) < _SHORT_TEXT:  # a plain loop is faster than the bulk search for so few characters
-            first = self._by_first
-            i, n = 0, len(text)
-            while i < n:
-                if text[i] in first and (m := branch[text[i]].match(text, i)):
-                    matches.append(m)
-                    i = m.end()  # every word has a character: never an empty match
-                else:
-                    i += 1
-            return iter(matches)
         end = 0
         for i in self.starts(text):
             if i < end:

@@ -788,8 +788,8 @@ _MEETING_HEADS = (
 )
 #: the session of a body that follows its name: 第五次会议, 常务委员会第五次会议, 第三次全体会议
 #: or a year's session of a series (联席会议2024年会议, 联席会议2025年度第一次会议)
-_MEETING_SESSION = (r"(?:(?:常务委员会|常委会)?第[一二三四五六七八九十\d]+次(?:全体)?会议"
-                    r"|\d{4}年度?(?:第[一二三四五六七八九十\d]+次)?(?:全体)?会议)?")
+_NTH = r"第[一二三四五六七八九十\d]+次"  # 第三次, 第12次: a numbered session
+_MEETING_SESSION = rf"(?:(?:常务委员会|常委会)?{_NTH}(?:全体)?会议|\d{{4}}年度?(?:{_NTH})?(?:全体)?会议)?"
 _MEETING = re.compile(rf"[{CJK}\d“”·—]{{4,50}}?(?:{_MEETING_HEADS}){_MEETING_SESSION}(?:座谈会)?")
 _MEETING_ANCHOR = LiteralScanner(_MEETING_HEADS.split("|"))  # the heads, found fast (a plain alternation tries each)
 _MEETING_RUN = re.compile(rf"[{CJK}\d“”·—]*")  # every character of a meeting name is one of these (宜宾—泸州—江津段)
@@ -860,14 +860,12 @@ def _meetings(text: str, lex: Lexicon, ctx: Context, cands: list[Cand]) -> None:
         if _SESSION_ONLY.match(surface) and (verb := _HELD_BY.search(text, max(0, s - 4), s)) is not None \
                 and (owner := bodies.get(verb.start())) is not None:
             # 川渝…领导小组召开2024年度会议: the body's session, named after the body
-            if text.startswith("暨", e) and (also := _ALSO_CEREMONY.match(text, e + 1)):
-                surface, e = surface + "暨" + also.group(0), also.end()
+            surface, e = _with_ceremony(text, surface, e)
             cands.append(Cand(s, e, "Meeting", owner.name + surface, priority=15, kind="meeting-pattern"))
             continue
-        if re.match(r"^(?:第[一二三四五六七八九十\d]+次|\d+次|多次|本次|此次|该|各|每|两|会上)", surface) or _SESSION_ONLY.match(surface):
+        if _NOT_A_NAME_START.match(surface) or _SESSION_ONLY.match(surface):
             continue
-        if text.startswith("暨", e) and (also := _ALSO_CEREMONY.match(text, e + 1)):
-            surface, e = surface + "暨" + also.group(0), also.end()  # …第一次会议暨重点项目集中签约仪式: one event
+        surface, e = _with_ceremony(text, surface, e)
         cands.append(Cand(s, e, "Meeting", clean_name(surface), priority=15, kind="meeting-pattern"))
     if sessions:
         # 会议通报了第三次联席会议以来…, in a report on the 川渝…第四次联席会议: the series' third session
@@ -886,16 +884,25 @@ def _meetings(text: str, lex: Lexicon, ctx: Context, cands: list[Cand]) -> None:
                 cands.append(Cand(s, e, "Meeting", names[0] + session, priority=15, kind="meeting-pattern"))
 
 
+def _with_ceremony(text: str, surface: str, e: int) -> tuple[str, int]:
+    """…第一次会议暨重点项目集中签约仪式: a meeting held together with a ceremony is one event, named in full."""
+    if text.startswith("暨", e) and (also := _ALSO_CEREMONY.match(text, e + 1)):
+        return surface + "暨" + also.group(0), also.end()
+    return surface, e
+
+
 #: 第三次联席会议 alone, and a series' numbered session (川渝…联治第四次联席会议)
-_SESSION_REF = re.compile(rf"(第[一二三四五六七八九十\d]+次)({_MEETING_HEADS})")
-_SESSION_OF = re.compile(rf"(.{{4,}}?)第[一二三四五六七八九十\d]+次({_MEETING_HEADS})$")
+_SESSION_REF = re.compile(rf"({_NTH})({_MEETING_HEADS})")
+_SESSION_OF = re.compile(rf"(.{{4,}}?){_NTH}({_MEETING_HEADS})$")
 #: a series' session by the series' head word (联席会议第四次会议), and the series of a session's name
-_SERIES_SESSION_REF = re.compile(rf"({_MEETING_HEADS})(第[一二三四五六七八九十\d]+次(?:全体)?会议)")
-_SERIES_OF = re.compile(rf"(.{{4,}}?(?:{_MEETING_HEADS}))第[一二三四五六七八九十\d]+次(?:全体)?会议$")
+_SERIES_SESSION_REF = re.compile(rf"({_MEETING_HEADS})({_NTH}(?:全体)?会议)")
+_SERIES_OF = re.compile(rf"(.{{4,}}?(?:{_MEETING_HEADS})){_NTH}(?:全体)?会议$")
 #: 一次 / 下一次 before a meeting's name: how often it is held, or the next one
 _ONCE = re.compile(r"(下|上)?[一两二三四五六七八九十]次(?!会议)")
 #: a year's session and nothing else (2025年第一次会议): whose, the text says before it
-_SESSION_ONLY = re.compile(r"(?:\d{4}年度?(?:第[一二三四五六七八九十\d]+次)?|第[一二三四五六七八九十\d]+次)(?:全体)?会议$")
+_SESSION_ONLY = re.compile(rf"(?:\d{{4}}年度?(?:{_NTH})?|{_NTH})(?:全体)?会议$")
+#: a run that starts with a session, a count or a pointer (第三次…, 多次, 本次, 会上) names no meeting
+_NOT_A_NAME_START = re.compile(rf"^(?:{_NTH}|\d+次|多次|本次|此次|该|各|每|两|会上)")
 #: a year and a head word, nothing else (2025年座谈会, 2024年年会): a session of a series, not a name
 _YEAR_ONLY = re.compile(rf"\d{{4}}年度?(?:{_MEETING_HEADS})$")
 #: the verb between a body and its session: A领导小组召开2024年度会议
@@ -2207,8 +2214,9 @@ def _expand(c: Cand) -> list[tuple[str, str]]:
 #: a recommendation that others act: 建议由A编制, 提议由A牵头制定
 _PROPOSED = re.compile(r"(?:建议|提议|倡议)[，,]?由")
 #: a party that is no public body (companies, exchanges, universities) signs or issues: not the two sides by default
-_ORG_AFTER_PLACE = re.compile(rf"[{CJK}]{{0,12}}?(?:交易所|交易中心|有限公司|股份公司|公司|集团|银行|大学|学院|协会|商会)(?![{CJK}]{{0,2}}(?:局|厅|委|办))")
-_UNLISTED_PARTY = re.compile(rf"[{CJK}]{{2,}}(?:交易所|交易中心|有限公司|股份公司|公司|集团|银行|大学|学院|协会|商会)(?:[与和、]|(?:正式|共同|联合)?(?:签|印发|发布))")
+_NOT_PUBLIC = "交易所|交易中心|有限公司|股份公司|公司|集团|银行|大学|学院|协会|商会"  # exchanges, companies, universities, associations
+_ORG_AFTER_PLACE = re.compile(rf"[{CJK}]{{0,12}}?(?:{_NOT_PUBLIC})(?![{CJK}]{{0,2}}(?:局|厅|委|办))")
+_UNLISTED_PARTY = re.compile(rf"[{CJK}]{{2,}}(?:{_NOT_PUBLIC})(?:[与和、]|(?:正式|共同|联合)?(?:签|印发|发布))")
 _PASSIVE_BY = re.compile(r"(?<![理自经缘来])由(?!于|此|来|衷)")
 _CLAUSE_FINAL_TRIGGER = re.compile(r"[，。；、\s]|$|工作|等")
 
@@ -2461,18 +2469,19 @@ def _stated_scope(text: str, by_sentence: list[tuple[tuple[int, int], list[Cand]
     return out
 
 
+_PODIUM_ROLES = "主持人|发布人|出席人|发言人"
 #: a transcript's label of those on the podium: 发布人：A局B处处长 张三 (and the lines under it), 主持人（A办公室副主任 李四）：
-_PODIUM_LABEL = re.compile(r"^[ \t\u3000]*(?:主持人|发布人|出席人|发言人)(?:[（(][^（()）\n]{2,40}[）)])?[：:]", re.M)
+_PODIUM_LABEL = re.compile(rf"^[ \t\u3000]*(?:{_PODIUM_ROLES})(?:[（(][^（()）\n]{{2,40}}[）)])?[：:]", re.M)
 #: a speaker's turn with the unit: 张三（A局副局长）：
 _SPEAKER_TURN = re.compile(r"^[ \t\u3000]*[\u4e00-\u9fff·]{2,6}[（(]([^（()）\n]{4,40})[）)][：:][ \t\u3000]*$", re.M)
 #: a bracketed label on a line of its own over the names: 【发布人】, [主持人]
-_PODIUM_HEADER = re.compile(r"^[ \t\u3000]*[【\[](?:主持人|发布人|出席人|发言人)[】\]][ \t\u3000]*$", re.M)
+_PODIUM_HEADER = re.compile(rf"^[ \t\u3000]*[【\[](?:{_PODIUM_ROLES})[】\]][ \t\u3000]*$", re.M)
 _PODIUM_LINE = re.compile(r"[^\n：:，。；！？,;!?]{0,60}(?=\n|$)")
 _PODIUM_MORE = re.compile(r"[ \t\u3000]+[^\s：:，。；！？,;!?][^：:，。；！？,;!?\n]{3,60}$", re.M)  # an indented line under the label
 
 
 #: the label of a turn in a transcript: 发布人（重庆市生态环境局副局长 张三）：, 张三（A局副局长）：, 主持人：
-_TURN = re.compile(r"^[ \t\u3000]*(?:主持人|发布人|出席人|发言人|[\u4e00-\u9fff·]{2,6}(?=[（(]))(?:[（(]([^（()）\n]{4,40})[）)])?[：:]", re.M)
+_TURN = re.compile(rf"^[ \t\u3000]*(?:{_PODIUM_ROLES}|[\u4e00-\u9fff·]{{2,6}}(?=[（(]))(?:[（(]([^（()）\n]{{4,40}})[）)])?[：:]", re.M)
 
 
 def _speaker_turns(text: str, ms: list[Cand]) -> tuple[tuple[int, str], ...]:
@@ -2486,7 +2495,7 @@ def _speaker_turns(text: str, ms: list[Cand]) -> tuple[tuple[int, str], ...]:
         body = ""
         if m.group(1) is not None:
             lo, hi = m.span(1)
-            body = next((c.name for c in bodies[bisect_left(starts, lo) : bisect_left(starts, hi)] if c.end <= hi), "")
+            body = next((c.name for c in _bodies_within(bodies, starts, lo, hi)), "")
         out.append((m.start(), body))
     return tuple(out) if any(b for _p, b in out) else ()
 
@@ -2522,10 +2531,14 @@ def _speaker_units(text: str, ms: list[Cand], meetings: list[Cand]) -> list[Rel]
     starts = [c.start for c in bodies]
     out: list[Rel] = []
     for lo, hi in spans:
-        for c in bodies[bisect_left(starts, lo) : bisect_left(starts, hi)]:
-            if c.end <= hi:
-                out.extend(Rel(conf.name, "Meeting", "participant", name, typ, (lo, hi)) for name, typ in _expand(c))
+        for c in _bodies_within(bodies, starts, lo, hi):
+            out.extend(Rel(conf.name, "Meeting", "participant", name, typ, (lo, hi)) for name, typ in _expand(c))
     return out
+
+
+def _bodies_within(bodies: list[Cand], starts: list[int], lo: int, hi: int) -> list[Cand]:
+    """The ``bodies`` (sorted, ``starts`` their starts) that lie wholly inside ``[lo, hi)``."""
+    return [c for c in bodies[bisect_left(starts, lo) : bisect_left(starts, hi)] if c.end <= hi]
 
 
 _SITTING_IN = re.compile(r"[（(]列席[）)]")
@@ -3120,7 +3133,7 @@ def _named_parties(text: str, inside: list[Cand], sent_start: int, ts: int, subj
     pair = [(m, "Region") for m in lex.pair_members]
     if subjects and subjects != pair:
         return subjects
-    found = max(_PARTIES.finditer(text, sent_start, ts), key=lambda m: m.start(), default=None)  # the last before the trigger
+    found = _last_match(_PARTIES, text, sent_start, ts)  # the last before the trigger
     if found is None:
         return subjects
     n = 3 if found.group(0) == "三方" else 2
@@ -3153,9 +3166,14 @@ def _with_self(text: str, lo: int, hi: int, named: list[tuple[str, str]], ctx: C
 _THE_PARTIES = re.compile(r"双方|三方|四方")
 
 
+def _last_match(pattern: re.Pattern[str], text: str, lo: int, hi: int) -> re.Match[str] | None:
+    """The last match of ``pattern`` in ``text[lo:hi]``, or None."""
+    return max(pattern.finditer(text, lo, hi), key=lambda m: m.start(), default=None)
+
+
 def _cites_agreement(text: str, inside: list[Cand], s: int, ts: int) -> bool:
     """The sentence names an agreement before its 双方 / 三方 (根据《协议》，三方将…)."""
-    found = max(_THE_PARTIES.finditer(text, s, ts), key=lambda m: m.start(), default=None)
+    found = _last_match(_THE_PARTIES, text, s, ts)
     return found is not None and any(c.type == "Agreement" and c.end <= found.start() for c in inside)
 
 
@@ -3164,7 +3182,7 @@ def _parties_of_agreement(text: str, inside: list[Cand], s: int, ts: int, acts: 
 
     Only when they number as many as the word says.
     """
-    found = max(_THE_PARTIES.finditer(text, s, ts), key=lambda m: m.start(), default=None)
+    found = _last_match(_THE_PARTIES, text, s, ts)
     if found is None:
         return []
     n = {"双方": 2, "三方": 3, "四方": 4}[found.group(0)]
